@@ -1,0 +1,53 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+from flask import Flask
+from sqlalchemy import event
+
+from leaderboard import cli, models, realtime  # models: registers every table
+from leaderboard.config import PROJECT_ROOT, configure
+from leaderboard.extensions import db, migrate
+from leaderboard.services import projections
+from leaderboard.services.calendar_boards import CalendarProjection
+from leaderboard.web import api
+
+
+
+def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
+    """Application factory; `overrides` (tests) win over config.toml and the environment."""
+    instance_path = ((overrides or {}).get("INSTANCE_PATH") or os.environ.get("LEADERBOARD_INSTANCE_PATH")
+                     or str(PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path),
+                template_folder=str(PROJECT_ROOT / "wallboard" / "templates"),
+                static_folder=str(PROJECT_ROOT / "wallboard" / "static"))
+    configure(app, overrides)
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        _tune_engine(db.engine)
+
+    projections.register(app, CalendarProjection())
+
+    api.init_app(app)
+    realtime.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _tune_engine(engine) -> None:  # noqa: ANN001
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

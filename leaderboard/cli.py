@@ -1,0 +1,131 @@
+"""The `leaderboard` command line: serve, users, API keys, roster import, rebuild, demo."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from leaderboard.server import run_server
+from leaderboard.services import auth, projections, roster
+from leaderboard.services import demo as demo_service
+from leaderboard.services.errors import ServiceError
+
+
+def init_app(app: Flask) -> None:
+    for command in (serve, user, apikey, import_roster, rebuild, demo):
+        app.cli.add_command(command)
+
+
+def _fail(exc: ServiceError) -> None:
+    detail = exc.detail + "".join(f"\n  {e.field}: {e.message}" for e in exc.errors)
+    raise click.ClickException(detail)
+
+
+@click.command()
+@click.option("--host", default=None, help="interface to bind (default from config)")
+@click.option("--port", default=None, type=int, help="port (default from config)")
+@click.option("--simulate/--no-simulate", default=False, help="post a live stream of demo sales")
+@with_appcontext
+def serve(host: Optional[str], port: Optional[int], simulate: bool) -> None:
+    """Run the server (gevent when started as `leaderboard serve`)."""
+    run_server(current_app._get_current_object(), host, port, simulate)
+
+
+@click.group()
+def user() -> None:
+    """Manage people who sign in."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "lead", "agent"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="prompted for when omitted")
+@click.option("--site", "sites", multiple=True, help="site key a lead manages (repeatable)")
+@with_appcontext
+def create_user(email: str, role: str, password: str, sites: tuple[str, ...]) -> None:
+    try:
+        created = auth.create_user(email, role, password, sites)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"created {created.role} {created.email}")
+
+
+@click.group()
+def apikey() -> None:
+    """Manage API keys (stored hashed; the secret is printed once)."""
+
+
+@apikey.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["integration", "admin", "lead", "display"]), required=True)
+@click.option("--user", "user_email", default=None, help="the lead whose sites a lead key manages")
+@with_appcontext
+def create_apikey(name: str, role: str, user_email: Optional[str]) -> None:
+    try:
+        key, secret = auth.create_api_key(name, role, user_email)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"created {key.role} key {key.name!r} ({key.prefix}…); it is shown only once:", err=True)
+    click.echo(secret)
+
+
+@apikey.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def revoke_apikey(prefix: str) -> None:
+    try:
+        auth.revoke_api_key(prefix)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"revoked {prefix}")
+
+
+@click.command("import-roster")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_roster(csv_file: Path) -> None:
+    """Upsert agents from a CSV file with header key,name,site,team,fte."""
+    try:
+        report = roster.import_roster_csv(auth.SYSTEM, csv_file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{csv_file} is not UTF-8") from None
+    except ServiceError as exc:
+        _fail(exc)
+    invalid = 0
+    for row in report:
+        problems = "; ".join(f"{e.field}: {e.message}" for e in row.errors)
+        click.echo(f"row {row.row} {row.key or '-'}: {row.result}{' (' + problems + ')' if problems else ''}")
+        invalid += row.result == roster.INVALID
+    counts = {r: sum(1 for x in report if x.result == r) for r in ("created", "updated", "unchanged", "invalid")}
+    click.echo(", ".join(f"{n} {r}" for r, n in counts.items()))
+    if invalid:
+        sys.exit(1)
+
+
+@click.command()
+@with_appcontext
+def rebuild() -> None:  # noqa: D401
+    """Rebuild every projection (standings, tickets, goals, earnings) from the event log."""
+    def progress(kind: str, count: int) -> None:
+        click.echo(f"\r{kind}: {count:,} replayed", nl=False, err=True)
+
+    replayed = projections.rebuild(progress=progress)
+    click.echo("", err=True)
+    click.echo(f"rebuilt projections from {replayed:,} sales")
+
+
+@click.command()
+@click.option("--serve/--no-serve", "then_serve", default=True, help="start the server afterwards")
+@with_appcontext
+def demo(then_serve: bool) -> None:
+    """Seed the demo company (idempotent), then serve it with the live sales simulator."""
+    summary = demo_service.seed()
+    for line in summary.lines():
+        click.echo(line)
+    if then_serve:
+        run_server(current_app._get_current_object(), None, None, simulate=True, banner=summary.lines())

@@ -1,0 +1,51 @@
+"""People and machines allowed in: users with roles, API keys stored hashed."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from leaderboard.models.base import Base, UTCDateTime
+from leaderboard.models.roster import Agent, Site
+
+ROLES = ("admin", "lead", "integration", "agent", "display")
+
+lead_site = Table(
+    "lead_site",
+    Base.metadata,
+    Column("user_id", ForeignKey("user_account.id"), primary_key=True),
+    Column("site_id", ForeignKey("site.id"), primary_key=True),
+)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    sites: Mapped[list[Site]] = relationship(secondary=lead_site, lazy="selectin")
+    agent: Mapped[Optional[Agent]] = relationship()
+
+
+class ApiKey(Base):
+    """A bearer token. Only its SHA-256 is stored; the secret is shown once."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[Optional[User]] = relationship(lazy="joined")

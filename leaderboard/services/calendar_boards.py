@@ -1,0 +1,61 @@
+"""Per-agent, per-local-day aggregates behind the today / week / month boards."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Sequence
+
+from sqlalchemy import delete, select
+
+from leaderboard.domain.periods import local_day, local_midnight
+from leaderboard.extensions import db
+from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.projections import AgentDay
+from leaderboard.services.publishing import Notice
+
+
+class CalendarProjection:
+    """Keeps AgentDay in step with counted (not clawed back) sales."""
+
+    def clear(self) -> None:
+        db.session.execute(delete(AgentDay))
+
+    def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
+        grouped: dict[tuple[int, date], list[Sale]] = defaultdict(list)
+        for sale in sales:
+            if sale.id not in clawed_back:
+                grouped[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
+        for (agent_id, day), day_sales in grouped.items():
+            row = db.session.get(AgentDay, (agent_id, day))
+            if row is None:
+                row = AgentDay(agent_id=agent_id, day=day, points=0, sales=0)
+                db.session.add(row)
+            row.points += sum(s.points for s in day_sales)
+            row.sales += len(day_sales)
+            latest = max(day_sales, key=lambda s: (s.occurred_at, s.id))
+            if row.reached_at is None or (latest.occurred_at, latest.id) > (row.reached_at, row.reached_sale_id):
+                row.reached_at, row.reached_sale_id = latest.occurred_at, latest.id
+        return []
+
+    def sale_clawed_back(self, sale: Sale) -> list[Notice]:
+        tz = sale.agent.site.timezone
+        day = local_day(sale.occurred_at, tz)
+        start = local_midnight(day, tz)
+        end = local_midnight(date.fromordinal(day.toordinal() + 1), tz)
+        clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+        remaining = list(db.session.scalars(
+            select(Sale).where(Sale.agent_id == sale.agent_id, Sale.occurred_at >= start,
+                               Sale.occurred_at < end, Sale.id.not_in(clawed))))
+        row = db.session.get(AgentDay, (sale.agent_id, day))
+        if not remaining:
+            if row is not None:
+                db.session.delete(row)
+            return []
+        latest = max(remaining, key=lambda s: (s.occurred_at, s.id))
+        row.points = sum(s.points for s in remaining)
+        row.sales = len(remaining)
+        row.reached_at, row.reached_sale_id = latest.occurred_at, latest.id
+        return []
+
+    def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
+        return []

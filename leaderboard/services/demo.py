@@ -1,0 +1,87 @@
+"""Seeds the idempotent demo company and its recent history through the normal services."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.auth import User
+from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
+from leaderboard.services import auth, roster, sales
+from leaderboard.services.clock import utcnow
+from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
+
+ADMIN_EMAIL = "admin@demo.example"
+HISTORY_DAYS = 3
+
+
+@dataclass
+class DemoSummary:
+    admin_email: str
+    admin_password: str
+    agents: int
+    sales: int
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [f"demo company: {len(SITES)} sites, {self.agents} agents, {self.sales} sales in the log",
+                f"demo admin login: {self.admin_email} / {self.admin_password}", *self.notes]
+
+
+def seed() -> DemoSummary:
+    actor = auth.SYSTEM
+    for key, name, tz in SITES:
+        roster.upsert_site(actor, key, SiteIn(name=name, timezone=tz), commit=False)
+        for index, team in enumerate(TEAM_NAMES):
+            roster.upsert_team(actor, f"{key}-{team.lower()}", TeamIn(name=f"{team} {name.split()[0]}", site=key),
+                               commit=False)
+    for code, name, points, bonus in PRODUCTS:
+        roster.upsert_product(actor, code, ProductIn(name=name, points=points, bonus=bonus, currency="USD"),
+                              commit=False)
+    agent_keys = []
+    for site_key, names in NAMES.items():
+        for index, name in enumerate(names):
+            key = f"{site_key}-{index + 1:02d}"
+            team = f"{site_key}-{TEAM_NAMES[index % 2].lower()}"
+            roster.upsert_agent(actor, key, AgentIn(name=name, site=site_key, team=team,
+                                                    fte=PART_TIME.get(index, Decimal("1"))), commit=False)
+            agent_keys.append(key)
+    db.session.commit()
+    password = _admin_password()
+    history = _seed_history(agent_keys)
+    return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history)
+
+
+def _admin_password() -> str:
+    """Random per instance, kept in the instance folder so every run prints the same login."""
+    path = Path(current_app.instance_path) / "demo-admin-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    password = path.read_text().strip()
+    if db.session.scalar(select(User).where(User.email == ADMIN_EMAIL)) is None:
+        auth.create_user(ADMIN_EMAIL, "admin", password)
+    return password
+
+
+def _seed_history(agent_keys: list[str]) -> int:
+    """A few days of sales so boards are not empty; fixed ids keep re-seeding idempotent."""
+    rng = random.Random(2026)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    items = []
+    for hour in range(HISTORY_DAYS * 24):
+        at = now - timedelta(hours=HISTORY_DAYS * 24 - hour)
+        for n in range(rng.randint(1, 6)):
+            items.append({"id": f"demo-{at:%Y%m%d%H}-{n}", "agent": rng.choice(agent_keys),
+                          "product": rng.choice(PRODUCTS)[0], "quantity": 1,
+                          "occurred_at": (at + timedelta(minutes=rng.randint(0, 59))).isoformat()})
+    for start in range(0, len(items), 500):
+        sales.ingest_batch(auth.SYSTEM, items[start:start + 500])
+    return len(items)

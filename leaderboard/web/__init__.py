@@ -1,0 +1,1 @@
+"""Thin HTTP adapters: parse the request, call a service, serialise the answer."""

@@ -1,0 +1,31 @@
+"""JSON API v1: one blueprint per resource, mounted under /api/v1, with problem+json errors."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from leaderboard.services.errors import ServiceError
+from leaderboard.web.api import health, kpis, openapi, roster, sales
+from leaderboard.web.api.http import problem
+
+RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, openapi.bp)
+
+
+def init_app(app: Flask) -> None:
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    for resource in RESOURCES:
+        api.register_blueprint(resource)
+    app.register_blueprint(api)
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        return problem(exc.status, exc.title, exc.detail, exc.errors, **exc.extra)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not request.path.startswith("/api/"):
+            return exc
+        detail = exc.description or ""
+        if exc.code == 413:
+            detail = f"the body is larger than {current_app.config['HTTP_MAX_BODY_BYTES']} bytes"
+        return problem(exc.code or 500, exc.name, detail)

@@ -1,0 +1,99 @@
+"""The OpenAPI 3 document, generated from the URL map and the pydantic request schemas."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, current_app
+from pydantic import BaseModel
+
+from leaderboard.schemas import AgentIn, CancelIn, KpiBatchIn, ProductIn, SaleBatchIn, SaleIn, SiteIn, TeamIn
+
+bp = Blueprint("openapi", __name__)
+
+# Endpoint → request body schema(s). The same classes validate the requests.
+REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
+    "api.roster.put_site": [SiteIn],
+    "api.roster.put_team": [TeamIn],
+    "api.roster.put_agent": [AgentIn],
+    "api.roster.put_product": [ProductIn],
+    "api.sales.post_sales": [SaleIn, SaleBatchIn],
+    "api.sales.cancel": [CancelIn],
+    "api.kpis.post_kpis": [KpiBatchIn],
+}
+CSV_BODIES = {"api.roster.import_roster"}
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return build_document()
+
+
+def build_document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {"Problem": _problem_schema()}
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        view = current_app.view_functions[rule.endpoint]
+        for path in _expand(rule.rule):
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                paths.setdefault(path, {})[method.lower()] = _operation(rule, view, method, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "leaderboard API", "version": "1",
+                 "description": "Sales games for contact centres. Errors are RFC 9457 problem+json."},
+        "paths": paths,
+        "components": {"schemas": schemas,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+def _expand(rule: str) -> list[str]:
+    """Turn Flask rules into OpenAPI paths; `any(...)` converters become one path per choice."""
+    match = re.search(r"<any\(([^)]*)\):(\w+)>", rule)
+    if match:
+        choices = [c.strip() for c in match.group(1).split(",")]
+        return [p for c in choices for p in _expand(rule.replace(match.group(0), c))]
+    return [re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)]
+
+
+def _operation(rule, view, method: str, schemas: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+    operation: dict[str, Any] = {
+        "operationId": f"{rule.endpoint}.{method.lower()}",
+        "summary": doc,
+        "responses": {"200": {"description": "OK"}, "4XX": {"description": "Problem",
+                                                           "content": {"application/problem+json": {"schema": PROBLEM}}}},
+    }
+    params = re.findall(r"<(?:\w+:)?(\w+)>", re.sub(r"<any\([^)]*\):\w+>", "", rule.rule))
+    if params:
+        operation["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                                   for p in params]
+    roles = getattr(view, "required_roles", None)
+    if roles:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = "Roles: " + ", ".join(roles)
+    else:
+        operation["security"] = []
+    if rule.endpoint in REQUEST_SCHEMAS and method != "GET":
+        refs = []
+        for model in REQUEST_SCHEMAS[rule.endpoint]:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
+            refs.append({"$ref": f"#/components/schemas/{model.__name__}"})
+        body_schema = refs[0] if len(refs) == 1 else {"oneOf": refs}
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
+    if rule.endpoint in CSV_BODIES:
+        operation["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return operation
+
+
+def _problem_schema() -> dict[str, Any]:
+    return {"type": "object", "required": ["title", "status"], "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}}}}

@@ -1,0 +1,85 @@
+"""Roster resources: idempotent PUT upserts, collection and item GETs, CSV import."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, request
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.roster import Agent, Product, Site, Team
+from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
+from leaderboard.services import roster
+from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem, requires
+
+bp = Blueprint("roster", __name__)
+READERS = ("admin", "lead", "integration", "display")
+EDITORS = ("admin", "lead")
+
+COLLECTIONS: dict[str, tuple[type, Any, Callable[[Any], dict]]] = {
+    "sites": (Site, Site.key, roster.site_state),
+    "teams": (Team, Team.key, roster.team_state),
+    "agents": (Agent, Agent.key, roster.agent_state),
+    "products": (Product, Product.code, roster.product_state),
+}
+
+
+def _saved(row_and_result: tuple[Any, str], state: Callable[[Any], dict]):
+    row, result = row_and_result
+    return state(row), (201 if result == roster.CREATED else 200)
+
+
+@bp.put("/sites/<key>")
+@requires(*EDITORS)
+def put_site(key: str):
+    return _saved(roster.upsert_site(current_principal(), key, parse(SiteIn, json_body())), roster.site_state)
+
+
+@bp.put("/teams/<key>")
+@requires(*EDITORS)
+def put_team(key: str):
+    return _saved(roster.upsert_team(current_principal(), key, parse(TeamIn, json_body())), roster.team_state)
+
+
+@bp.put("/agents/<key>")
+@requires(*EDITORS)
+def put_agent(key: str):
+    return _saved(roster.upsert_agent(current_principal(), key, parse(AgentIn, json_body())), roster.agent_state)
+
+
+@bp.put("/products/<code>")
+@requires("admin")
+def put_product(code: str):
+    data = parse(ProductIn, json_body())
+    return _saved(roster.upsert_product(current_principal(), code, data), roster.product_state)
+
+
+@bp.get("/<any(sites, teams, agents, products):collection>")
+@requires(*READERS)
+def list_collection(collection: str):
+    model, key_column, state = COLLECTIONS[collection]
+    rows = db.session.scalars(select(model).order_by(key_column))
+    return {"items": [state(row) for row in rows]}
+
+
+@bp.get("/<any(sites, teams, agents, products):collection>/<key>")
+@requires(*READERS)
+def get_item(collection: str, key: str):
+    model, key_column, state = COLLECTIONS[collection]
+    row = db.session.scalar(select(model).where(key_column == key))
+    if row is None:
+        return problem(404, "Not found", f"no {collection[:-1]} {key!r}")
+    return state(row)
+
+
+@bp.post("/roster/import")
+@requires(*EDITORS)
+def import_roster():
+    if request.mimetype != "text/csv":
+        raise HttpProblem(415, "Unsupported media type", "send the roster as Content-Type: text/csv")
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise HttpProblem(400, "Bad encoding", "the CSV must be UTF-8") from None
+    report = roster.import_roster_csv(current_principal(), text)
+    return {"results": [row.as_dict() for row in report]}
