@@ -1,0 +1,42 @@
+# The two set-up commands: `make demo` and `make test`. Everything they need installs from here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install install-dev serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/leaderboard db upgrade
+	$(BIN)/leaderboard demo
+
+serve: install
+	$(BIN)/leaderboard db upgrade
+	$(BIN)/leaderboard serve
+
+# Runs everything on SQLite; with LEADERBOARD_TEST_DATABASE_URL set, the database-backed
+# suites run a second time on that server (CI points it at PostgreSQL).
+test: install-dev
+	$(BIN)/pytest
+	@if [ -n "$$LEADERBOARD_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$LEADERBOARD_TEST_DATABASE_URL"; \
+		$(BIN)/pytest tests/integration tests/api; \
+	fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

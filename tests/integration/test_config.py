@@ -1,0 +1,47 @@
+"""Configuration: defaults, LEADERBOARD_* overrides, the generated secret and the instance folder."""
+import pytest
+
+from leaderboard import create_app
+from leaderboard.config import ConfigError
+
+
+def test_default_app_is_not_testing(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERBOARD_INSTANCE_PATH", str(tmp_path))
+    assert not create_app().testing
+    assert create_app({"TESTING": True}).testing
+
+
+def test_environment_overrides_each_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERBOARD_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LEADERBOARD_SALES_CLAWBACK_DAYS", "30")
+    monkeypatch.setenv("LEADERBOARD_REALTIME_PUBLIC_BOARDS", "true")
+    monkeypatch.setenv("LEADERBOARD_DATABASE_URL", f"sqlite:///{tmp_path}/other.db")
+    app = create_app()
+    assert app.config["SALES_CLAWBACK_DAYS"] == 30
+    assert app.config["REALTIME_PUBLIC_BOARDS"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/other.db"
+
+
+def test_default_database_lives_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERBOARD_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.delenv("LEADERBOARD_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'inst' / 'leaderboard.db'}"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERBOARD_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("LEADERBOARD_SECRET_KEY", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").read_text().strip() == first
+    assert create_app().config["SECRET_KEY"] == first
+    monkeypatch.setenv("LEADERBOARD_SECRET_KEY", "from-env")
+    assert create_app().config["SECRET_KEY"] == "from-env"
+
+
+def test_invalid_values_fail_loudly(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERBOARD_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError):
+        create_app({"SALES_CLAWBACK_DAYS": -1})
+    with pytest.raises(ConfigError):
+        create_app({"REALTIME_ALLOWED_ORIGINS": ["*"]})
