@@ -12,6 +12,8 @@ from leaderboard.config import PROJECT_ROOT, configure
 from leaderboard.extensions import db, migrate
 from leaderboard.services import projections
 from leaderboard.services.calendar_boards import CalendarProjection
+from leaderboard.services.contest_projection import ContestProjection
+from leaderboard.services.earnings import EarningsProjection
 from leaderboard.web import api
 
 
@@ -31,7 +33,8 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     with app.app_context():
         _tune_engine(db.engine)
 
-    projections.register(app, CalendarProjection())
+    for projection in (CalendarProjection(), ContestProjection(), EarningsProjection()):
+        projections.register(app, projection)
 
     api.init_app(app)
     realtime.init_app(app)

@@ -125,7 +125,8 @@ def rebuild() -> None:  # noqa: D401
 def demo(then_serve: bool) -> None:
     """Seed the demo company (idempotent), then serve it with the live sales simulator."""
     summary = demo_service.seed()
-    for line in summary.lines():
-        click.echo(line)
-    if then_serve:
+    if not then_serve:
+        for line in summary.lines():
+            click.echo(line)
+    else:
         run_server(current_app._get_current_object(), None, None, simulate=True, banner=summary.lines())

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Optional
-from zoneinfo import ZoneInfo, available_timezones
+from typing import Annotated, Any, Literal, Optional
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 SALE_ID_PATTERN = r"^[^\s#]{1,128}$"
@@ -41,7 +41,14 @@ def parse_money(value: Any) -> Decimal:
     return amount
 
 
+def check_timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError(f"unknown IANA timezone {value!r}")
+    return value
+
+
 Timestamp = Annotated[datetime, BeforeValidator(parse_rfc3339)]
+TimeZone = Annotated[str, AfterValidator(check_timezone), Field(description="IANA timezone, e.g. Europe/Paris")]
 Money = Annotated[Decimal, BeforeValidator(parse_money)]
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description="letters, digits, _ . : -; at most 64")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -53,15 +60,7 @@ class Strict(BaseModel):
 
 class SiteIn(Strict):
     name: Name
-    timezone: str = Field(description="IANA timezone, e.g. Europe/Paris")
-
-    @field_validator("timezone")
-    @classmethod
-    def known_timezone(cls, value: str) -> str:
-        if value not in _timezones():
-            raise ValueError(f"unknown IANA timezone {value!r}")
-        ZoneInfo(value)
-        return value
+    timezone: TimeZone
 
 
 class TeamIn(Strict):
@@ -134,3 +133,31 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]
             message = "unknown field"
         out.append((path or prefix or "body", message))
     return out
+
+
+class PrizeIn(Strict):
+    name: Name
+    quantity: int = Field(default=1, ge=1, le=1000, strict=True)
+    description: str = Field(default="", max_length=1000)
+
+
+class ContestIn(Strict):
+    name: Name
+    kind: Literal["race", "lucky_draw", "league"]
+    starts_at: Timestamp
+    ends_at: Optional[Timestamp] = Field(default=None, description="required except for leagues and cups")
+    timezone: TimeZone = "UTC"
+    sites: Optional[list[Key]] = Field(default=None, description="site keys; default all (a lead's own)")
+    rules: dict[str, Any] = Field(default_factory=dict)
+    prizes: list[PrizeIn] = Field(default_factory=list, max_length=100)
+
+
+class ContestPatch(Strict):
+    name: Optional[Name] = None
+    rules: Optional[dict[str, Any]] = None
+    prizes: Optional[list[PrizeIn]] = Field(default=None, max_length=100)
+    ends_at: Optional[Timestamp] = None
+
+
+class CharityIn(Strict):
+    charity: Optional[str] = Field(description="a configured charity, or null to stop donating")

@@ -53,6 +53,7 @@ def _clean_rows(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
+        application.extensions.pop("leaderboard.board_cache", None)  # ids are reused after the wipe
         with db.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(delete(table))

@@ -58,3 +58,15 @@ class KpiSample(Base):
     value: Mapped[float] = mapped_column(Float)
     day: Mapped[date] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CharityChoice(Base):
+    """An agent's choice to give bonuses to a charity (None stops), from `effective_from` on."""
+
+    __tablename__ = "charity_choice"
+    __table_args__ = (Index("ix_charity_choice_agent_from", "agent_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    charity: Mapped[Optional[str]] = mapped_column(String(200))
+    effective_from: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
-from leaderboard.schemas import AgentIn, CancelIn, KpiBatchIn, ProductIn, SaleBatchIn, SaleIn, SiteIn, TeamIn
+from leaderboard.schemas import (AgentIn, CancelIn, CharityIn, ContestIn, ContestPatch, KpiBatchIn, ProductIn,
+                                 SaleBatchIn, SaleIn, SiteIn, TeamIn)
 
 bp = Blueprint("openapi", __name__)
 
@@ -20,6 +21,9 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.sales.post_sales": [SaleIn, SaleBatchIn],
     "api.sales.cancel": [CancelIn],
     "api.kpis.post_kpis": [KpiBatchIn],
+    "api.contests.create_contest": [ContestIn],
+    "api.contests.patch_contest": [ContestPatch],
+    "api.earnings.choose_charity": [CharityIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}

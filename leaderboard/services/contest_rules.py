@@ -1,0 +1,57 @@
+"""Reading a contest's stored rules into the domain's ContestRules, and which sales it counts."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy import select
+
+from leaderboard.domain.scoring import ContestRules, parse_rules
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.events import Sale
+from leaderboard.models.projections import ProjectionState
+
+CONFIRMED_THROUGH = "sales_confirmed_through"
+
+
+def kpi_catalogue() -> dict[str, bool]:
+    return {name: spec["higher_is_better"] for name, spec in current_app.config["KPIS"].items()}
+
+
+@lru_cache(maxsize=512)
+def _parsed(kind: str, rules_json: str, catalogue_json: str) -> ContestRules:
+    rules, errors = parse_rules(kind, json.loads(rules_json), json.loads(catalogue_json), None)
+    if rules is None:
+        raise ValueError(f"stored rules no longer validate: {errors}")
+    return rules
+
+
+def rules_of(contest: Contest) -> ContestRules:
+    return _parsed(contest.kind, json.dumps(contest.rules, sort_keys=True),
+                   json.dumps(kpi_catalogue(), sort_keys=True))
+
+
+def confirmed_through() -> Optional[datetime]:
+    """Sales whose clawback window ended before this instant count as confirmed in projections."""
+    state = db.session.get(ProjectionState, CONFIRMED_THROUGH)
+    return state.at if state else None
+
+
+def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set[int],
+                confirmed_until: Optional[datetime], clawback) -> bool:  # noqa: ANN001
+    """Window [starts_at, ends_at), contest sites, and pending sales only when the rules say so."""
+    if not (contest.starts_at <= sale.occurred_at < contest.ends_at) or sale.agent.site_id not in site_ids:
+        return False
+    if rules.count_pending:
+        return True
+    return confirmed_until is not None and sale.occurred_at + clawback <= confirmed_until
+
+
+def contests_overlapping(start: datetime, end: datetime) -> list[Contest]:
+    """Contests not cancelled whose window meets [start, end]."""
+    return list(db.session.scalars(select(Contest).where(
+        Contest.cancelled_at.is_(None), Contest.starts_at <= end, Contest.ends_at > start)))

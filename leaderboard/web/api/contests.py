@@ -1,0 +1,77 @@
+"""Contests: launch, read, change rules (re-scored), cancel, and their standings."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from leaderboard.schemas import ContestIn, ContestPatch
+from leaderboard.services import contests, standings
+from leaderboard.services.errors import FieldError
+from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, requires
+
+bp = Blueprint("contests", __name__)
+READERS = ("admin", "lead", "agent", "display", "integration")
+
+
+def query_int(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise HttpProblem(400, "Bad query", f"{name} must be a whole number",
+                          [FieldError(name, "must be a whole number")]) from None
+
+
+@bp.post("/contests")
+@requires("admin", "lead")
+def create_contest():
+    """Launch a contest (a window in the past back-fills from the log)."""
+    contest = contests.create_contest(current_principal(), parse(ContestIn, json_body()))
+    return contests.contest_view(contest), 201
+
+
+@bp.get("/contests")
+@requires(*READERS)
+def list_contests():
+    """Contests, newest first (leads see those of their sites)."""
+    return {"items": [contests.contest_view(c) for c in contests.list_contests(current_principal())]}
+
+
+@bp.get("/contests/<int:contest_id>")
+@requires(*READERS)
+def get_contest(contest_id: int):
+    """One contest with its derived status."""
+    return contests.contest_view(contests.get_contest(contest_id))
+
+
+@bp.patch("/contests/<int:contest_id>")
+@requires("admin", "lead")
+def patch_contest(contest_id: int):
+    """Change name, rules, prizes or end; a rules change re-scores the contest from the log."""
+    contest = contests.update_contest(current_principal(), contest_id, parse(ContestPatch, json_body()))
+    return contests.contest_view(contest)
+
+
+@bp.post("/contests/<int:contest_id>/cancel")
+@requires("admin", "lead")
+def cancel_contest(contest_id: int):
+    """Cancel a contest (idempotent)."""
+    return contests.contest_view(contests.cancel_contest(current_principal(), contest_id))
+
+
+@bp.get("/contests/<int:contest_id>/standings")
+@requires(*READERS)
+def contest_standings(contest_id: int):
+    """Ranked board by agent, team or site; `around` centres it on an agent."""
+    contest = contests.get_contest(contest_id)
+    return standings.contest_standings(contest, request.args.get("by", "agent"), query_int("limit", 50),
+                                       request.args.get("around"))
+
+
+@bp.get("/standings")
+@requires(*READERS)
+def calendar_standings():
+    """Today / week / month boards outside contests, in each site's timezone."""
+    return standings.calendar_standings(request.args.get("by", "agent"), request.args.get("period", "today"),
+                                        request.args.get("site"), query_int("limit", 50), request.args.get("around"))

@@ -1,0 +1,51 @@
+"""Agents' bonus earnings, their charity choice, and the payroll export."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from leaderboard.schemas import CharityIn
+from leaderboard.services import earnings, roster
+from leaderboard.services.clock import utcnow
+from leaderboard.services.errors import Forbidden, NotFound
+from leaderboard.web.api.http import current_principal, json_body, parse, requires
+
+bp = Blueprint("earnings", __name__)
+
+
+def _visible_agent(key: str):  # noqa: ANN202
+    agent = roster.agent_by_key(key)
+    if agent is None:
+        raise NotFound(f"no agent {key!r}")
+    actor = current_principal()
+    if actor.role == "agent" and actor.agent_id != agent.id:
+        raise Forbidden("agents see only their own earnings")
+    if actor.role == "lead" and not actor.can_manage_site(agent.site_id):
+        raise Forbidden("leads see only the agents of their sites")
+    return agent
+
+
+@bp.get("/agents/<key>/earnings")
+@requires("admin", "lead", "agent")
+def agent_earnings(key: str):
+    """Pending, confirmed, clawed back, donated and matched bonuses for a month."""
+    month = earnings.validate_month(request.args.get("month"))
+    return earnings.agent_earnings(_visible_agent(key), month)
+
+
+@bp.put("/agents/<key>/charity")
+@requires("admin", "lead", "agent")
+def choose_charity(key: str):
+    """Give future bonuses to a configured charity (null stops)."""
+    agent = _visible_agent(key)
+    earnings.choose_charity(current_principal(), agent, parse(CharityIn, json_body()).charity)
+    return {"agent": agent.key, "charity": earnings.charity_at(agent.id, utcnow())}
+
+
+@bp.get("/exports/payroll.csv")
+@requires("admin", "lead")
+def payroll():
+    """Payroll CSV for a month (cells that could run as formulas are escaped)."""
+    month = earnings.validate_month(request.args.get("month"))
+    body = earnings.payroll_csv(current_principal(), month)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="payroll-{month}.csv"'})
