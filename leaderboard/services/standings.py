@@ -1,19 +1,19 @@
 """Reading boards: contest standings (agent, team, site) and calendar boards, from projections only."""
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Optional
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from leaderboard.domain.periods import period_bounds
 from leaderboard.domain.ranking import BoardEntry, rank_entries, window_around
 from leaderboard.domain.scoring import agent_score, json_number
 from leaderboard.extensions import db
+from leaderboard.models.audit import AuditEntry
 from leaderboard.models.contests import Contest
 from leaderboard.models.projections import AgentDay, ContestStanding
 from leaderboard.models.roster import Agent, Site, Team
@@ -24,8 +24,6 @@ from leaderboard.services.errors import FieldError, InvalidInput
 
 SCOPES = ("agent", "team", "site")
 CACHE_KEY = "leaderboard.board_cache"
-# Roster edits (names, teams) are not versioned; they show after at most this long.
-ROSTER_STALENESS_SECONDS = 2.0
 
 
 def _cache() -> dict:
@@ -33,11 +31,13 @@ def _cache() -> dict:
 
 
 def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
-    """Ranked agent board; cached per process and keyed on the contest's standings version."""
-    version = db.session.scalar(select(Contest.standings_version).where(Contest.id == contest.id))
+    """Ranked agent board, cached per process. The key is the contest's standings version plus the
+    latest audit entry, since every roster change (name, team, FTE, active) is audited."""
+    version = (db.session.scalar(select(Contest.standings_version).where(Contest.id == contest.id)),
+               db.session.scalar(select(func.max(AuditEntry.id))))
     cached = _cache().get(contest.id)
-    if cached and cached[0] == version and time.monotonic() - cached[1] < ROSTER_STALENESS_SECONDS:
-        return cached[2]
+    if cached and cached[0] == version:
+        return cached[1]
     site_ids = [s.id for s in contest.sites]
     rows = db.session.execute(
         select(Agent, ContestStanding)
@@ -57,7 +57,7 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
                        "fte": agent.fte, "active": agent.active,
                        "points": Decimal(standing.points) if standing else Decimal(0)}))
     ranked = rank_entries(entries)
-    _cache()[contest.id] = (version, time.monotonic(), ranked)
+    _cache()[contest.id] = (version, ranked)
     return ranked
 
 
