@@ -1,6 +1,7 @@
 """The `leaderboard` command line: serve, users, API keys, roster import, rebuild, demo."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -9,14 +10,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from leaderboard.domain.draws import verify_proof
 from leaderboard.server import run_server
-from leaderboard.services import auth, projections, roster
+from leaderboard.services import auth, confirmations, projections, roster
 from leaderboard.services import demo as demo_service
 from leaderboard.services.errors import ServiceError
 
 
 def init_app(app: Flask) -> None:
-    for command in (serve, user, apikey, import_roster, rebuild, demo):
+    for command in (serve, user, apikey, import_roster, rebuild, demo, verify_draw, tick):
         app.cli.add_command(command)
 
 
@@ -130,3 +132,25 @@ def demo(then_serve: bool) -> None:
             click.echo(line)
     else:
         run_server(current_app._get_current_object(), None, None, simulate=True, banner=summary.lines())
+
+
+@click.command("verify-draw")
+@click.argument("proof_file", type=click.File("rb"))
+def verify_draw(proof_file) -> None:  # noqa: ANN001
+    """Recompute a draw proof's commitment, ticket digest and winners; exit 1 on any mismatch."""
+    try:
+        proof = json.load(proof_file)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"not a JSON proof: {exc}") from None
+    result = verify_proof(proof)
+    if not result.ok:
+        click.echo(f"MISMATCH: {result.mismatch}" + (f" ({result.detail})" if result.detail else ""))
+        sys.exit(1)
+    click.echo(f"OK: commitment, tickets digest and {len(proof['winners'])} winners verified")
+
+
+@click.command()
+@with_appcontext
+def tick() -> None:
+    """Count sales whose clawback window has ended in count_pending=false contests (the server does this)."""
+    click.echo(f"{confirmations.advance()} newly confirmed sales counted")

@@ -161,3 +161,8 @@ class ContestPatch(Strict):
 
 class CharityIn(Strict):
     charity: Optional[str] = Field(description="a configured charity, or null to stop donating")
+
+
+class DrawIn(Strict):
+    public_entropy: str = Field(min_length=1, max_length=500,
+                                description="contributed at the ceremony, e.g. numbers called out by the room")

@@ -1,19 +1,24 @@
 """Running the server process, optionally with the demo sales simulator beside it."""
 from __future__ import annotations
 
+import logging
 from typing import Optional, Sequence
 
 import click
 from flask import Flask
 
-from leaderboard.extensions import socketio
-from leaderboard.services import simulator
+from leaderboard.extensions import db, socketio
+from leaderboard.services import confirmations, simulator
+
+log = logging.getLogger(__name__)
+CONFIRM_EVERY_SECONDS = 60.0
 
 
 def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: bool = False,
                banner: Sequence[str] = ()) -> None:
     host = host or app.config["SERVER_HOST"]
     port = port or app.config["SERVER_PORT"]
+    socketio.start_background_task(confirm_periodically, app)
     if simulate:
         socketio.start_background_task(simulator.run, app)
     base = f"http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
@@ -22,3 +27,16 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
     click.echo(f"serving on {base}  (health: {base}/api/v1/health, API: {base}/api/v1/openapi.json)")
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
                  allow_unsafe_werkzeug=True)
+
+
+def confirm_periodically(app: Flask, every_seconds: float = CONFIRM_EVERY_SECONDS) -> None:
+    """count_pending=false contests gain sales as their clawback windows end, with no event to say so."""
+    while True:
+        with app.app_context():
+            try:
+                confirmations.advance()
+            except Exception:  # noqa: BLE001 - the next tick retries
+                log.exception("confirming sales failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(every_seconds)

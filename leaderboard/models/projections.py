@@ -76,3 +76,15 @@ class ProjectionState(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TicketGrant(Base):
+    """Tickets a counted sale earns in a lucky draw: ids `<sale id>#1` … `#tickets`."""
+
+    __tablename__ = "ticket_grant"
+    __table_args__ = (Index("ix_ticket_grant_contest_agent", "contest_id", "agent_id"),)
+
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    tickets: Mapped[int] = mapped_column(Integer)

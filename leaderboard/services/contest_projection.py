@@ -66,6 +66,9 @@ class ContestProjection:
                 notices.append(standings_notice(contest.id))
         return notices
 
+    def rescore_contest(self, contest: Contest) -> None:
+        rescore_contest(contest)
+
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         if not samples:
             return []

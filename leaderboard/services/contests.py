@@ -15,8 +15,10 @@ from leaderboard.schemas import ContestIn, ContestPatch
 from leaderboard.services import audit
 from leaderboard.services.auth import Principal
 from leaderboard.services.clock import clawback_window, utcnow
-from leaderboard.services.contest_projection import rescore_contest, standings_notice
+from leaderboard.services.contest_projection import standings_notice
+from leaderboard.services.projections import rescore_contest
 from leaderboard.services.contest_rules import kpi_catalogue
+from leaderboard.services.draw_state import open_draw, summary_for
 from leaderboard.services.errors import FieldError, Forbidden, InvalidInput, NotFound
 from leaderboard.services.publishing import publish
 
@@ -55,6 +57,7 @@ def contest_view(contest: Contest, now: Optional[datetime] = None) -> dict[str, 
         "prizes": contest.prizes,
         "created_at": contest.created_at.isoformat(),
         "created_by": contest.created_by,
+        **({"draw": summary_for(contest)} if contest.kind == "lucky_draw" else {}),
     }
 
 
@@ -121,6 +124,8 @@ def create_contest(actor: Principal, data: ContestIn) -> Contest:
                       created_by=actor.name, sites=sites, standings_version=0)
     db.session.add(contest)
     db.session.flush()
+    if contest.kind == "lucky_draw":
+        open_draw(contest)
     rescore_contest(contest)
     audit.record(actor.name, "contest.create", "contest", str(contest.id), after=_audit_state(contest))
     db.session.commit()

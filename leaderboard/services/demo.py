@@ -4,7 +4,8 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,12 +14,15 @@ from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.auth import User
-from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
-from leaderboard.services import auth, roster, sales
+from leaderboard.models.contests import Contest
+from leaderboard.schemas import AgentIn, ContestIn, ProductIn, SiteIn, TeamIn
+from leaderboard.services import auth, contests, roster, sales
 from leaderboard.services.clock import utcnow
 from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
 
 ADMIN_EMAIL = "admin@demo.example"
+DEMO_TIMEZONE = "Europe/Paris"
+RACE_NAME = "Race of the week"
 HISTORY_DAYS = 3
 
 
@@ -56,7 +60,27 @@ def seed() -> DemoSummary:
     db.session.commit()
     password = _admin_password()
     history = _seed_history(agent_keys)
-    return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history)
+    launched = _seed_contests()
+    return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history,
+                       notes=[f"contest {c.id}: {c.name} ({c.kind})" for c in launched])
+
+
+def _seed_contests() -> list[Contest]:
+    """One contest of each kind, launched once; later runs find them by name."""
+    existing = {c.name: c for c in db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None)))}
+    now = utcnow()
+    local_today = now.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+    monday = local_today - timedelta(days=local_today.weekday())
+    week_start = datetime.combine(monday, time.min, tzinfo=ZoneInfo(DEMO_TIMEZONE))
+    wanted = [ContestIn(name=RACE_NAME, kind="race", starts_at=week_start.isoformat(),
+                        ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
+                        rules={"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
+                        prizes=[{"name": "Team breakfast", "quantity": 1}])]
+    launched = []
+    for spec in wanted:
+        contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)
+        launched.append(contest)
+    return launched
 
 
 def _admin_password() -> str:

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.services.publishing import Notice
 
@@ -53,6 +54,14 @@ def kpis_added(samples: Sequence[KpiSample]) -> list[Notice]:
     for projection in registered():
         notices += projection.kpis_added(samples)
     return notices
+
+
+def rescore_contest(contest: Contest) -> None:
+    """Re-derive one contest's projections from the log (launch back-fill, rules change, cancel)."""
+    for projection in registered():
+        rescore = getattr(projection, "rescore_contest", None)
+        if rescore is not None:
+            rescore(contest)
 
 
 def clawed_back_ids() -> set[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
-from leaderboard.schemas import (AgentIn, CancelIn, CharityIn, ContestIn, ContestPatch, KpiBatchIn, ProductIn,
+from leaderboard.schemas import (AgentIn, CancelIn, CharityIn, ContestIn, ContestPatch, DrawIn, KpiBatchIn, ProductIn,
                                  SaleBatchIn, SaleIn, SiteIn, TeamIn)
 
 bp = Blueprint("openapi", __name__)
@@ -24,6 +24,7 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.contests.create_contest": [ContestIn],
     "api.contests.patch_contest": [ContestPatch],
     "api.earnings.choose_charity": [CharityIn],
+    "api.draws.run_draw": [DrawIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}

@@ -1,0 +1,48 @@
+"""Lucky draws: tickets and odds, freeze, the one-time draw and its public proof."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from leaderboard.extensions import db
+from leaderboard.models.draws import Draw
+from leaderboard.schemas import DrawIn
+from leaderboard.services import draws, tickets
+from leaderboard.services.contests import get_contest
+from leaderboard.services.draw_state import frozen_lines
+from leaderboard.web.api.http import current_principal, json_body, parse, requires
+
+bp = Blueprint("draws", __name__)
+READERS = ("admin", "lead", "agent", "display", "integration")
+
+
+@bp.get("/contests/<int:contest_id>/tickets")
+@requires(*READERS)
+def list_tickets(contest_id: int):
+    """Tickets per agent, or one agent's ticket ids and odds (the frozen list once frozen)."""
+    contest = get_contest(contest_id)
+    frozen = frozen_lines(db.session.get(Draw, contest.id))
+    return tickets.tickets_view(contest, frozen, request.args.get("agent"))
+
+
+@bp.post("/contests/<int:contest_id>/freeze")
+@requires("admin", "lead")
+def freeze(contest_id: int):
+    """Freeze the eligible tickets (once the contest has ended) and publish their digest."""
+    draw = draws.freeze(current_principal(), contest_id)
+    return {"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count,
+            "cancelled_after_freeze": draws.cancelled_after_freeze(contest_id)}
+
+
+@bp.post("/contests/<int:contest_id>/draw")
+@requires("admin", "lead")
+def run_draw(contest_id: int):
+    """Run the draw once with the room's public entropy; answers the proof."""
+    data = parse(DrawIn, json_body())
+    return draws.run_draw(current_principal(), contest_id, data.public_entropy)
+
+
+@bp.get("/contests/<int:contest_id>/draw")
+@requires(*READERS)
+def get_proof(contest_id: int):
+    """The self-contained proof of a finished draw."""
+    return draws.stored_proof(contest_id)
