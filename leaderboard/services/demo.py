@@ -18,11 +18,13 @@ from leaderboard.models.contests import Contest
 from leaderboard.schemas import AgentIn, ContestIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services import auth, contests, roster, sales
 from leaderboard.services.clock import utcnow
+from leaderboard.services.draw_state import summary_for
 from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
 
 ADMIN_EMAIL = "admin@demo.example"
 DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
+DRAW_NAME = "Friday jackpot"
 HISTORY_DAYS = 3
 
 
@@ -62,7 +64,13 @@ def seed() -> DemoSummary:
     history = _seed_history(agent_keys)
     launched = _seed_contests()
     return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history,
-                       notes=[f"contest {c.id}: {c.name} ({c.kind})" for c in launched])
+                       notes=[_describe(c) for c in launched])
+
+
+def _describe(contest: Contest) -> str:
+    line = f"contest {contest.id}: {contest.name} ({contest.kind})"
+    summary = summary_for(contest)
+    return f"{line}, draw commitment {summary['commitment']}" if summary else line
 
 
 def _seed_contests() -> list[Contest]:
@@ -75,7 +83,12 @@ def _seed_contests() -> list[Contest]:
     wanted = [ContestIn(name=RACE_NAME, kind="race", starts_at=week_start.isoformat(),
                         ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
                         rules={"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
-                        prizes=[{"name": "Team breakfast", "quantity": 1}])]
+                        prizes=[{"name": "Team breakfast", "quantity": 1}]),
+              ContestIn(name=DRAW_NAME, kind="lucky_draw", starts_at=week_start.isoformat(),
+                        ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
+                        rules={"products": {"CARD": {"tickets": 2}}},
+                        prizes=[{"name": "Weekend for two", "quantity": 1},
+                                {"name": "Theatre voucher", "quantity": 3}])]
     launched = []
     for spec in wanted:
         contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)

@@ -38,7 +38,6 @@ def _freeze(actor: Principal, contest: Contest, draw: Draw) -> list[Notice]:
     draw.tickets_digest = protocol.tickets_digest(lines)
     draw.tickets_count = len(lines)
     draw.frozen_at = utcnow()
-    draw.status = "frozen"
     audit.record(actor.name, "draw.freeze", "contest", str(contest.id),
                  after={"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count})
     return [{"event": "draw.frozen", "topic": f"contest:{contest.id}", "tickets_digest": draw.tickets_digest,
@@ -51,10 +50,26 @@ def freeze(actor: Principal, contest_id: int) -> Draw:
     draw = draw_of(contest)
     if draw.status != "open":
         return draw
+    if utcnow() < contest.ends_at:
+        raise Conflict(f"contest {contest.id} is still running; freeze once it has ended at "
+                       f"{contest.ends_at.isoformat()}")
+    if not _claim(contest.id, from_status="open", to_status="frozen"):
+        db.session.rollback()
+        return draw_of(get_contest(contest_id))
+    db.session.refresh(draw)
     notices = _freeze(actor, contest, draw)
     db.session.commit()
     publish(notices)
     return draw
+
+
+def _claim(contest_id: int, from_status: str | tuple[str, ...], to_status: str) -> bool:
+    """Move the draw's status with a guarded UPDATE: it takes the row (PostgreSQL) or database (SQLite)
+    write lock first, so of two racing requests exactly one wins and the other sees the new status."""
+    allowed = (from_status,) if isinstance(from_status, str) else from_status
+    result = db.session.execute(update(Draw).where(Draw.contest_id == contest_id, Draw.status.in_(allowed))
+                                .values(status=to_status))
+    return result.rowcount == 1
 
 
 def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str, Any]:
@@ -62,23 +77,20 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
     contest = get_contest(contest_id)
     require_manager(actor, contest)
     draw = draw_of(contest)
-    if draw.status == "drawn":
-        raise Conflict("this contest has already been drawn", proof=draw.proof)
     if not public_entropy.strip():
         raise InvalidInput("public entropy is required", [FieldError("public_entropy", "must not be empty")])
-    notices = _freeze(actor, contest, draw) if draw.status == "open" else []
-    db.session.flush()
-    lines = frozen_lines(draw) or []
-    slots = protocol.expand_slots(contest.prizes)
-    proof = protocol.build_proof(bytes.fromhex(draw.seed_hex), lines, public_entropy, slots,
-                                 bool(contest.rules.get("one_prize_per_agent", True)))
-    # The status guard makes the draw happen once even when two requests race.
-    claimed = db.session.execute(update(Draw).where(Draw.contest_id == contest.id, Draw.status != "drawn")
-                                 .values(status="drawn", proof=proof, drawn_at=utcnow()))
-    if claimed.rowcount != 1:
+    if draw.status == "drawn" or not _claim(contest.id, ("open", "frozen"), "drawn"):
         db.session.rollback()
-        stored = db.session.get(Draw, contest.id)
-        raise Conflict("this contest has already been drawn", proof=stored.proof if stored else None)
+        raise Conflict("this contest has already been drawn", proof=db.session.get(Draw, contest_id).proof)
+    if utcnow() < contest.ends_at:
+        db.session.rollback()
+        raise Conflict(f"contest {contest.id} is still running; draw once it has ended")
+    db.session.refresh(draw)
+    notices = _freeze(actor, contest, draw) if draw.frozen_lines is None else []
+    slots = protocol.expand_slots(contest.prizes)
+    proof = protocol.build_proof(bytes.fromhex(draw.seed_hex), frozen_lines(draw) or [], public_entropy, slots,
+                                 bool(contest.rules.get("one_prize_per_agent", True)))
+    draw.proof, draw.drawn_at = proof, utcnow()
     audit.record(actor.name, "draw.run", "contest", str(contest.id),
                  after={"public_entropy": public_entropy, "winners": proof["winners"]})
     db.session.commit()
