@@ -14,6 +14,7 @@ from leaderboard.services import projections
 from leaderboard.services.calendar_boards import CalendarProjection
 from leaderboard.services.contest_projection import ContestProjection
 from leaderboard.services.earnings import EarningsProjection
+from leaderboard.services.matches import MatchProjection
 from leaderboard.services.tickets import TicketProjection
 from leaderboard.web import api
 
@@ -34,7 +35,8 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     with app.app_context():
         _tune_engine(db.engine)
 
-    for projection in (CalendarProjection(), ContestProjection(), EarningsProjection(), TicketProjection()):
+    for projection in (CalendarProjection(), ContestProjection(), EarningsProjection(), TicketProjection(),
+                       MatchProjection()):
         projections.register(app, projection)
 
     api.init_app(app)

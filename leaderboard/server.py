@@ -8,10 +8,10 @@ import click
 from flask import Flask
 
 from leaderboard.extensions import db, socketio
-from leaderboard.services import confirmations, simulator
+from leaderboard.services import confirmations, league_upkeep, simulator
 
 log = logging.getLogger(__name__)
-CONFIRM_EVERY_SECONDS = 60.0
+CONFIRM_EVERY_SECONDS = 30.0
 
 
 def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: bool = False,
@@ -30,11 +30,12 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
 
 
 def confirm_periodically(app: Flask, every_seconds: float = CONFIRM_EVERY_SECONDS) -> None:
-    """count_pending=false contests gain sales as their clawback windows end, with no event to say so."""
+    """Time-driven changes with no event behind them: sales confirming, match windows opening and ending."""
     while True:
         with app.app_context():
             try:
                 confirmations.advance()
+                league_upkeep.tick()
             except Exception:  # noqa: BLE001 - the next tick retries
                 log.exception("confirming sales failed")
             finally:

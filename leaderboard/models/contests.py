@@ -29,6 +29,8 @@ class Contest(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prizes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Values the service chose at launch, e.g. the "auto" points per goal and the cup seeding.
+    derived: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(254))
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

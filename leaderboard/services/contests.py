@@ -12,7 +12,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.projections import ContestStanding
 from leaderboard.models.roster import Product, Site
 from leaderboard.schemas import ContestIn, ContestPatch
-from leaderboard.services import audit
+from leaderboard.services import audit, league_setup
 from leaderboard.services.auth import Principal
 from leaderboard.services.clock import clawback_window, utcnow
 from leaderboard.services.contest_projection import standings_notice
@@ -58,7 +58,15 @@ def contest_view(contest: Contest, now: Optional[datetime] = None) -> dict[str, 
         "created_at": contest.created_at.isoformat(),
         "created_by": contest.created_by,
         **({"draw": summary_for(contest)} if contest.kind == "lucky_draw" else {}),
+        **({"league": league_summary(contest)} if contest.kind == "league" else {}),
     }
+
+
+def league_summary(contest: Contest) -> dict[str, Any]:
+    derived = contest.derived or {}
+    return {"format": contest.rules.get("format"), "rounds": derived.get("rounds"),
+            "points_per_goal": float(derived["points_per_goal"]) if "points_per_goal" in derived else None,
+            "points_per_goal_auto": derived.get("auto", False), "seeds": derived.get("seeds", [])}
 
 
 def get_contest(contest_id: int) -> Contest:
@@ -109,23 +117,34 @@ def create_contest(actor: Principal, data: ContestIn) -> Contest:
     if actor.role not in MANAGERS:
         raise Forbidden(f"role {actor.role!r} may not launch contests")
     sites = _sites(actor, data.sites)
-    errors = _validated_rules(data.kind, data.rules)
+    now = utcnow()
+    rules, ends_at, league_plan = data.rules, data.ends_at, None
+    if data.kind == "league":
+        league_plan = league_setup.plan(data.rules, sites, data.starts_at, data.timezone, data.ends_at, now)
+        rules, ends_at = league_plan.rules, league_plan.ends_at
+        errors = league_plan.errors
+    else:
+        errors = []
+    errors += _validated_rules(data.kind, rules)
     if not sites:
         errors.append(FieldError("sites", "a contest needs at least one site"))
-    if data.ends_at is None:
+    if ends_at is None and not errors:
         errors.append(FieldError("ends_at", "required for this kind of contest"))
-    elif data.ends_at <= data.starts_at:
+    elif ends_at is not None and ends_at <= data.starts_at:
         errors.append(FieldError("ends_at", "must be after starts_at"))
     if errors:
         raise InvalidInput("the contest cannot be launched as described", errors)
-    contest = Contest(name=data.name, kind=data.kind, starts_at=data.starts_at, ends_at=data.ends_at,
-                      timezone=data.timezone, rules=data.rules,
-                      prizes=[p.model_dump() for p in data.prizes], created_at=utcnow(),
+    contest = Contest(name=data.name, kind=data.kind, starts_at=data.starts_at, ends_at=ends_at,
+                      timezone=data.timezone, rules=rules, derived=league_plan.derived if league_plan else {},
+                      prizes=[p.model_dump() for p in data.prizes], created_at=now,
                       created_by=actor.name, sites=sites, standings_version=0)
     db.session.add(contest)
     db.session.flush()
     if contest.kind == "lucky_draw":
         open_draw(contest)
+    if league_plan is not None:
+        league_setup.create_matches(contest, league_plan, now)
+        db.session.flush()
     rescore_contest(contest)
     audit.record(actor.name, "contest.create", "contest", str(contest.id), after=_audit_state(contest))
     db.session.commit()
@@ -142,13 +161,17 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
     errors = _validated_rules(contest.kind, patch.rules) if patch.rules is not None else []
     if patch.ends_at is not None and patch.ends_at <= contest.starts_at:
         errors.append(FieldError("ends_at", "must be after starts_at"))
+    if contest.kind == "league":
+        errors += league_setup.frozen_rule_changes(contest, patch.rules, patch.ends_at)
     if errors:
         raise InvalidInput("the change is not valid; nothing was changed", errors)
     rescore = (patch.rules is not None and patch.rules != contest.rules) or (
         patch.ends_at is not None and patch.ends_at != contest.ends_at)
     if patch.name is not None:
         contest.name = patch.name
-    if patch.rules is not None:
+    if patch.rules is not None and contest.kind == "league":
+        contest.rules, contest.derived = league_setup.replan_points(contest, patch.rules, utcnow())
+    elif patch.rules is not None:
         contest.rules = patch.rules
     if patch.prizes is not None:
         contest.prizes = [p.model_dump() for p in patch.prizes]
