@@ -25,6 +25,7 @@ ADMIN_EMAIL = "admin@demo.example"
 DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
 DRAW_NAME = "Friday jackpot"
+LEAGUE_NAME = "Site league"
 HISTORY_DAYS = 3
 
 
@@ -88,7 +89,11 @@ def _seed_contests() -> list[Contest]:
                         ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
                         rules={"products": {"CARD": {"tickets": 2}}},
                         prizes=[{"name": "Weekend for two", "quantity": 1},
-                                {"name": "Theatre voucher", "quantity": 3}])]
+                                {"name": "Theatre voucher", "quantity": 3}]),
+              ContestIn(name=LEAGUE_NAME, kind="league", starts_at=week_start.isoformat(), timezone=DEMO_TIMEZONE,
+                        sites=[key for key, _, _ in SITES],
+                        rules={"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": "auto",
+                               "normalize": "fte"})]
     launched = []
     for spec in wanted:
         contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)

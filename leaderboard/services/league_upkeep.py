@@ -21,7 +21,7 @@ def tick(now: Optional[datetime] = None) -> int:
     now = now or utcnow()
     active = db.session.scalars(select(Contest).where(
         Contest.kind == LEAGUE, Contest.cancelled_at.is_(None), Contest.starts_at <= now,
-        Contest.ends_at + clawback_window() >= now - clawback_window()))
+        Contest.ends_at >= now - 2 * clawback_window()))
     notices: list[Notice] = []
     for contest in active:
         notices += upkeep(contest, now)

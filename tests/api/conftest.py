@@ -32,6 +32,7 @@ class Api:
         body = {"name": "November race", "kind": "race", "timezone": "Europe/Paris",
                 "starts_at": "2026-11-16T00:00:00+01:00", "ends_at": "2026-11-23T00:00:00+01:00"}
         body.update(fields)
+        body = {key: value for key, value in body.items() if value is not None}
         response = self.client.post("/api/v1/contests", headers=self.admin, json=body)
         assert response.status_code == expect, response.get_json()
         return response.get_json()
