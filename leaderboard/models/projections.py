@@ -88,3 +88,14 @@ class TicketGrant(Base):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     tickets: Mapped[int] = mapped_column(Integer)
+
+
+class SiteHour(Base):
+    """Counted sales per site per UTC hour: feeds the 'sales per hour' chart on the TVs."""
+
+    __tablename__ = "site_hour"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    sales: Mapped[int] = mapped_column(Integer, default=0)

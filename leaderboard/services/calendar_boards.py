@@ -1,8 +1,8 @@
-"""Per-agent, per-local-day aggregates behind the today / week / month boards."""
+"""Per-agent local-day and per-site hourly aggregates behind the calendar boards and the TV chart."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Sequence
 
 from sqlalchemy import delete, select
@@ -10,8 +10,12 @@ from sqlalchemy import delete, select
 from leaderboard.domain.periods import local_day, local_midnight
 from leaderboard.extensions import db
 from leaderboard.models.events import Cancellation, KpiSample, Sale
-from leaderboard.models.projections import AgentDay
+from leaderboard.models.projections import AgentDay, SiteHour
 from leaderboard.services.publishing import Notice
+
+
+def hour_of(instant: datetime) -> datetime:
+    return instant.replace(minute=0, second=0, microsecond=0)
 
 
 class CalendarProjection:
@@ -19,12 +23,22 @@ class CalendarProjection:
 
     def clear(self) -> None:
         db.session.execute(delete(AgentDay))
+        db.session.execute(delete(SiteHour))
 
     def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
         grouped: dict[tuple[int, date], list[Sale]] = defaultdict(list)
+        hours: dict[tuple[int, datetime], list[Sale]] = defaultdict(list)
         for sale in sales:
             if sale.id not in clawed_back:
                 grouped[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
+                hours[(sale.agent.site_id, hour_of(sale.occurred_at))].append(sale)
+        for (site_id, hour), hour_sales in hours.items():
+            slot = db.session.get(SiteHour, (site_id, hour))
+            if slot is None:
+                slot = SiteHour(site_id=site_id, hour=hour, points=0, sales=0)
+                db.session.add(slot)
+            slot.points += sum(s.points for s in hour_sales)
+            slot.sales += len(hour_sales)
         for (agent_id, day), day_sales in grouped.items():
             row = db.session.get(AgentDay, (agent_id, day))
             if row is None:
@@ -46,6 +60,12 @@ class CalendarProjection:
         remaining = list(db.session.scalars(
             select(Sale).where(Sale.agent_id == sale.agent_id, Sale.occurred_at >= start,
                                Sale.occurred_at < end, Sale.id.not_in(clawed))))
+        slot = db.session.get(SiteHour, (sale.agent.site_id, hour_of(sale.occurred_at)))
+        if slot is not None:
+            slot.points -= sale.points
+            slot.sales -= 1
+            if slot.sales == 0:
+                db.session.delete(slot)  # a rebuild would not create an empty hour either
         row = db.session.get(AgentDay, (sale.agent_id, day))
         if not remaining:
             if row is not None:

@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import select
 
 from leaderboard.extensions import db
-from leaderboard.models.projections import AgentDay, ContestKpi, ContestStanding, Earning
+from leaderboard.models.projections import AgentDay, ContestKpi, ContestStanding, Earning, SiteHour, TicketGrant
 from leaderboard.schemas import CancelIn, ContestIn, KpiBatchIn, SaleIn
 from leaderboard.services import auth, contests, earnings, kpis, projections, sales
 from leaderboard.services.roster import agent_by_key
@@ -23,6 +23,8 @@ def snapshot():
         "standings": rows(ContestStanding, ContestStanding.contest_id, ContestStanding.agent_id),
         "kpis": rows(ContestKpi, ContestKpi.contest_id, ContestKpi.agent_id, ContestKpi.kpi),
         "earnings": rows(Earning, Earning.sale_id),
+        "hours": rows(SiteHour, SiteHour.site_id, SiteHour.hour),
+        "tickets": rows(TicketGrant, TicketGrant.contest_id, TicketGrant.sale_id),
     }
 
 
@@ -38,6 +40,8 @@ def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
         window = dict(starts_at=(NOW - timedelta(days=10)).isoformat(), ends_at=(NOW + timedelta(days=3)).isoformat())
         contests.create_contest(auth.SYSTEM, ContestIn(name="A", kind="race", rules=rules, **window))
         contests.create_contest(auth.SYSTEM, ContestIn(name="B", kind="race", sites=sites[:1], **window))
+        contests.create_contest(auth.SYSTEM, ContestIn(name="C", kind="lucky_draw", rules={"tickets_per_sale": 2},
+                                                       **window))
         earnings.choose_charity(auth.SYSTEM, agent_by_key(agents[0]), "Red Cross")
         ids = []
         for n in range(250):
