@@ -28,6 +28,7 @@ TIMEZONES = ["Europe/Paris", "Europe/Lisbon", "America/Toronto", "Asia/Manila", 
 PRODUCTS = [("REWARDS", 30, "15.00"), ("CARD", 50, "25.00"), ("UPGRADE", 20, "10.00"), ("INSURE", 40, "20.00"),
             ("SURVEY", 5, "0.00")]
 STATE_FILE = "bench-state.json"
+SMOKE_BELOW = 100_000  # fewer seeded sales than this: shorter HTTP phases (a smoke run)
 TARGETS = {
     "single_sale_requests_per_s": (">=", 1000),
     "single_sale_p99_ms": ("<=", 50),
@@ -50,20 +51,50 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--sites", type=int, default=20)
     p.add_argument("--agents", type=int, default=2000)
     p.add_argument("--batch", type=int, default=1000, help="sales per ingest_batch call while seeding")
-    p.add_argument("--http-batches", type=int, default=5, help="1000-sale batches POSTed over HTTP")
-    p.add_argument("--http-sales", type=int, default=10_000, help="single sales POSTed over HTTP (bounded)")
+    p.add_argument("--http-batches", type=int, help="1000-sale batches POSTed over HTTP [5; smoke 2]")
+    p.add_argument("--http-sales", type=int, help="single sales POSTed over HTTP, bounded by --duration [10000; smoke 3000]")
     p.add_argument("--clients", type=int, default=16, help="concurrent keep-alive clients for single sales")
     p.add_argument("--client-procs", type=int, default=2, help="client processes the clients are split over")
-    p.add_argument("--duration", type=float, default=20.0, help="time bound (s) of each concurrent phase")
-    p.add_argument("--reads", type=int, default=2000, help="sequential standings reads over HTTP")
+    p.add_argument("--duration", type=float, help="time bound (s) of the single-sale phase [20; smoke 4]")
+    p.add_argument("--mixed-duration", type=float, help="length (s) of the reads-during-writes phase [10; smoke 3]")
+    p.add_argument("--reads", type=int, help="sequential top-50 reads over HTTP; half as many rank reads [2000; smoke 100]")
+    p.add_argument("--server", choices=["leaderboard", "nodelay"], default="leaderboard",
+                   help="'leaderboard' runs `leaderboard serve`; 'nodelay' is the diagnostic bench/serve_nodelay.py")
+    p.add_argument("--no-snapshot", dest="snapshot", action="store_false",
+                   help="run the live working tree instead of a copy taken at start (see snapshot_code)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     p.add_argument("--reuse", metavar="DIR", help="reuse an instance folder seeded by --keep (skips seeding)")
     p.add_argument("--results-dir", default=str(BENCH_DIR / "results"))
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    smoke = args.sales < SMOKE_BELOW
+    for name, full, quick in (("http_batches", 5, 2), ("http_sales", 10_000, 3000), ("duration", 20.0, 4.0),
+                              ("mixed_duration", 10.0, 3.0), ("reads", 2000, 100)):
+        if getattr(args, name) is None:
+            setattr(args, name, quick if smoke else full)
+    return args
 
 
 # --------------------------------------------------------------------------------------------- app setup
+
+SNAPSHOT_PARTS = ("leaderboard", "migrations", "wallboard", "config.toml")
+
+
+def snapshot_code(dest: Path) -> Path:
+    """Copy the application as it is now, so a long run (and its server) measures one version of the code
+    even while someone edits the working tree. Call before anything imports leaderboard."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for part in SNAPSHOT_PARTS:
+        source = PROJECT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif source.exists():
+            shutil.copy2(source, dest / part)
+    sys.path.insert(0, str(dest))
+    return dest
+
 
 def make_app(instance: Path):  # noqa: ANN201
     from leaderboard import create_app
@@ -198,8 +229,8 @@ def free_port() -> int:
 class Server:
     """`leaderboard serve` (gevent) as a subprocess on 127.0.0.1 against the bench database."""
 
-    def __init__(self, instance: Path):
-        self.instance = instance
+    def __init__(self, instance: Path, kind: str = "leaderboard", code: Optional[Path] = None):
+        self.instance, self.kind, self.code = instance, kind, code
         self.port = free_port()
         self.log_path = instance / "server.log"
         self.proc: Optional[subprocess.Popen] = None
@@ -208,11 +239,15 @@ class Server:
         env = dict(os.environ, LEADERBOARD_INSTANCE_PATH=str(self.instance),
                    LEADERBOARD_DATABASE_URL=database_url(self.instance), LEADERBOARD_SECRET_KEY="bench-secret",
                    LEADERBOARD_SERVER_HOST=loadgen.LOCALHOST)
-        command = [str(Path(sys.executable).parent / "leaderboard"), "serve", "--host", loadgen.LOCALHOST,
-                   "--port", str(self.port)]
+        if self.code is not None:  # the snapshot shadows the editable install
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.code), env.get("PYTHONPATH")]))
+        # the `leaderboard` console script is leaderboard.console:main; calling it this way lets the snapshot win
+        launcher = ([sys.executable, "-c", "from leaderboard.console import main; main()", "serve"]
+                    if self.kind == "leaderboard" else [sys.executable, str(BENCH_DIR / "serve_nodelay.py")])
+        command = [*launcher, "--host", loadgen.LOCALHOST, "--port", str(self.port)]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(command, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     cwd=str(PROJECT_ROOT))
+                                     cwd=str(self.code or PROJECT_ROOT))
         deadline = time.monotonic() + 60
         client = loadgen.Client(self.port, "none", timeout=2)
         while time.monotonic() < deadline:
@@ -286,9 +321,10 @@ def ok_rows(expected: int):  # noqa: ANN201
 def http_reads(server: Server, token: str, state: dict[str, Any], reads: int, seed: int) -> dict[str, Any]:
     client = loadgen.Client(server.port, token)
     contest = state["contest_id"]
-    loadgen.sequential(client, standings_paths(contest, 100, state["agents"], False, seed), ok_rows(50), 60)
+    warmup = max(10, reads // 20)
+    loadgen.sequential(client, standings_paths(contest, warmup, state["agents"], False, seed), ok_rows(50), 60)
     top = loadgen.sequential(client, standings_paths(contest, reads, state["agents"], False, seed), ok_rows(50), 120)
-    loadgen.sequential(client, standings_paths(contest, 50, state["agents"], True, seed), ok_rows(1), 60)
+    loadgen.sequential(client, standings_paths(contest, warmup, state["agents"], True, seed), ok_rows(1), 60)
     around = loadgen.sequential(client, standings_paths(contest, max(1, reads // 2), state["agents"], True, seed),
                                 ok_rows(1), 120)
     client.close()
@@ -298,32 +334,26 @@ def http_reads(server: Server, token: str, state: dict[str, Any], reads: int, se
 def reads_under_write_load(server: Server, tokens: dict[str, str], state: dict[str, Any],
                            args: argparse.Namespace) -> dict[str, Any]:
     """Top-50 reads from one client while 8 clients post single sales (every write bumps the version)."""
-    import threading
-
-    box: dict[str, Any] = {}
-
-    def writers() -> None:
-        box["writes"] = loadgen.post_single_sales(
-            server.port, tokens["integration"], state["agents"], state["products"], total=args.http_sales // 2,
-            clients=8, processes=args.client_procs, duration=min(10.0, args.duration),
-            prefix=f"mix-{time.time_ns()}", seed=args.seed + 7)
-
-    thread = threading.Thread(target=writers)
-    thread.start()
-    time.sleep(3.0)  # the spawned client processes start before they post
     client = loadgen.Client(server.port, tokens["display"])
     path = standings_paths(state["contest_id"], 1, state["agents"], False, args.seed)[0]
     check = ok_rows(50)
-    latencies: list[float] = []
-    failures = 0
-    deadline = time.monotonic() + args.duration + 120
-    while thread.is_alive() and time.monotonic() < deadline:
-        status, data, seconds = client.request("GET", path)
-        latencies.append(seconds * 1000.0)
-        failures += not check(status, data)
-    thread.join()
+
+    def reader(deadline: float) -> dict[str, Any]:
+        latencies: list[float] = []
+        failures = 0
+        while time.time() < deadline:
+            status, data, seconds = client.request("GET", path)
+            latencies.append(seconds * 1000.0)
+            failures += not check(status, data)
+        return {"failures": failures, **loadgen.latency_summary(latencies)}
+
+    writes = loadgen.post_single_sales(
+        server.port, tokens["integration"], state["agents"], state["products"], total=args.http_sales,
+        clients=8, processes=args.client_procs, duration=args.mixed_duration, prefix=f"mix-{time.time_ns()}",
+        seed=args.seed + 7, during=reader)
     client.close()
-    return {"writes": box.get("writes"), "reads": {"failures": failures, **loadgen.latency_summary(latencies)}}
+    reads = writes.pop("during")
+    return {"writes": writes, "reads": reads}
 
 
 # --------------------------------------------------------------------------------------------- in-process
@@ -383,6 +413,16 @@ def machine() -> dict[str, Any]:
     import sqlite3
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+
+
+def git_state() -> dict[str, Any]:
+    def git(*cmd: str) -> str:
+        try:
+            return subprocess.run(["git", *cmd], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"commit": git("rev-parse", "HEAD"), "dirty_files": len(git("status", "--porcelain").splitlines())}
 
 
 def verdict(metric: str, value: Optional[float]) -> str:
@@ -454,22 +494,27 @@ def print_summary(r: dict[str, Any]) -> None:
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
-    from flask_migrate import upgrade
+    from flask_migrate import upgrade  # neither imports leaderboard, so the snapshot can still shadow it
     from sqlalchemy import func, select
 
     results: dict[str, Any] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                "command": " ".join([Path(sys.executable).name, *sys.argv]),
-                               "params": vars(args), "machine": machine(), "targets": TARGETS}
+                               "params": vars(args), "machine": machine(), "code": git_state(),
+                               "targets": TARGETS}
     if args.reuse:
         instance = Path(args.reuse).resolve()
+        code = snapshot_code(instance / "code") if args.snapshot else None
         state = json.loads((instance / STATE_FILE).read_text())
         app = make_app(instance)
+        with app.app_context():
+            upgrade()  # the application may have gained migrations since the folder was seeded
         log(f"reusing {instance} (seeded with {state['seeded_sales']:,} sales)")
         results["params"].update(sales=state["seeded_sales"], agents=len(state["agents"]),
                                  sites=len(state["sites"]))
     else:
         instance = Path(tempfile.mkdtemp(prefix="leaderboard-bench-"))
-        log(f"instance folder {instance}")
+        code = snapshot_code(instance / "code") if args.snapshot else None
+        log(f"instance folder {instance}" + (f"; application code copied to {code}" if code else ""))
         app = make_app(instance)
         started = time.perf_counter()
         with app.app_context():
@@ -488,9 +533,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             f"({results['seed_ingest']['ingest_s']:.1f} s in ingest_batch)")
         (instance / STATE_FILE).write_text(json.dumps(state))
     tokens = api_keys(app)
+    import leaderboard
+    results["code"]["imported_from"] = str(Path(leaderboard.__file__).parent)
 
     try:
-        with Server(instance) as server:
+        with Server(instance, args.server, code) as server:
             log(f"server up on 127.0.0.1:{server.port} (log {server.log_path})")
             results["batched_http"] = http_batches(server, tokens["integration"], state, args.http_batches, args.seed)
             log(f"HTTP batches: {results['batched_http']['events_per_s']:,.0f} events/s")
@@ -505,6 +552,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             log(f"standings top-50 p99 {results['standings_http']['top50']['p99_ms']:.2f} ms, around p99 "
                 f"{results['standings_http']['around']['p99_ms']:.2f} ms")
             results["standings_under_write_load"] = reads_under_write_load(server, tokens, state, args)
+            m = results["standings_under_write_load"]
+            log(f"reads during writes: p50 {m['reads']['p50_ms']:.1f} ms, p99 {m['reads']['p99_ms']:.1f} ms "
+                f"({m['reads']['count']} reads; writers {m['writes']['requests_per_s']:,.0f} req/s)")
             results["server_rss_mb"] = server.rss_mb()
         results["standings_inprocess"] = inprocess_standings(app, state, args.reads)
         log(f"in-process standings: cached p50 {results['standings_inprocess']['warm']['p50_ms']:.2f} ms, "

@@ -106,9 +106,11 @@ def _process_main(spec: dict[str, Any], proc: int, ready: Any, go: Any, results:
 
 
 def post_single_sales(port: int, token: str, agents: list[str], products: list[str], total: int, clients: int,
-                      processes: int, duration: float, prefix: str, seed: int = 1) -> dict[str, Any]:
+                      processes: int, duration: float, prefix: str, seed: int = 1,
+                      during: Optional[Callable[[float], Any]] = None) -> dict[str, Any]:
     """`clients` keep-alive connections split over `processes` posting `total` single sales, bounded by
-    `duration` seconds. Returns throughput, latency summary and status counts."""
+    `duration` seconds. Returns throughput, latency summary and status counts. `during(deadline)` runs
+    in this process once the clients are posting (e.g. a reader) and its result is returned as "during"."""
     processes = max(1, min(processes, clients))
     ctx = mp.get_context("spawn")
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
@@ -124,6 +126,7 @@ def post_single_sales(port: int, token: str, agents: list[str], products: list[s
     for _ in workers:
         ready.get(timeout=120)
     go.set()
+    side = during(time.time() + duration) if during is not None else None
     runs: list = []
     for _ in workers:
         runs += results.get(timeout=duration + 120)
@@ -131,7 +134,10 @@ def post_single_sales(port: int, token: str, agents: list[str], products: list[s
         worker.join(timeout=30)
         if worker.is_alive():
             worker.terminate()
-    return _combine(runs, clients)
+    combined = _combine(runs, clients)
+    if during is not None:
+        combined["during"] = side
+    return combined
 
 
 def _combine(runs: list[dict[str, Any]], clients: int) -> dict[str, Any]:

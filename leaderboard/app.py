@@ -16,7 +16,7 @@ from leaderboard.services.contest_projection import ContestProjection
 from leaderboard.services.earnings import EarningsProjection
 from leaderboard.services.matches import MatchProjection
 from leaderboard.services.tickets import TicketProjection
-from leaderboard.web import api
+from leaderboard.web import api, security, tv
 
 
 
@@ -40,6 +40,8 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
         projections.register(app, projection)
 
     api.init_app(app)
+    app.register_blueprint(tv.bp)
+    security.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)
     return app

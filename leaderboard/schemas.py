@@ -166,3 +166,26 @@ class CharityIn(Strict):
 class DrawIn(Strict):
     public_entropy: str = Field(min_length=1, max_length=500,
                                 description="contributed at the ceremony, e.g. numbers called out by the room")
+
+
+SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message")
+
+
+class SlideIn(Strict):
+    type: Literal["standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message"]
+    contest: Optional[int] = Field(default=None, ge=1, description="required except for chart and message slides")
+    by: Literal["agent", "team", "site"] = "agent"
+    seconds: int = Field(default=15, ge=5, le=600, strict=True)
+    text: str = Field(default="", max_length=500, description="the text of a message slide")
+    chart: Literal["sales_per_hour", "progress"] = "sales_per_hour"
+    target: Optional[int] = Field(default=None, ge=1, description="points target for a progress chart")
+
+
+class ChannelIn(Strict):
+    name: Name
+    slides: list[SlideIn] = Field(min_length=1, max_length=30)
+
+
+class PairIn(Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9]{6}$")
+    channel: Key

@@ -1,12 +1,37 @@
-"""Live updates over Socket.IO: binding the server to the app."""
+"""Live updates over Socket.IO: binds the server, the /live namespace and the publisher to the app."""
 from __future__ import annotations
 
 from flask import Flask
 
 from leaderboard.extensions import socketio
+from leaderboard.realtime.namespace import LiveNamespace
+from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, LivePublisher
+from leaderboard.realtime.sequences import MemorySequences, RedisSequences
+from leaderboard.services.publishing import register_publisher
+
+FLUSH_SECONDS = 0.1
 
 
 def init_app(app: Flask) -> None:
     queue = app.config["REALTIME_MESSAGE_QUEUE"] or None
     socketio.init_app(app, async_mode=app.config["REALTIME_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=app.config["REALTIME_ALLOWED_ORIGINS"] or None)
+    sequences = RedisSequences(queue) if queue and queue.startswith("redis") else MemorySequences()
+    publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
+                                                                          namespace=NAMESPACE), sequences)
+    app.extensions["leaderboard.live_publisher"] = publisher
+    register_publisher(app, publisher)
+    socketio.on_namespace(LiveNamespace(NAMESPACE, publisher))
+
+
+def run_flusher(publisher: LivePublisher) -> None:
+    """Background loop of a serving process: coalesced pushes and heartbeats."""
+    publisher.coalesce = True
+    beats = 0.0
+    while True:
+        socketio.sleep(FLUSH_SECONDS)
+        publisher.flush()
+        beats += FLUSH_SECONDS
+        if beats >= HEARTBEAT_SECONDS:
+            publisher.heartbeat()
+            beats = 0.0

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.auth import User
 from leaderboard.models.contests import Contest
-from leaderboard.schemas import AgentIn, ContestIn, ProductIn, SiteIn, TeamIn
-from leaderboard.services import auth, contests, roster, sales
+from leaderboard.schemas import AgentIn, ChannelIn, ContestIn, ProductIn, SiteIn, TeamIn
+from leaderboard.services import auth, contests, roster, sales, screens
 from leaderboard.services.clock import utcnow
 from leaderboard.services.draw_state import summary_for
 from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
@@ -26,6 +26,7 @@ DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
 DRAW_NAME = "Friday jackpot"
 LEAGUE_NAME = "Site league"
+CHANNEL_KEY = "demo"
 HISTORY_DAYS = 3
 
 
@@ -64,8 +65,32 @@ def seed() -> DemoSummary:
     password = _admin_password()
     history = _seed_history(agent_keys)
     launched = _seed_contests()
+    _seed_channel(launched)
     return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history,
-                       notes=[_describe(c) for c in launched])
+                       notes=[_describe(c) for c in launched] + [f"TV channel: /tv/{CHANNEL_KEY}#token={_display_token()}"])
+
+
+def _seed_channel(launched: list[Contest]) -> None:
+    race, draw, league = launched
+    slides = [{"type": "standings", "contest": race.id, "by": "agent", "seconds": 20},
+              {"type": "match_centre", "contest": league.id, "seconds": 20},
+              {"type": "standings", "contest": race.id, "by": "site", "seconds": 12},
+              {"type": "league_table", "contest": league.id, "seconds": 12},
+              {"type": "lucky_draw", "contest": draw.id, "seconds": 15},
+              {"type": "chart", "contest": race.id, "seconds": 15},
+              {"type": "message", "seconds": 10, "text": "Every sale is a ticket for Friday's jackpot!"}]
+    if screens.channel_by_key(CHANNEL_KEY) is None:
+        screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides))
+
+
+def _display_token() -> str:
+    """A display key for the demo TV link, kept in the instance folder so the link stays valid."""
+    path = Path(current_app.instance_path) / "demo-display-token"
+    if not path.exists():
+        _, secret = auth.create_api_key("demo TV", "display")
+        path.write_text(secret)
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _describe(contest: Contest) -> str:

@@ -10,6 +10,7 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.events import Cancellation
+from leaderboard.models.roster import Agent
 from leaderboard.services import audit
 from leaderboard.services.auth import Principal
 from leaderboard.services.clock import utcnow
@@ -94,7 +95,9 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
     audit.record(actor.name, "draw.run", "contest", str(contest.id),
                  after={"public_entropy": public_entropy, "winners": proof["winners"]})
     db.session.commit()
-    notices += [{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner} for winner in proof["winners"]]
+    names = dict(db.session.execute(select(Agent.key, Agent.name)).all())
+    notices += [{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner,
+                 "agent_name": names.get(winner["agent"])} for winner in proof["winners"]]
     publish(notices)
     return proof
 

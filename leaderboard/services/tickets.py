@@ -89,8 +89,10 @@ def tickets_view(contest: Contest, frozen_lines: Optional[list[str]], agent_key:
         counts: dict[str, int] = {}
         for _, agent in pairs:
             counts[agent] = counts.get(agent, 0) + 1
+        names = dict(db.session.execute(select(Agent.key, Agent.name).where(Agent.key.in_(counts))).all())
         return {"total": total, "frozen": frozen_lines is not None,
-                "agents": [{"agent": a, "count": n} for a, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]}
+                "agents": [{"agent": a, "name": names.get(a, a), "count": n}
+                           for a, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]}
     mine = [tid for tid, agent in pairs if agent == agent_key]
     return {"agent": agent_key, "tickets": mine, "count": len(mine), "total": total,
             "odds": len(mine) / total if total else 0.0, "frozen": frozen_lines is not None}

@@ -5,11 +5,12 @@ from flask import Blueprint, Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from leaderboard.services.errors import ServiceError
-from leaderboard.web.api import contests, draws, earnings, health, kpis, leagues, openapi, roster, sales
+from leaderboard.web.api import (contests, draws, earnings, health, kpis, leagues, openapi, roster, sales,
+                                  screens)
 from leaderboard.web.api.http import problem
 
 RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, leagues.bp, earnings.bp,
-             openapi.bp)
+             screens.bp, openapi.bp)
 
 
 def init_app(app: Flask) -> None:

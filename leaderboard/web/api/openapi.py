@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
-from leaderboard.schemas import (AgentIn, CancelIn, CharityIn, ContestIn, ContestPatch, DrawIn, KpiBatchIn, ProductIn,
-                                 SaleBatchIn, SaleIn, SiteIn, TeamIn)
+from leaderboard.schemas import (AgentIn, CancelIn, ChannelIn, CharityIn, ContestIn, ContestPatch, DrawIn, KpiBatchIn, ProductIn,
+                                 PairIn, SaleBatchIn, SaleIn, SiteIn, TeamIn)
 
 bp = Blueprint("openapi", __name__)
 
@@ -25,6 +25,8 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.contests.patch_contest": [ContestPatch],
     "api.earnings.choose_charity": [CharityIn],
     "api.draws.run_draw": [DrawIn],
+    "api.screens.pair_screen": [PairIn],
+    "api.screens.put_channel": [ChannelIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}

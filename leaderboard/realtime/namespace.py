@@ -1,0 +1,119 @@
+"""The /live Socket.IO namespace: authenticated connect, subscribe, snapshots on demand."""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+from typing import Any, Callable, Optional
+
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.realtime.publisher import LivePublisher
+from leaderboard.services import live_snapshots
+from leaderboard.services.auth import Principal, principal_for_token
+from leaderboard.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+VIEWER_ROLES = ("admin", "lead", "agent", "display")
+PUBLIC = Principal(name="public board", role="display")
+
+
+def releases_session(handler: Callable) -> Callable:
+    """Release the DB session when a socket event ends: do not rely on request teardown for sockets."""
+    @wraps(handler)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            db.session.remove()
+    return wrapped
+
+
+class LiveNamespace(Namespace):
+    def __init__(self, namespace: str, publisher: LivePublisher):
+        super().__init__(namespace)
+        self.publisher = publisher
+        self.viewers: dict[str, Principal] = {}
+
+    @releases_session
+    def on_connect(self, auth: Optional[dict] = None) -> None:
+        principal = self._authenticate(auth)
+        if principal is None:
+            raise ConnectionRefusedError("unauthorized: send auth {token} with a display, agent, lead or admin token")
+        self.viewers[request.sid] = principal
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        self.viewers.pop(request.sid, None)
+
+    @releases_session
+    def on_subscribe(self, data: Any) -> None:
+        """{"contest": id} or {"channel": key}: join the topics and get a snapshot of each."""
+        principal = self.viewers.get(request.sid)
+        if principal is None or not isinstance(data, dict):
+            emit("error", {"message": "subscribe with {contest: id} or {channel: key}"})
+            return
+        try:
+            if "channel" in data:
+                self._subscribe_channel(str(data["channel"]), principal)
+            elif "contest" in data:
+                self._subscribe_contest(int(data["contest"]), principal)
+            else:
+                emit("error", {"message": "subscribe with {contest: id} or {channel: key}"})
+        except (ServiceError, ValueError, TypeError) as exc:
+            emit("error", {"message": str(exc)})
+
+    @releases_session
+    def on_snapshot(self, data: Any) -> None:
+        """A screen that saw a gap asks again: {"topic": "contest:<id>"} or "channel:<key>"."""
+        topic = data.get("topic", "") if isinstance(data, dict) else ""
+        kind, _, ident = topic.partition(":")
+        try:
+            if kind == "contest":
+                self._send_contest_snapshot(int(ident))
+            elif kind == "channel":
+                self._send_snapshot(topic, live_snapshots.channel_snapshot(ident))
+        except (ServiceError, ValueError) as exc:
+            emit("error", {"message": str(exc)})
+
+    def _subscribe_channel(self, key: str, principal: Principal) -> None:
+        topic = f"channel:{key}"
+        snapshot = live_snapshots.channel_snapshot(key)
+        join_room(topic)
+        self._send_snapshot(topic, snapshot)
+        for contest_id in live_snapshots.channel_contests(key):
+            self._subscribe_contest(contest_id, principal)
+
+    def _subscribe_contest(self, contest_id: int, principal: Principal) -> None:
+        contest = db.session.get(Contest, contest_id)
+        if contest is None:
+            emit("error", {"message": f"no contest {contest_id}"})
+            return
+        if principal.role == "lead" and not any(principal.can_manage_site(s.id) for s in contest.sites):
+            emit("error", {"message": f"contest {contest_id} is not one of your sites'"})
+            return
+        join_room(f"contest:{contest_id}")
+        self._send_contest_snapshot(contest_id)
+
+    def _send_contest_snapshot(self, contest_id: int) -> None:
+        topic = f"contest:{contest_id}"
+        seq = self.publisher.current_seq(topic)  # read before the data: a later change re-triggers
+        emit("snapshot", {"topic": topic, "seq": seq, "data": live_snapshots.contest_snapshot(contest_id)})
+
+    def _send_snapshot(self, topic: str, data: dict) -> None:
+        emit("snapshot", {"topic": topic, "seq": self.publisher.current_seq(topic), "data": data})
+
+    def _authenticate(self, auth: Optional[dict]) -> Optional[Principal]:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if isinstance(token, str) and token:
+            principal = principal_for_token(token)
+            if principal is not None and principal.role in VIEWER_ROLES:
+                return principal
+            return None
+        signed_in = session.get("principal")
+        if isinstance(signed_in, dict) and signed_in.get("role") in VIEWER_ROLES:
+            return Principal(name=signed_in["name"], role=signed_in["role"],
+                             site_ids=frozenset(signed_in["site_ids"]) if signed_in.get("site_ids") is not None
+                             else None, agent_id=signed_in.get("agent_id"))
+        return PUBLIC if current_app.config["REALTIME_PUBLIC_BOARDS"] else None

@@ -1,0 +1,123 @@
+"""Turns service notices into small Socket.IO deltas: seq-stamped, coalesced, never blocking a write.
+
+Standings pushes are coalesced to at most STANDINGS_PER_SECOND per topic. Sales go out one delta
+each up to SALES_PER_SECOND per topic; beyond that they are folded into one delta carrying `more`.
+When a push fails (message queue down) the topic's next seq skips a number, so screens see a gap
+and ask for a snapshot; heartbeats carry the current seq so idle screens notice too.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from leaderboard.realtime.sequences import Sequences
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/live"
+STANDINGS_PER_SECOND = 2
+SALES_PER_SECOND = 5
+HEARTBEAT_SECONDS = 2.0
+Emit = Callable[[str, dict[str, Any], str], None]
+
+
+@dataclass
+class TopicState:
+    last_standings: float = -1e9
+    standings_pending: bool = False
+    sales_window_start: float = -1e9
+    sales_in_window: int = 0
+    folded: Optional[dict[str, Any]] = None
+    folded_count: int = 0
+    broken: bool = False
+    touched: float = field(default_factory=time.monotonic)
+
+
+class LivePublisher:
+    def __init__(self, emit: Emit, sequences: Sequences, clock: Callable[[], float] = time.monotonic):
+        self._emit = emit
+        self._sequences = sequences
+        self._clock = clock
+        self._topics: dict[str, TopicState] = {}
+        self._lock = threading.RLock()
+        # Coalescing needs the flusher loop of a serving process; a CLI run sends everything at once.
+        self.coalesce = False
+
+    def __call__(self, notices: list[dict[str, Any]]) -> None:
+        """The services' publisher hook: runs after commit, in the request that wrote."""
+        now = self._clock()
+        with self._lock:
+            for notice in notices:
+                self._route(dict(notice), now)
+
+    def _route(self, notice: dict[str, Any], now: float) -> None:
+        topic = notice.pop("topic")
+        event = notice.pop("event")
+        state = self._topics.setdefault(topic, TopicState())
+        state.touched = now
+        if not self.coalesce:
+            self._send(topic, event, notice, state)
+        elif event == "standings":
+            if now - state.last_standings >= 1 / STANDINGS_PER_SECOND:
+                self._send(topic, "standings", {}, state)
+                state.last_standings, state.standings_pending = now, False
+            else:
+                state.standings_pending = True
+        elif event == "sale":
+            if now - state.sales_window_start >= 1.0:
+                self._flush_folded(topic, state)
+                state.sales_window_start, state.sales_in_window = now, 0
+            if state.sales_in_window < SALES_PER_SECOND:
+                state.sales_in_window += 1
+                self._send(topic, "sale", notice, state)
+            else:
+                state.folded, state.folded_count = notice, state.folded_count + 1
+        else:
+            self._send(topic, event, notice, state)
+
+    def flush(self) -> None:
+        """Send what coalescing held back once its time has come (called by a background loop)."""
+        now = self._clock()
+        with self._lock:
+            for topic, state in self._topics.items():
+                if state.standings_pending and now - state.last_standings >= 1 / STANDINGS_PER_SECOND:
+                    self._send(topic, "standings", {}, state)
+                    state.last_standings, state.standings_pending = now, False
+                if state.folded is not None and now - state.sales_window_start >= 1.0:
+                    self._flush_folded(topic, state)
+                    state.sales_window_start, state.sales_in_window = now, 0
+
+    def heartbeat(self, active_within: float = 600.0) -> None:
+        now = self._clock()
+        with self._lock:
+            for topic, state in list(self._topics.items()):
+                if now - state.touched > active_within:
+                    del self._topics[topic]
+                    continue
+                try:
+                    # After a failed push, move the seq on so every screen sees it is behind.
+                    seq = self._sequences.next(topic, skip=1) if state.broken else self._sequences.current(topic)
+                    self._emit("heartbeat", {"topic": topic, "seq": seq}, topic)
+                    state.broken = False
+                except Exception:  # noqa: BLE001 - transport down; the next beat retries
+                    state.broken = True
+
+    def current_seq(self, topic: str) -> int:
+        return self._sequences.current(topic)
+
+    def _flush_folded(self, topic: str, state: TopicState) -> None:
+        if state.folded is None:
+            return
+        self._send(topic, "sale", {**state.folded, "more": state.folded_count - 1}, state)
+        state.folded, state.folded_count = None, 0
+
+    def _send(self, topic: str, event: str, payload: dict[str, Any], state: TopicState) -> None:
+        try:
+            seq = self._sequences.next(topic, skip=1 if state.broken else 0)
+            self._emit(event, {"topic": topic, "seq": seq, **payload}, topic)
+            state.broken = False
+        except Exception:  # noqa: BLE001 - a failed push must never break the write path
+            state.broken = True
+            log.warning("live push %s on %s failed; screens will resync", event, topic, exc_info=True)

@@ -1,0 +1,63 @@
+"""TV screens (register, poll, pair) and channels (named loops of slides)."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.screens import Channel
+from leaderboard.schemas import ChannelIn, PairIn
+from leaderboard.services import screens
+from leaderboard.web.api.contests import READERS
+from leaderboard.web.api.http import current_principal, json_body, parse, problem, requires
+
+bp = Blueprint("screens", __name__)
+
+
+@bp.post("/screens")
+def register_screen():
+    """A TV registers itself and gets a 6-character pairing code and its secret (no token needed)."""
+    screen, secret = screens.register_screen()
+    return {"code": screen.code, "secret": secret}, 201
+
+
+@bp.get("/screens/me")
+def screen_status():
+    """A TV polls with its secret as bearer token until a lead has paired it to a channel."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    screen = screens.screen_for_secret(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    if screen is None:
+        return problem(401, "Unauthorized", "unknown screen secret; register again")
+    return {"code": screen.code, "paired": screen.paired_at is not None,
+            "channel": screen.channel.key if screen.channel else None}
+
+
+@bp.post("/screens/pair")
+@requires("admin", "lead")
+def pair_screen():
+    """Pair the TV showing `code` to a channel; the TV's secret becomes a display token."""
+    data = parse(PairIn, json_body())
+    screen = screens.pair(current_principal(), data.code, data.channel)
+    return {"code": screen.code, "channel": screen.channel.key, "paired_at": screen.paired_at.isoformat()}
+
+
+@bp.put("/channels/<key>")
+@requires("admin", "lead")
+def put_channel(key: str):
+    """Create or replace a channel's slides (type, contest, by, seconds)."""
+    channel, created = screens.upsert_channel(current_principal(), key, parse(ChannelIn, json_body()))
+    return screens.channel_view(channel), (201 if created else 200)
+
+
+@bp.get("/channels")
+@requires(*READERS)
+def list_channels():
+    """Every channel."""
+    return {"items": [screens.channel_view(c) for c in db.session.scalars(select(Channel).order_by(Channel.key))]}
+
+
+@bp.get("/channels/<key>")
+@requires(*READERS)
+def get_channel(key: str):
+    """One channel and its slides."""
+    return screens.channel_view(screens.require_channel(key))

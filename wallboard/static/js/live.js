@@ -1,0 +1,86 @@
+// The /live connection: auth, subscriptions, per-topic seq checks, snapshot on gap or reconnect.
+import { hhmm } from "./dom.js";
+
+const RESYNC_MIN_MS = 500;
+
+export class LiveFeed {
+  constructor({ token, subscriptions, onSnapshot, onDelta, onState }) {
+    this.subscriptions = subscriptions;
+    this.onSnapshot = onSnapshot;
+    this.onDelta = onDelta;
+    this.onState = onState;
+    this.seq = new Map();
+    this.lastResync = new Map();
+    this.offlineSince = null;
+    // Socket.IO's own reconnect, with jittered exponential back-off.
+    this.socket = window.io("/live", {
+      auth: token ? { token } : {},
+      transports: ["websocket", "polling"],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 15000,
+      randomizationFactor: 0.5,
+    });
+    this.socket.on("connect", () => this.connected());
+    this.socket.on("disconnect", () => this.lost());
+    this.socket.on("connect_error", (error) => this.lost(error));
+    this.socket.io.on("reconnect_attempt", () => this.state("reconnecting"));
+    this.socket.on("snapshot", (message) => this.snapshot(message));
+    this.socket.on("heartbeat", (message) => this.heartbeat(message));
+    this.socket.on("error", (message) => console.warn("live:", message && message.message));
+    for (const event of ["sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
+      "draw.frozen", "draw.winner", "channel"]) {
+      this.socket.on(event, (message) => this.delta(event, message));
+    }
+  }
+
+  connected() {
+    this.offlineSince = null;
+    this.seq.clear(); // a (re)connect always starts from fresh snapshots
+    this.state("live");
+    for (const subscription of this.subscriptions) this.socket.emit("subscribe", subscription);
+  }
+
+  lost(error) {
+    if (this.offlineSince === null) this.offlineSince = new Date();
+    const refused = error && error.message && error.message.startsWith("unauthorized");
+    this.state(refused ? "refused" : "reconnecting");
+  }
+
+  state(name) {
+    const since = this.offlineSince ? hhmm(this.offlineSince) : null;
+    this.onState(name, since);
+  }
+
+  snapshot(message) {
+    this.seq.set(message.topic, message.seq);
+    this.onSnapshot(message.topic, message.data);
+  }
+
+  delta(event, message) {
+    const known = this.seq.get(message.topic);
+    if (known === undefined) return; // no snapshot yet: it is on its way
+    if (message.seq <= known) return; // already reflected
+    if (message.seq !== known + 1) {
+      this.resync(message.topic);
+      return;
+    }
+    this.seq.set(message.topic, message.seq);
+    this.onDelta(event, message);
+  }
+
+  heartbeat(message) {
+    const known = this.seq.get(message.topic);
+    if (known !== undefined && message.seq > known) this.resync(message.topic);
+  }
+
+  resync(topic) {
+    const now = Date.now();
+    if (now - (this.lastResync.get(topic) || 0) < RESYNC_MIN_MS) return;
+    this.lastResync.set(topic, now);
+    this.socket.emit("snapshot", { topic });
+  }
+
+  refresh(topic) {
+    this.resync(topic);
+  }
+}
