@@ -63,6 +63,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--no-snapshot", dest="snapshot", action="store_false",
                    help="run the live working tree instead of a copy taken at start (see snapshot_code)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--skip-rebuild", action="store_true", help="leave out the rebuild (e.g. with --reuse)")
     p.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     p.add_argument("--reuse", metavar="DIR", help="reuse an instance folder seeded by --keep (skips seeding)")
     p.add_argument("--results-dir", default=str(BENCH_DIR / "results"))
@@ -500,7 +501,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     results: dict[str, Any] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                "command": " ".join([Path(sys.executable).name, *sys.argv]),
                                "params": vars(args), "machine": machine(), "code": git_state(),
-                               "targets": TARGETS}
+                               "targets": TARGETS, "load_average_at_start": os.getloadavg()}
     if args.reuse:
         instance = Path(args.reuse).resolve()
         code = snapshot_code(instance / "code") if args.snapshot else None
@@ -560,11 +561,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         log(f"in-process standings: cached p50 {results['standings_inprocess']['warm']['p50_ms']:.2f} ms, "
             f"cold p50 {results['standings_inprocess']['cold']['p50_ms']:.1f} ms")
         before = results["standings_inprocess"].pop("top")
-        log("rebuilding projections from the log ...")
-        results["rebuild"] = timed_rebuild(app)
-        results["rebuild"]["top50_identical_after_rebuild"] = top_rows(app, state["contest_id"]) == before
-        log(f"rebuild: {results['rebuild']['seconds']:.1f} s "
-            f"(top 50 identical: {results['rebuild']['top50_identical_after_rebuild']})")
+        if not args.skip_rebuild:
+            log("rebuilding projections from the log ...")
+            results["rebuild"] = timed_rebuild(app)
+            results["rebuild"]["top50_identical_after_rebuild"] = top_rows(app, state["contest_id"]) == before
+            log(f"rebuild: {results['rebuild']['seconds']:.1f} s "
+                f"(top 50 identical: {results['rebuild']['top50_identical_after_rebuild']})")
         from leaderboard.extensions import db
         from leaderboard.models.events import Sale
         with app.app_context():
@@ -579,6 +581,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             log(f"kept {instance} (re-run the HTTP phases with --reuse {instance})")
 
     results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["load_average_at_end"] = os.getloadavg()  # other work on the machine skews the figures
     results["verdicts"] = {key: verdict(key, value) for key, _, value, _ in summary_rows(results) if key}
     out_dir = Path(args.results_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from flask import Flask
 
 from leaderboard.extensions import socketio
 from leaderboard.realtime.namespace import LiveNamespace
-from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, LivePublisher
+from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences
 from leaderboard.services.publishing import register_publisher
 
@@ -19,9 +19,11 @@ def init_app(app: Flask) -> None:
     sequences = RedisSequences(queue) if queue and queue.startswith("redis") else MemorySequences()
     publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
                                                                           namespace=NAMESPACE), sequences)
-    app.extensions["leaderboard.live_publisher"] = publisher
+    app.extensions[PUBLISHER_KEY] = publisher
     register_publisher(app, publisher)
-    socketio.on_namespace(LiveNamespace(NAMESPACE, publisher))
+    # The extension object is shared by every app built in this process: register the namespace once.
+    if not any(isinstance(handler, LiveNamespace) for handler in socketio.namespace_handlers):
+        socketio.on_namespace(LiveNamespace(NAMESPACE))
 
 
 def run_flusher(publisher: LivePublisher) -> None:

@@ -10,7 +10,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.realtime.publisher import LivePublisher
+from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.services import live_snapshots
 from leaderboard.services.auth import Principal, principal_for_token
 from leaderboard.services.errors import ServiceError
@@ -32,10 +32,14 @@ def releases_session(handler: Callable) -> Callable:
 
 
 class LiveNamespace(Namespace):
-    def __init__(self, namespace: str, publisher: LivePublisher):
+    def __init__(self, namespace: str):
         super().__init__(namespace)
-        self.publisher = publisher
         self.viewers: dict[str, Principal] = {}
+
+    @property
+    def publisher(self) -> LivePublisher:
+        # Looked up per event: the app handling the event owns the publisher and its seq counters.
+        return current_app.extensions[PUBLISHER_KEY]
 
     @releases_session
     def on_connect(self, auth: Optional[dict] = None) -> None:

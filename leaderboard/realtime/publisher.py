@@ -17,6 +17,7 @@ from leaderboard.realtime.sequences import Sequences
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
+PUBLISHER_KEY = "leaderboard.live_publisher"
 STANDINGS_PER_SECOND = 2
 SALES_PER_SECOND = 5
 HEARTBEAT_SECONDS = 2.0

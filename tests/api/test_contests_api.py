@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.conftest import NOW
+from tests.conftest import NOW
 from tests.conftest import bearer
 
 

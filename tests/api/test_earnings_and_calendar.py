@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.api.conftest import NOW
+from tests.conftest import NOW
 from tests.conftest import bearer
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from leaderboard.extensions import db
 from leaderboard.services import league_upkeep, projections
-from tests.api.conftest import NOW
+from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 SIX = ["s1", "s2", "s3", "s4", "s5", "s6"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.conftest import NOW
+from tests.conftest import NOW
 from tests.conftest import bearer
 
 

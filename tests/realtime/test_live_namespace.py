@@ -1,0 +1,109 @@
+"""The /live namespace through Flask-SocketIO's test client: auth, subscribe, snapshot, deltas."""
+from datetime import timedelta
+
+import pytest
+
+from leaderboard.extensions import socketio
+from tests.conftest import NOW
+from tests.conftest import bearer
+
+
+@pytest.fixture()
+def race(api, make, at_now):
+    make.site("paris", "Europe/Paris")
+    make.site("oslo", "Europe/Oslo")
+    make.agent("paris", "ana", name="Ana")
+    make.agent("oslo", "ola", name="Ola")
+    make.product("CARD", points=50)
+    return api.contest(name="Live race")
+
+
+def connect(app, token=None, **kwargs):
+    return socketio.test_client(app, namespace="/live", auth={"token": token} if token else None, **kwargs)
+
+
+def received(client, name):
+    return [m["args"][0] for m in client.get_received("/live") if m["name"] == name]
+
+
+def test_no_token_is_refused_at_connect(app, race):
+    client = connect(app)
+    assert not client.is_connected("/live")
+    assert not connect(app, token="lb_wrong").is_connected("/live")
+
+
+def test_integration_tokens_cannot_watch(app, race, make):
+    assert not connect(app, token=make.token("integration")).is_connected("/live")
+
+
+def test_public_boards_allow_anonymous_viewers(app, race):
+    app.config["REALTIME_PUBLIC_BOARDS"] = True
+    try:
+        assert connect(app).is_connected("/live")
+    finally:
+        app.config["REALTIME_PUBLIC_BOARDS"] = False
+
+
+def test_subscribe_gives_a_snapshot_then_consecutive_deltas(app, api, race, make):
+    client = connect(app, token=make.token("display"))
+    client.emit("subscribe", {"contest": race["id"]}, namespace="/live")
+    snapshot = received(client, "snapshot")[0]
+    assert snapshot["topic"] == f"contest:{race['id']}"
+    assert [row["key"] for row in snapshot["data"]["standings"]["agent"]] == ["ana", "ola"]
+    api.sale("s1", "ola", "CARD", NOW - timedelta(minutes=5))
+    deltas = [m for m in client.get_received("/live") if m["name"] != "heartbeat"]
+    assert [m["name"] for m in deltas] == ["sale", "standings"]
+    sale = deltas[0]["args"][0]
+    assert sale == {"topic": f"contest:{race['id']}", "seq": snapshot["seq"] + 1, "sale": "s1",
+                    "agent": {"key": "ola", "name": "Ola"}, "site": {"key": "oslo", "name": "Oslo"},
+                    "product": {"code": "CARD", "name": "Product CARD"}, "points": 50}
+    assert deltas[1]["args"][0]["seq"] == snapshot["seq"] + 2
+    client.emit("snapshot", {"topic": f"contest:{race['id']}"}, namespace="/live")
+    fresh = received(client, "snapshot")[0]
+    assert fresh["seq"] == snapshot["seq"] + 2
+    assert fresh["data"]["standings"]["agent"][0]["key"] == "ola"
+
+
+def test_lead_cannot_join_another_sites_contest(app, api, race, make):
+    oslo_only = api.contest(name="Oslo only", sites=["oslo"])
+    client = connect(app, token=make.lead_token("paris"))
+    assert client.is_connected("/live")
+    client.emit("subscribe", {"contest": oslo_only["id"]}, namespace="/live")
+    messages = client.get_received("/live")
+    assert [m["name"] for m in messages] == ["error"]
+    assert "not one of your sites" in messages[0]["args"][0]["message"]
+    client.emit("subscribe", {"contest": race["id"]}, namespace="/live")
+    assert len(received(client, "snapshot")) == 1
+
+
+def test_channel_subscription_covers_its_contests(app, api, client, race, make):
+    admin = bearer(make.token("admin"))
+    body = {"name": "Lobby", "slides": [{"type": "standings", "contest": race["id"], "seconds": 10},
+                                        {"type": "message", "text": "Hello", "seconds": 5}]}
+    assert client.put("/api/v1/channels/lobby", json=body, headers=admin).status_code == 201
+    viewer = connect(app, token=make.token("display"))
+    viewer.emit("subscribe", {"channel": "lobby"}, namespace="/live")
+    topics = [s["topic"] for s in received(viewer, "snapshot")]
+    assert topics == ["channel:lobby", f"contest:{race['id']}"]
+    bad = client.put("/api/v1/channels/lobby", json={"name": "x", "slides": [{"type": "match_centre",
+                                                                                "contest": race["id"]}]},
+                     headers=admin)
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "slides[0].contest"
+
+
+def test_pairing_turns_the_screen_secret_into_a_display_token(app, client, race, make):
+    registered = client.post("/api/v1/screens").get_json()
+    assert len(registered["code"]) == 6
+    status = client.get("/api/v1/screens/me", headers=bearer(registered["secret"])).get_json()
+    assert status == {"code": registered["code"], "paired": False, "channel": None}
+    assert not connect(app, token=registered["secret"]).is_connected("/live")
+    admin = bearer(make.token("admin"))
+    client.put("/api/v1/channels/lobby", json={"name": "Lobby", "slides": [{"type": "message", "text": "Hi"}]},
+               headers=admin)
+    paired = client.post("/api/v1/screens/pair", json={"code": registered["code"], "channel": "lobby"},
+                         headers=admin)
+    assert paired.status_code == 200
+    assert client.get("/api/v1/screens/me", headers=bearer(registered["secret"])).get_json()["paired"] is True
+    assert connect(app, token=registered["secret"]).is_connected("/live")
+    wrong = client.post("/api/v1/screens/pair", json={"code": "ZZZZZZ", "channel": "lobby"}, headers=admin)
+    assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "code"

@@ -1,0 +1,99 @@
+"""The live publisher's promises: exact +1 seqs, coalesced standings, folded sales, visible gaps."""
+from leaderboard.realtime.publisher import LivePublisher
+from leaderboard.realtime.sequences import MemorySequences
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+class Recorder:
+    def __init__(self):
+        self.sent = []
+        self.fail = False
+
+    def __call__(self, event, payload, room):
+        if self.fail:
+            raise ConnectionError("queue down")
+        self.sent.append((event, payload))
+
+
+def make(coalesce=True):
+    clock, recorder = FakeClock(), Recorder()
+    publisher = LivePublisher(recorder, MemorySequences(), clock)
+    publisher.coalesce = coalesce
+    return publisher, clock, recorder
+
+
+def sale(n, topic="contest:1"):
+    return {"event": "sale", "topic": topic, "sale": f"s{n}", "points": 10}
+
+
+def test_seq_increases_by_one_per_topic_across_event_types():
+    publisher, clock, recorder = make()
+    publisher([sale(1), {"event": "match.goal", "topic": "contest:1", "match": 3}, sale(2, "contest:2")])
+    assert [(e, p["topic"], p["seq"]) for e, p in recorder.sent] == [
+        ("sale", "contest:1", 1), ("match.goal", "contest:1", 2), ("sale", "contest:2", 1)]
+
+
+def test_standings_are_coalesced_to_two_per_second():
+    publisher, clock, recorder = make()
+    times = []
+    for step in range(30):  # a standings notice every 100 ms for three seconds
+        before = len(recorder.sent)
+        publisher([{"event": "standings", "topic": "contest:1"}])
+        publisher.flush()
+        times += [clock.now] * (len(recorder.sent) - before)
+        clock.now += 0.1
+    assert all(later - earlier >= 0.5 - 1e-9 for earlier, later in zip(times, times[1:]))
+    assert 5 <= len(times) <= 7  # about two a second, not thirty
+    held_back = publisher._topics["contest:1"].standings_pending
+    clock.now += 1
+    publisher.flush()
+    publisher.flush()
+    # The last notice is never lost, and never sent twice.
+    assert len(recorder.sent) == len(times) + (1 if held_back else 0)
+
+
+def test_five_sales_a_second_then_folded_with_a_count():
+    publisher, clock, recorder = make()
+    publisher([sale(n) for n in range(17)])
+    sent = [p for e, p in recorder.sent if e == "sale"]
+    assert [p["sale"] for p in sent] == ["s0", "s1", "s2", "s3", "s4"]
+    clock.now += 1.0
+    publisher.flush()
+    folded = [p for e, p in recorder.sent if e == "sale"][-1]
+    assert folded["sale"] == "s16" and folded["more"] == 11  # 12 held back: this one plus 11 more
+    assert [p["seq"] for e, p in recorder.sent] == list(range(1, 7))
+
+
+def test_without_a_flusher_nothing_is_held_back():
+    publisher, clock, recorder = make(coalesce=False)
+    publisher([sale(n) for n in range(8)] + [{"event": "standings", "topic": "contest:1"}] * 3)
+    assert len(recorder.sent) == 11
+
+
+def test_a_failed_push_makes_the_next_seq_skip_so_screens_resync():
+    publisher, clock, recorder = make()
+    publisher([sale(1)])
+    recorder.fail = True
+    publisher([{"event": "match.goal", "topic": "contest:1"}])
+    recorder.fail = False
+    publisher([{"event": "match.goal", "topic": "contest:1"}])
+    seqs = [p["seq"] for e, p in recorder.sent]
+    assert seqs[0] == 1 and seqs[1] >= 3  # a gap: the screen asks for a snapshot
+
+
+def test_heartbeat_after_a_failure_moves_the_seq_on():
+    publisher, clock, recorder = make()
+    publisher([sale(1)])
+    recorder.fail = True
+    publisher([sale(2)])
+    recorder.fail = False
+    publisher.heartbeat()
+    beat = recorder.sent[-1]
+    assert beat[0] == "heartbeat" and beat[1]["seq"] > 1
