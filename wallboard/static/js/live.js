@@ -2,6 +2,8 @@
 import { hhmm } from "./dom.js";
 
 const RESYNC_MIN_MS = 500;
+// Servers send a heartbeat every 2 s; this much silence means pushes are being lost somewhere.
+const SILENCE_MS = 4500;
 
 export class LiveFeed {
   constructor({ token, subscriptions, onSnapshot, onDelta, onState }) {
@@ -12,6 +14,8 @@ export class LiveFeed {
     this.seq = new Map();
     this.lastResync = new Map();
     this.offlineSince = null;
+    this.lastHeard = Date.now();
+    setInterval(() => this.watchdog(), 1000);
     // Socket.IO's own reconnect, with jittered exponential back-off.
     this.socket = window.io("/live", {
       auth: token ? { token } : {},
@@ -51,12 +55,20 @@ export class LiveFeed {
     this.onState(name, since);
   }
 
+  watchdog() {
+    if (!this.socket.connected || Date.now() - this.lastHeard < SILENCE_MS) return;
+    this.lastHeard = Date.now();
+    for (const topic of this.seq.keys()) this.resync(topic);
+  }
+
   snapshot(message) {
+    this.lastHeard = Date.now();
     this.seq.set(message.topic, message.seq);
     this.onSnapshot(message.topic, message.data);
   }
 
   delta(event, message) {
+    this.lastHeard = Date.now();
     const known = this.seq.get(message.topic);
     if (known === undefined) return; // no snapshot yet: it is on its way
     if (message.seq <= known) return; // already reflected
@@ -69,6 +81,7 @@ export class LiveFeed {
   }
 
   heartbeat(message) {
+    this.lastHeard = Date.now();
     const known = this.seq.get(message.topic);
     if (known !== undefined && message.seq > known) this.resync(message.topic);
   }
