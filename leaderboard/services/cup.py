@@ -72,6 +72,7 @@ def bracket_view(contest: Contest) -> dict[str, Any]:
     require_league(contest, cup=True)
     now = utcnow()
     rounds = bracket_rounds(contest, now)
+    names = {s.key: s.name for s in contest.sites}
     out, champion = [], None
     for cup_round, by_pair in rounds:
         slots = []
@@ -81,6 +82,8 @@ def bracket_view(contest: Contest) -> dict[str, Any]:
             winner = slot.home if slot.away is None else (
                 rules_of_play.cup_winner(_result(contest, match)) if match and status in DECIDED else None)
             slots.append({"home": slot.home, "away": slot.away, "bye": slot.away is None,
+                          "home_name": names.get(slot.home, slot.home),
+                          "away_name": names.get(slot.away, slot.away) if slot.away else None,
                           "match": match.id if match else None, "status": status,
                           "score": score(match) if match else None, "winner": winner})
         out.append({"round": cup_round.number, "slots": slots})

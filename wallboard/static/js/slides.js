@@ -51,13 +51,22 @@ export function leagueTable(slide, data) {
 }
 
 export function bracket(slide, data) {
-  const rounds = ((data.bracket || {}).rounds || []).map((round) => el("div", { class: "bracket-round" },
+  const view = data.bracket || { rounds: [], rounds_total: 0 };
+  const known = view.rounds.map((round) => el("div", { class: "bracket-round" },
     el("div", { class: "sub", text: `Round ${round.round}` }),
     ...round.slots.map((slot) => el("div", { class: "tie" },
-      el("div", { class: slot.winner === slot.home ? "winner" : null, text: slot.home }),
-      el("div", { class: slot.winner === slot.away ? "winner" : null, text: slot.bye ? "bye" : slot.away }),
+      el("div", { class: `ellipsis${slot.winner === slot.home ? " winner" : ""}`, text: slot.home_name }),
+      el("div", { class: `ellipsis${slot.winner && slot.winner === slot.away ? " winner" : ""}`,
+        text: slot.bye ? "bye" : slot.away_name }),
       el("div", { class: "sub", text: slot.score ? `${slot.score.home} – ${slot.score.away} · ${slot.status}` : slot.status })))));
-  return { nodes: [el("div", { class: "bracket" }, ...rounds)], pages: 1 };
+  const later = [];
+  for (let r = view.rounds.length + 1; r <= view.rounds_total; r++) {
+    later.push(el("div", { class: "bracket-round" }, el("div", { class: "sub", text: `Round ${r}` }),
+      el("div", { class: "tie sub", text: "to be decided" })));
+  }
+  const champion = view.champion ? el("div", { class: "bracket-round" },
+    el("div", { class: "sub", text: "Champion" }), el("div", { class: "tie winner", text: view.champion })) : null;
+  return { nodes: [el("div", { class: "bracket" }, ...known, ...later, champion)], pages: 1 };
 }
 
 function countdown(endsAt) {
@@ -104,12 +113,12 @@ export function chart(slide, data, page, _ceremony, container) {
     const total = ((data.standings || {}).site || []).reduce((sum, row) => sum + row.points, 0);
     const target = slide.target || 1;
     window.Plotly.react(node, [{ type: "bar", orientation: "h", x: [total], y: ["points"], marker: { color: "#ffcc33" } }],
-      { ...layout, title: `Progress to target: ${formatPoints(total)} / ${formatPoints(target)}`,
+      { ...layout, title: { text: `Progress to target: ${formatPoints(total)} / ${formatPoints(target)}` },
         xaxis: { range: [0, Math.max(target, total)] } }, { staticPlot: true });
   } else {
     const series = (data.chart || { series: [], hours: [] });
     const traces = series.series.map((s) => ({ type: "bar", name: s.name, x: series.hours.map((h) => new Date(h)), y: s.points }));
-    window.Plotly.react(node, traces, { ...layout, barmode: "stack", title: "Points per hour today" }, { staticPlot: true });
+    window.Plotly.react(node, traces, { ...layout, barmode: "stack", title: { text: "Points per hour today" } }, { staticPlot: true });
   }
   return { nodes: [node], pages: 1 };
 }
