@@ -9,14 +9,14 @@ from sqlalchemy import event
 
 from leaderboard import cli, models, realtime  # models: registers every table
 from leaderboard.config import PROJECT_ROOT, configure
-from leaderboard.extensions import db, migrate
+from leaderboard.extensions import csrf, db, limiter, migrate
 from leaderboard.services import projections
 from leaderboard.services.calendar_boards import CalendarProjection
 from leaderboard.services.contest_projection import ContestProjection
 from leaderboard.services.earnings import EarningsProjection
 from leaderboard.services.matches import MatchProjection
 from leaderboard.services.tickets import TicketProjection
-from leaderboard.web import api, security, tv
+from leaderboard.web import api, console, i18n, phone, security, signin, tv
 
 
 
@@ -40,7 +40,15 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
         projections.register(app, projection)
 
     api.init_app(app)
+    csrf.init_app(app)
+    for resource in api.RESOURCES:
+        csrf.exempt(resource)  # bearer tokens, not cookies: nothing to forge
+    limiter.init_app(app)
+    signin.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(tv.bp)
+    app.register_blueprint(phone.bp)
+    console.init_app(app)
     security.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)

@@ -76,6 +76,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["DATABASE_URL"] = _resolve_database_url(app.config["DATABASE_URL"], app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["MAX_CONTENT_LENGTH"] = app.config["HTTP_MAX_BODY_BYTES"]
+    queue = app.config["REALTIME_MESSAGE_QUEUE"]
+    # Sign-in rate limits must be shared when several processes serve.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", queue if queue.startswith("redis") else "memory://")
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

@@ -49,3 +49,19 @@ class ApiKey(Base):
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     user: Mapped[Optional[User]] = relationship(lazy="joined")
+
+
+class AgentLink(Base):
+    """A personal sign-in link for an agent's phone (no password on a shared phone); revocable."""
+
+    __tablename__ = "agent_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(254))
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    agent: Mapped[Agent] = relationship(lazy="joined")

@@ -5,7 +5,7 @@ import logging
 from functools import wraps
 from typing import Any, Callable, Optional
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from leaderboard.extensions import db
@@ -14,6 +14,7 @@ from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.services import live_snapshots
 from leaderboard.services.auth import Principal, principal_for_token
 from leaderboard.services.errors import ServiceError
+from leaderboard.web.signin import session_principal
 
 log = logging.getLogger(__name__)
 VIEWER_ROLES = ("admin", "lead", "agent", "display")
@@ -117,9 +118,7 @@ class LiveNamespace(Namespace):
             if principal is not None and principal.role in VIEWER_ROLES:
                 return principal
             return None
-        signed_in = session.get("principal")
-        if isinstance(signed_in, dict) and signed_in.get("role") in VIEWER_ROLES:
-            return Principal(name=signed_in["name"], role=signed_in["role"],
-                             site_ids=frozenset(signed_in["site_ids"]) if signed_in.get("site_ids") is not None
-                             else None, agent_id=signed_in.get("agent_id"))
+        signed_in = session_principal()  # the console's or phone page's browser session
+        if signed_in is not None and signed_in.role in VIEWER_ROLES:
+            return signed_in
         return PUBLIC if current_app.config["REALTIME_PUBLIC_BOARDS"] else None

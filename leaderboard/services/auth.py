@@ -11,8 +11,8 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
 from leaderboard.extensions import db
-from leaderboard.models.auth import ROLES, ApiKey, User
-from leaderboard.models.roster import Site
+from leaderboard.models.auth import ROLES, AgentLink, ApiKey, User
+from leaderboard.models.roster import Agent, Site
 from leaderboard.services import audit
 from leaderboard.services.clock import utcnow
 from leaderboard.services.errors import Forbidden, InvalidInput, NotFound
@@ -121,3 +121,44 @@ def check_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except VerificationError:
         return False
+
+
+AGENT_LINK_PREFIX = "lba_"
+
+
+def issue_agent_link(actor: Principal, agent: Agent) -> tuple[AgentLink, str]:
+    """A long random token for the agent's personal link; only its hash is stored."""
+    actor.require_site(agent.site_id, f"agent {agent.key!r}")
+    token = AGENT_LINK_PREFIX + secrets.token_urlsafe(32)
+    link = AgentLink(agent=agent, token_hash=hash_token(token), created_at=utcnow(), created_by=actor.name)
+    db.session.add(link)
+    audit.record(actor.name, "agent_link.issue", "agent", agent.key)
+    db.session.commit()
+    return link, token
+
+
+def revoke_agent_link(actor: Principal, link_id: int) -> AgentLink:
+    link = db.session.get(AgentLink, link_id)
+    if link is None:
+        raise NotFound(f"no link {link_id}")
+    actor.require_site(link.agent.site_id, f"agent {link.agent.key!r}")
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        audit.record(actor.name, "agent_link.revoke", "agent", link.agent.key)
+        db.session.commit()
+    return link
+
+
+def agent_link_for_token(token: str) -> Optional[AgentLink]:
+    link = db.session.scalar(select(AgentLink).where(AgentLink.token_hash == hash_token(token)))
+    if link is None or link.revoked_at is not None or not link.agent.active:
+        return None
+    return link
+
+
+def agent_principal(link: AgentLink) -> Principal:
+    return Principal(name=f"agent:{link.agent.key}", role="agent", agent_id=link.agent_id)
+
+
+def user_by_email(email: str) -> Optional[User]:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))

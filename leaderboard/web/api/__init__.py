@@ -13,11 +13,13 @@ RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, lea
              screens.bp, openapi.bp)
 
 
+API = Blueprint("api", __name__, url_prefix="/api/v1")
+for _resource in RESOURCES:
+    API.register_blueprint(_resource)
+
+
 def init_app(app: Flask) -> None:
-    api = Blueprint("api", __name__, url_prefix="/api/v1")
-    for resource in RESOURCES:
-        api.register_blueprint(resource)
-    app.register_blueprint(api)
+    app.register_blueprint(API)
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):

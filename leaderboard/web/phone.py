@@ -1,0 +1,71 @@
+"""The agents' phone page (/me): personal-link sign-in, my standing everywhere, live without reloads."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from leaderboard.services import agent_view, earnings
+from leaderboard.services.auth import agent_link_for_token
+from leaderboard.services.errors import ServiceError
+from leaderboard.services.roster import agent_by_key
+from leaderboard.web.signin import signed_in_agent
+
+bp = Blueprint("phone", __name__)
+
+
+def _agent_id() -> int | None:
+    if current_user.is_authenticated and current_user.role == "agent":
+        return current_user.principal.agent_id
+    return None
+
+
+@bp.get("/me/link/<token>")
+def personal_link(token: str):
+    link = agent_link_for_token(token)
+    if link is None:
+        return render_template("phone/no_link.html", expired=True), 404
+    logout_user()
+    login_user(signed_in_agent(link), remember=True)
+    return redirect(url_for("phone.me"))
+
+
+@bp.get("/me")
+def me():
+    agent_id = _agent_id()
+    if agent_id is None:
+        return render_template("phone/no_link.html", expired=False)
+    view = agent_view.overview(agent_id)
+    return render_template("phone/me.html", view=view,
+                           contest_ids=[card["contest"]["id"] for card in view["contests"]])
+
+
+@bp.get("/me/panel")
+def panel():
+    """The live part of the page, re-fetched by the page whenever a push says something changed."""
+    agent_id = _agent_id()
+    if agent_id is None:
+        abort(401)
+    return render_template("phone/panel.html", view=agent_view.overview(agent_id))
+
+
+@bp.post("/me/charity")
+def charity():
+    agent_id = _agent_id()
+    if agent_id is None:
+        abort(401)
+    choice = request.form.get("charity") or None
+    agent = agent_by_key(agent_view.overview(agent_id)["agent"]["key"])
+    try:
+        earnings.choose_charity(current_user.principal, agent, choice)
+        flash(_("Thank you! Your bonuses now go to %(charity)s.", charity=choice) if choice
+              else _("Your bonuses are paid to you again."))
+    except ServiceError as exc:
+        flash(exc.errors[0].message if exc.errors else exc.detail, "error")
+    return redirect(url_for("phone.me"))
+
+
+@bp.post("/me/signout")
+def sign_out():
+    logout_user()
+    return redirect(url_for("phone.me"))

@@ -1,0 +1,86 @@
+"""Browser sign-in: Flask-Login identities for leads/admins (password) and agents (personal link)."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, Optional
+
+from flask import Flask, abort, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import UserMixin, current_user
+
+from leaderboard.extensions import db, login_manager
+from leaderboard.models.auth import AgentLink, User
+from leaderboard.services.auth import Principal, agent_principal, principal_for
+
+USER_PREFIX, LINK_PREFIX = "u:", "a:"
+
+
+class SignedIn(UserMixin):
+    """Who the browser session belongs to; `principal` is what services check."""
+
+    def __init__(self, ident: str, principal: Principal, display_name: str):
+        self.ident = ident
+        self.principal = principal
+        self.display_name = display_name
+
+    def get_id(self) -> str:
+        return self.ident
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+
+def signed_in_user(user: User) -> SignedIn:
+    return SignedIn(f"{USER_PREFIX}{user.id}", principal_for(user.email, user.role, user), user.email)
+
+
+def signed_in_agent(link: AgentLink) -> SignedIn:
+    return SignedIn(f"{LINK_PREFIX}{link.id}", agent_principal(link), link.agent.name)
+
+
+def load_identity(ident: str) -> Optional[SignedIn]:
+    if ident.startswith(USER_PREFIX) and ident[2:].isdigit():
+        user = db.session.get(User, int(ident[2:]))
+        return signed_in_user(user) if user is not None and user.role in ("admin", "lead") else None
+    if ident.startswith(LINK_PREFIX) and ident[2:].isdigit():
+        link = db.session.get(AgentLink, int(ident[2:]))
+        # A revoked link ends the session at its next request.
+        return signed_in_agent(link) if link is not None and link.revoked_at is None and link.agent.active else None
+    return None
+
+
+def session_principal() -> Optional[Principal]:
+    return current_user.principal if current_user.is_authenticated else None
+
+
+def roles_required(*roles: str) -> Callable:
+    """For pages: not signed in → the sign-in page; signed in with another role → 403."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return redirect(url_for("console.login", next=request.full_path))
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Session cookies are HttpOnly and SameSite=Lax always, and Secure whenever served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    app.session_interface = SessionCookies()
+    login_manager.init_app(app)
+    login_manager.user_loader(load_identity)
+    login_manager.login_view = "console.login"
