@@ -10,6 +10,7 @@ import threading
 import time
 from typing import Any, Optional
 
+import engineio
 import socketio
 
 # Each python-socketio Client runs a read thread and a write thread (websocket-client transport): keep stacks small.
@@ -18,6 +19,22 @@ logging.getLogger("socketio").setLevel(logging.CRITICAL)
 logging.getLogger("engineio").setLevel(logging.CRITICAL)
 
 RESYNC_MIN_SECONDS = 0.5  # as wallboard/static/js/live.js (RESYNC_MIN_MS)
+
+
+class InlineEngineIO(engineio.Client):
+    """Stock engineio.Client starts a new thread for every incoming message (run_async=True): at hundreds of
+    screens per process that costs most of the client CPU and delivers deltas out of order (seq "gaps").
+    Browsers handle socket messages in order on one loop; so does this: handlers run on the read thread."""
+
+    def _trigger_event(self, event, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class InlineClient(socketio.Client):
+    def _engineio_client_class(self):  # noqa: ANN202
+        return InlineEngineIO
 
 
 def say(message: dict[str, Any]) -> None:
@@ -33,7 +50,7 @@ class Screen:
     the picture"), at most once per RESYNC_MIN_SECONDS.
     """
 
-    def __init__(self, url: str, token: str, contest_id: int, mode: str):
+    def __init__(self, url: str, token: str, contest_id: int, mode: str, dispatch: str = "inline"):
         self.url, self.token, self.contest_id, self.mode = url, token, contest_id, mode
         self.topic = f"contest:{contest_id}"
         self.seq: Optional[int] = None
@@ -47,7 +64,7 @@ class Screen:
         self.subscribed_at: Optional[float] = None
         self.first_snapshot = threading.Event()
         self.lock = threading.Lock()
-        self.client = socketio.Client(reconnection=False)
+        self.client = (InlineClient if dispatch == "inline" else socketio.Client)(reconnection=False)
         self.client.on("snapshot", self._snapshot, namespace="/live")
         self.client.on("sale", self._sale, namespace="/live")
         self.client.on("standings", self._standings, namespace="/live")
@@ -105,8 +122,8 @@ class Screen:
             gap = message["seq"] != self.seq + 1
             if gap:
                 self.counts["gap"] += 1
-            else:
-                self.seq = message["seq"]
+            if not gap or self.mode == "passive":
+                self.seq = message["seq"]  # a passive screen counts the gap and follows on
         if self.mode == "tv" and (gap or refetch):
             self._resync()
 
@@ -147,7 +164,7 @@ def main() -> None:
         if time.monotonic() > deadline:
             failures.append("deadline reached while connecting")
             break
-        screen = Screen(spec["url"], spec["token"], spec["contest"], spec["mode"])
+        screen = Screen(spec["url"], spec["token"], spec["contest"], spec["mode"], spec["dispatch"])
         try:
             screen.connect(spec["connect_timeout"])
             screens.append(screen)

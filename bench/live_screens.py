@@ -166,6 +166,7 @@ def start_workers(args: argparse.Namespace, url: str, token: str, contest: int, 
         if count == 0:
             continue
         spec = {"worker": w, "url": url, "token": token, "contest": contest, "screens": count, "mode": args.mode,
+                "dispatch": args.dispatch,
                 "connects_per_second": args.connect_rate, "connect_timeout": args.connect_timeout,
                 "max_seconds": max_seconds, "out": str(tmp / f"worker-{w}.json"), "close_seconds": 10}
         proc = subprocess.Popen([sys.executable, str(WORKER), json.dumps(spec)], cwd=ROOT, stdin=subprocess.PIPE,
@@ -403,6 +404,9 @@ def main() -> None:
     parser.add_argument("--mode", choices=("passive", "tv"), default="passive",
                         help="passive: screens only record deltas; tv: also ask for a snapshot on every "
                              "standings delta and on gaps, as the TV page does")
+    parser.add_argument("--dispatch", choices=("inline", "thread"), default="inline",
+                        help="inline: handle each message on the client's read thread, in order (as a browser "
+                             "does); thread: stock python-socketio, one new thread per message")
     parser.add_argument("--connect-rate", type=float, default=0.0,
                         help="connects per second per client process (0: back to back)")
     parser.add_argument("--connect-timeout", type=float, default=30.0)

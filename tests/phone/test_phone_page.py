@@ -1,0 +1,91 @@
+"""The agents' phone page: personal link sign-in, my standing in every kind of contest, revocation."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from leaderboard.extensions import db
+from leaderboard.models.auth import AgentLink
+from leaderboard.services import auth
+from leaderboard.services.roster import agent_by_key
+from tests.conftest import NOW
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture()
+def agents_world(api, make, at_now, client):
+    make.site("paris", "Europe/Paris", name="Paris")
+    make.site("lyon", "Europe/Paris", name="Lyon")
+    make.agent("paris", "ana", name="Ana Lefèvre")
+    make.agent("paris", "bob", name="Bob Martin")
+    make.agent("lyon", "lea", name="Léa Roux")
+    make.product("CARD", points=50, bonus="25.00")
+    midnight = NOW.astimezone(PARIS).replace(hour=0, minute=0, second=0, microsecond=0)
+    race = api.contest(name="Race", starts_at=(midnight - timedelta(days=2)).isoformat(),
+                       ends_at=(midnight + timedelta(days=5)).isoformat())
+    draw = api.contest(name="Jackpot", kind="lucky_draw", starts_at=(midnight - timedelta(days=2)).isoformat(),
+                       ends_at=(midnight + timedelta(days=5)).isoformat())
+    league = api.contest(name="League", kind="league", ends_at=None, sites=["paris", "lyon"],
+                         starts_at=midnight.isoformat(),
+                         rules={"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": 50,
+                                "normalize": "none"})
+    api.sale("a1", "ana", "CARD", NOW - timedelta(hours=1))
+    api.sale("a2", "ana", "CARD", NOW - timedelta(minutes=50))
+    api.sale("b1", "bob", "CARD", NOW - timedelta(hours=2), quantity=5)
+    return {"race": race, "draw": draw, "league": league}
+
+
+def open_link(app, agent_key):
+    with app.app_context():
+        _, token = auth.issue_agent_link(auth.SYSTEM, agent_by_key(agent_key))
+    phone = app.test_client()
+    response = phone.get(f"/me/link/{token}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
+    return phone, token
+
+
+def test_personal_link_shows_rank_points_gap_tickets_and_match(app, agents_world):
+    phone, _ = open_link(app, "ana")
+    page = phone.get("/me").get_data(as_text=True)
+    assert "Ana Lefèvre" in page
+    race_card = page.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
+    assert 'data-field="rank">2<' in race_card  # Bob has 250, Ana 100
+    assert 'data-field="points">100<' in race_card
+    assert ">150<" in race_card  # gap to Bob
+    draw_card = page.split('data-contest="%d"' % agents_world["draw"]["id"])[1].split("</section>")[0]
+    assert 'data-field="tickets">2<' in draw_card
+    league_card = page.split('data-contest="%d"' % agents_world["league"]["id"])[1].split("</section>")[0]
+    assert 'data-field="my-goals">2<' in league_card  # 2 sales of 50 points, 50 points a goal
+    assert "Paris 7 – 0 Lyon" in league_card  # Bob's 250 points are 5 goals, Ana's 2
+
+
+def test_cancelling_a_sale_drops_my_points_on_the_panel(app, api, agents_world):
+    phone, _ = open_link(app, "ana")
+    api.cancel("a2")
+    panel = phone.get("/me/panel").get_data(as_text=True)
+    race_card = panel.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
+    assert 'data-field="points">50<' in race_card
+
+
+def test_revoked_link_stops_working_and_ends_the_session(app, agents_world):
+    phone, token = open_link(app, "ana")
+    with app.app_context():
+        link_id = db.session.scalars(db.select(AgentLink.id)).first()
+        auth.revoke_agent_link(auth.SYSTEM, link_id)
+    assert "Ana Lefèvre" not in phone.get("/me").get_data(as_text=True)
+    assert app.test_client().get(f"/me/link/{token}").status_code == 404
+
+
+def test_charity_choice_needs_csrf_and_is_saved(app, agents_world):
+    phone, _ = open_link(app, "ana")
+    assert phone.post("/me/charity", data={"charity": "Red Cross"}).status_code == 400
+    page = phone.get("/me").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert phone.post("/me/charity", data={"charity": "Red Cross", "csrf_token": token}).status_code == 302
+    assert '<option value="Red Cross" selected>' in phone.get("/me").get_data(as_text=True)
+
+
+def test_without_a_link_the_page_explains_how_to_get_one(client):
+    page = client.get("/me").get_data(as_text=True)
+    assert "personal link" in page
