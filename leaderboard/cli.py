@@ -127,11 +127,13 @@ def rebuild() -> None:  # noqa: D401
 def demo(then_serve: bool) -> None:
     """Seed the demo company (idempotent), then serve it with the live sales simulator."""
     summary = demo_service.seed()
+    app = current_app._get_current_object()
+    base = f"http://localhost:{app.config['SERVER_PORT']}"
     if not then_serve:
-        for line in summary.lines():
+        for line in summary.lines(base):
             click.echo(line)
     else:
-        run_server(current_app._get_current_object(), None, None, simulate=True, banner=summary.lines())
+        run_server(app, None, None, simulate=True, banner=summary.lines(base))
 
 
 @click.command("verify-draw")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 from decimal import Decimal
@@ -22,6 +23,9 @@ from leaderboard.services.draw_state import summary_for
 from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
 
 ADMIN_EMAIL = "admin@demo.example"
+LEAD_EMAIL = "lead@demo.example"
+LEAD_SITES = ("paris", "lisbon")
+AGENT_KEY = "paris-01"
 DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
 DRAW_NAME = "Friday jackpot"
@@ -32,15 +36,22 @@ HISTORY_DAYS = 3
 
 @dataclass
 class DemoSummary:
-    admin_email: str
     admin_password: str
+    lead_password: str
     agents: int
     sales: int
+    tv_path: str
+    agent_path: str
     notes: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
+    def lines(self, base_url: str) -> list[str]:
         return [f"demo company: {len(SITES)} sites, {self.agents} agents, {self.sales} sales in the log",
-                f"demo admin login: {self.admin_email} / {self.admin_password}", *self.notes]
+                *self.notes,
+                f"TV channel (moves by itself): {base_url}{self.tv_path}",
+                f"console: {base_url}/login",
+                f"  admin login: {ADMIN_EMAIL} / {self.admin_password}",
+                f"  lead login (Paris and Lisbon): {LEAD_EMAIL} / {self.lead_password}",
+                f"agent's phone page ({AGENT_KEY}): {base_url}{self.agent_path}"]
 
 
 def seed() -> DemoSummary:
@@ -62,12 +73,17 @@ def seed() -> DemoSummary:
                                                     fte=PART_TIME.get(index, Decimal("1"))), commit=False)
             agent_keys.append(key)
     db.session.commit()
-    password = _admin_password()
+    admin_password = _user(ADMIN_EMAIL, "admin", ())
+    lead_password = _user(LEAD_EMAIL, "lead", LEAD_SITES)
     history = _seed_history(agent_keys)
     launched = _seed_contests()
     _seed_channel(launched)
-    return DemoSummary(ADMIN_EMAIL, password, len(agent_keys), history,
-                       notes=[_describe(c) for c in launched] + [f"TV channel: /tv/{CHANNEL_KEY}#token={_display_token()}"])
+    display_token = _instance_secret("demo-display-token", lambda: auth.create_api_key("demo TV", "display")[1])
+    link_token = _instance_secret("demo-agent-link", lambda: auth.issue_agent_link(
+        auth.SYSTEM, roster.agent_by_key(AGENT_KEY))[1])
+    return DemoSummary(admin_password, lead_password, len(agent_keys), history,
+                       tv_path=f"/tv/{CHANNEL_KEY}#token={display_token}", agent_path=f"/me/link/{link_token}",
+                       notes=[_describe(c) for c in launched])
 
 
 def _seed_channel(launched: list[Contest]) -> None:
@@ -83,12 +99,11 @@ def _seed_channel(launched: list[Contest]) -> None:
         screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides))
 
 
-def _display_token() -> str:
-    """A display key for the demo TV link, kept in the instance folder so the link stays valid."""
-    path = Path(current_app.instance_path) / "demo-display-token"
+def _instance_secret(name: str, create: Callable[[], str]) -> str:
+    """Demo credentials live in the instance folder (never the repo), so every run prints the same."""
+    path = Path(current_app.instance_path) / name
     if not path.exists():
-        _, secret = auth.create_api_key("demo TV", "display")
-        path.write_text(secret)
+        path.write_text(create())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -126,15 +141,10 @@ def _seed_contests() -> list[Contest]:
     return launched
 
 
-def _admin_password() -> str:
-    """Random per instance, kept in the instance folder so every run prints the same login."""
-    path = Path(current_app.instance_path) / "demo-admin-password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(12))
-        path.chmod(0o600)
-    password = path.read_text().strip()
-    if db.session.scalar(select(User).where(User.email == ADMIN_EMAIL)) is None:
-        auth.create_user(ADMIN_EMAIL, "admin", password)
+def _user(email: str, role: str, sites: tuple[str, ...]) -> str:
+    password = _instance_secret(f"demo-{role}-password", lambda: secrets.token_urlsafe(12))
+    if db.session.scalar(select(User).where(User.email == email)) is None:
+        auth.create_user(email, role, password, sites)
     return password
 
 
