@@ -14,6 +14,19 @@ from leaderboard.models.projections import AgentDay, SiteHour
 from leaderboard.services.publishing import Notice
 
 
+def _row(model: type, **key: object):  # noqa: ANN202 - an AgentDay or a SiteHour
+    row = db.session.get(model, tuple(key.values()))
+    if row is None:
+        row = model(**key, points=0, sales=0)
+        db.session.add(row)
+    return row
+
+
+def _add_to(row, sales: Sequence[Sale]) -> None:  # noqa: ANN001
+    row.points += sum(s.points for s in sales)
+    row.sales += len(sales)
+
+
 def hour_of(instant: datetime) -> datetime:
     return instant.replace(minute=0, second=0, microsecond=0)
 
@@ -33,19 +46,10 @@ class CalendarProjection:
                 grouped[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
                 hours[(sale.agent.site_id, hour_of(sale.occurred_at))].append(sale)
         for (site_id, hour), hour_sales in hours.items():
-            slot = db.session.get(SiteHour, (site_id, hour))
-            if slot is None:
-                slot = SiteHour(site_id=site_id, hour=hour, points=0, sales=0)
-                db.session.add(slot)
-            slot.points += sum(s.points for s in hour_sales)
-            slot.sales += len(hour_sales)
+            _add_to(_row(SiteHour, site_id=site_id, hour=hour), hour_sales)
         for (agent_id, day), day_sales in grouped.items():
-            row = db.session.get(AgentDay, (agent_id, day))
-            if row is None:
-                row = AgentDay(agent_id=agent_id, day=day, points=0, sales=0)
-                db.session.add(row)
-            row.points += sum(s.points for s in day_sales)
-            row.sales += len(day_sales)
+            row = _row(AgentDay, agent_id=agent_id, day=day)
+            _add_to(row, day_sales)
             latest = max(day_sales, key=lambda s: (s.occurred_at, s.id))
             if row.reached_at is None or (latest.occurred_at, latest.id) > (row.reached_at, row.reached_sale_id):
                 row.reached_at, row.reached_sale_id = latest.occurred_at, latest.id
