@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev serve clean
+.PHONY: demo test install install-dev serve translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.installed-dev: pyproject.toml node_modules/.installed | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Compiled message catalogues (French, German) are built from the committed .po files.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard leaderboard/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
 # The pages' Socket.IO client comes from npm, pinned by package-lock.json (no CDN at run time).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -26,22 +31,28 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+demo: install $(MO_FILES)
 	$(BIN)/leaderboard db upgrade
 	$(BIN)/leaderboard demo
 
-serve: install
+serve: install $(MO_FILES)
 	$(BIN)/leaderboard db upgrade
 	$(BIN)/leaderboard serve
 
 # Runs everything on SQLite; with LEADERBOARD_TEST_DATABASE_URL set, the database-backed
 # suites run a second time on that server (CI points it at PostgreSQL).
-test: install-dev
+test: install-dev $(MO_FILES)
 	$(BIN)/pytest
 	@if [ -n "$$LEADERBOARD_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$LEADERBOARD_TEST_DATABASE_URL"; \
 		$(BIN)/pytest tests/integration tests/api; \
 	fi
+
+# Refresh the French and German catalogues after changing user-visible text.
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o leaderboard/translations/messages.pot .
+	$(BIN)/pybabel update -i leaderboard/translations/messages.pot -d leaderboard/translations
+	$(BIN)/pybabel compile -d leaderboard/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -9,10 +9,13 @@ from typing import Any, Optional
 
 import pytest
 import time_machine
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from sqlalchemy import delete, inspect, text
 
 from leaderboard import create_app
+from leaderboard.config import PROJECT_ROOT
 from leaderboard.extensions import db
 from leaderboard.models.base import Base
 from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
@@ -192,3 +195,15 @@ def api(client, make):
 def at_now():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """`make test` compiles the catalogues; running pytest directly compiles stale ones here."""
+    for po_path in (PROJECT_ROOT / "leaderboard" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as source:
+                catalog = read_po(source)
+            with mo_path.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=True)
