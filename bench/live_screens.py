@@ -66,6 +66,19 @@ def proc_cpu_seconds(pid: int) -> Optional[float]:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def system_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (from /proc/stat; idle and iowait excluded)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / CLK_TCK
+
+
+def background_cores(seconds: float = 2.0) -> float:
+    """Cores busy on this machine, measured over a short quiet window (nothing of this run is started yet)."""
+    before, started = system_busy_seconds(), time.monotonic()
+    time.sleep(seconds)  # a measurement window, not timing logic
+    return round((system_busy_seconds() - before) / (time.monotonic() - started), 2)
+
+
 def machine() -> dict[str, Any]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -125,7 +138,8 @@ class Sampler(threading.Thread):
 
     def take(self) -> dict[str, Any]:
         workers = [proc_cpu_seconds(pid) for pid in self.worker_pids]
-        return {"t": time.time(), "server_rss_kb": proc_status_kb(self.server_pid, "VmRSS"),
+        return {"t": time.time(), "system_busy_s": system_busy_seconds(),
+                "server_rss_kb": proc_status_kb(self.server_pid, "VmRSS"),
                 "server_cpu_s": proc_cpu_seconds(self.server_pid),
                 "clients_cpu_s": sum(w for w in workers if w is not None)}
 
@@ -136,6 +150,28 @@ def cpu_share(samples: list[dict[str, Any]], start: float, end: float, key: str)
     if len(window) < 2 or window[-1]["t"] <= window[0]["t"]:
         return None
     return round((window[-1][key] - window[0][key]) / (window[-1]["t"] - window[0]["t"]), 3)
+
+
+class BenchServer(LiveServer):
+    """LiveServer with a chosen launcher: `leaderboard serve`, or bench/serve_nodelay.py (TCP_NODELAY on)."""
+
+    def __init__(self, env: dict[str, str], command: list[str]):
+        self.command = command
+        super().__init__(env)
+
+    def start(self) -> None:
+        self.log = open(Path(self.env["LEADERBOARD_INSTANCE_PATH"]) / f"server-{self.port}.log", "ab")
+        self.process = subprocess.Popen([*self.command, "--host", "127.0.0.1", "--port", str(self.port)],
+                                        env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log.name}")
+            status, _, _ = Api(self.port, "").call("GET", "/health")
+            if status == 200:
+                return
+            time.sleep(0.1)  # waiting for a process to listen, not timing logic
+        raise RuntimeError("server did not answer within 30 s")
 
 
 # ---------------------------------------------------------------- the run
@@ -166,7 +202,7 @@ def start_workers(args: argparse.Namespace, url: str, token: str, contest: int, 
         if count == 0:
             continue
         spec = {"worker": w, "url": url, "token": token, "contest": contest, "screens": count, "mode": args.mode,
-                "dispatch": args.dispatch,
+                "dispatch": args.dispatch, "client": args.client, "connect_concurrency": 8,
                 "connects_per_second": args.connect_rate, "connect_timeout": args.connect_timeout,
                 "max_seconds": max_seconds, "out": str(tmp / f"worker-{w}.json"), "close_seconds": 10}
         proc = subprocess.Popen([sys.executable, str(WORKER), json.dumps(spec)], cwd=ROOT, stdin=subprocess.PIPE,
@@ -197,12 +233,17 @@ def wait_until(predicate, deadline: float, step: float = 0.2) -> bool:  # noqa: 
 
 
 def post_sales(api: Api, args: argparse.Namespace, tag: str, deadline: float) -> list[dict[str, Any]]:
-    """Posts rate × duration sales on a fixed schedule; each sale's index is in its id."""
+    """Posts rate × duration sales, one at a time; each sale's index is in its id.
+
+    Never two sends closer than 1/rate: a slow answer delays the rest instead of bunching them (a burst
+    above 5/s would be folded by the publisher and no longer measure per-sale latency).
+    """
     total = int(round(args.rate * args.duration))
     sent: list[dict[str, Any]] = []
     start = time.monotonic() + 0.1
+    last = start - 1.0 / args.rate
     for i in range(total):
-        due = start + i / args.rate
+        due = max(start + i / args.rate, last + 1.0 / args.rate)
         pause = due - time.monotonic()
         if pause > 0:
             time.sleep(pause)
@@ -210,10 +251,10 @@ def post_sales(api: Api, args: argparse.Namespace, tag: str, deadline: float) ->
             break
         body = {"id": f"lvs{tag}-{i}", "agent": AGENTS[i % len(AGENTS)], "product": "CARD",
                 "occurred_at": datetime.now(timezone.utc).isoformat()}
-        send_time = time.time()
+        send_time, last = time.time(), time.monotonic()
         status, answer, seconds = api.call("POST", "/sales", body)
         sent.append({"i": i, "t": send_time, "status": status, "http_s": seconds,
-                     "behind_s": max(0.0, time.monotonic() - seconds - due)})
+                     "behind_s": max(0.0, last - (start + i / args.rate))})
         if status != 201:
             print(f"  sale {i}: HTTP {status} {str(answer)[:200]}", file=sys.stderr)
     return sent
@@ -269,6 +310,7 @@ def analyse(args: argparse.Namespace, sent: list[dict[str, Any]], worker_results
         "per_sale_last_screen": summary_ms(list(per_sale_last.values())),
         "http_post": summary_ms([s["http_s"] for s in sent]),
         "poster_behind_schedule_max_ms": round(max((s["behind_s"] for s in sent), default=0) * 1000, 1),
+        "posting_seconds": round(sent[-1]["t"] - sent[0]["t"], 2) if sent else None,
         "per_sale": [{"i": s["i"], "status": s["status"], "http_ms": round(s["http_s"] * 1000, 2),
                       "first_ms": round(per_sale_first[s["i"]] * 1000, 2) if s["i"] in per_sale_first else None,
                       "last_ms": round(per_sale_last[s["i"]] * 1000, 2) if s["i"] in per_sale_last else None}
@@ -286,6 +328,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     connect_budget = args.connect_timeout + args.screens / 20.0
     hard_deadline = time.monotonic() + connect_budget + args.duration + args.drain + 120
     try:
+        busy_before = background_cores()
+        quiet_by = time.monotonic() + args.wait_quiet
+        while busy_before > 0.25 and time.monotonic() < quiet_by:
+            print(f"  waiting for a quiet machine ({busy_before} cores busy elsewhere)")
+            time.sleep(8)  # polling other processes' load, bounded by --wait-quiet
+            busy_before = background_cores()
+        print(f"background load before the run: {busy_before} cores busy")
+        if busy_before > 0.25:
+            print("  WARNING: other processes are using the CPU; figures will be worse and noisier than on a "
+                  "quiet machine", file=sys.stderr)
         if args.rev:
             # Serve a clean export of a commit (git archive: reads the repository, changes nothing in it), so a
             # run does not depend on uncommitted edits. The export shadows the editable install via PYTHONPATH.
@@ -304,7 +356,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                         ["git", "status", "--porcelain", "--", "leaderboard", "migrations"],
                                         cwd=ROOT, capture_output=True, text=True).stdout.strip() else "")
         dep = Deployment(tmp)
-        server: LiveServer = dep.start()
+        command = ([sys.executable, str(Path(__file__).resolve().parent / "serve_nodelay.py")]
+                   if args.launcher == "nodelay" else [str(Path(sys.executable).parent / "leaderboard"), "serve"])
+        if args.server_command:
+            command = args.server_command.split()
+        server: LiveServer = BenchServer(dep.env, command)
+        dep.servers.append(server)
         server_pid = server.process.pid
         admin, display = dep.token("admin"), dep.token("display")
         api = Api(server.port, admin)
@@ -337,10 +394,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(1.0 / args.rate)
         if args.warmup:
             time.sleep(1.0)
+        if args.signal_server:  # diagnostic hook, e.g. start a profiler in the server for the sales window
+            os.kill(server_pid, getattr(__import__("signal"), args.signal_server[0]))
         print(f"posting {int(args.rate * args.duration)} sales at {args.rate}/s for {args.duration} s …")
         t_sales = time.time()
         sent = post_sales(api, args, tag, hard_deadline)
         t_sales_end = time.time()
+        if args.signal_server:
+            os.kill(server_pid, getattr(__import__("signal"), args.signal_server[1]))
         time.sleep(args.drain)  # deliveries still in flight
         rss_end = proc_status_kb(server_pid, "VmRSS")
         rss_peak = proc_status_kb(server_pid, "VmHWM")
@@ -370,7 +431,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                               "per_screen_kb": round((rss_connected - rss_idle) / max(1, connected), 1)
                               if rss_connected and rss_idle else None},
             "cpu_cores_used_during_sales": {"server": cpu_share(samples, t_sales, t_sales_end, "server_cpu_s"),
-                                            "clients": cpu_share(samples, t_sales, t_sales_end, "clients_cpu_s")},
+                                            "clients": cpu_share(samples, t_sales, t_sales_end, "clients_cpu_s"),
+                                            "whole_machine": cpu_share(samples, t_sales, t_sales_end,
+                                                                       "system_busy_s")},
+            "background_cores_before_run": busy_before,
+            "loadavg_at_end": Path("/proc/loadavg").read_text().split()[:3],
             "cpu_cores_used_while_connecting": {
                 "server": cpu_share(samples, samples[0]["t"] if samples else 0, t_sales, "server_cpu_s")},
             "samples": samples,
@@ -400,10 +465,21 @@ def main() -> None:
     parser.add_argument("--screens", type=int, default=500, help="Socket.IO screens, all on one contest")
     parser.add_argument("--rate", type=float, default=4.0, help="sales per second (≤ 4 keeps each sale its own delta)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of posting sales")
-    parser.add_argument("--workers", type=int, default=0, help="client processes (default: screens/125 in 8..16)")
+    parser.add_argument("--workers", type=int, default=0, help="client processes (default: 4 for aio; screens/125 in 8..16 for socketio)")
     parser.add_argument("--mode", choices=("passive", "tv"), default="passive",
                         help="passive: screens only record deltas; tv: also ask for a snapshot on every "
                              "standings delta and on gaps, as the TV page does")
+    parser.add_argument("--client", choices=("socketio", "aio"), default="aio",
+                        help="socketio: python-socketio Client (websocket-client transport, 2 threads per screen); "
+                             "aio: the same protocol on one asyncio loop per process (cheap, for calibration)")
+    parser.add_argument("--launcher", choices=("serve", "nodelay"), default="serve",
+                        help="serve: `leaderboard serve` (the product); nodelay: bench/serve_nodelay.py, the same "
+                             "server with TCP_NODELAY on accepted sockets (diagnostic)")
+    parser.add_argument("--server-command", default="",
+                        help="diagnostic: start the server with this command instead (--host/--port are appended)")
+    parser.add_argument("--signal-server", nargs=2, metavar=("AT_START", "AT_END"), default=None,
+                        help="diagnostic: signal names sent to the server when posting starts and ends "
+                             "(e.g. SIGUSR1 SIGUSR2 for a profiling launcher)")
     parser.add_argument("--dispatch", choices=("inline", "thread"), default="inline",
                         help="inline: handle each message on the client's read thread, in order (as a browser "
                              "does); thread: stock python-socketio, one new thread per message")
@@ -414,14 +490,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured sales posted first")
     parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait after the last sale")
     parser.add_argument("--rev", default="",
-                        help="serve a clean `git archive` export of this commit (e.g. HEAD) instead of the working tree")
+                        help="serve a clean `git archive` export of this commit (e.g. HEAD), not the working tree")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp DB and server log")
+    parser.add_argument("--wait-quiet", type=float, default=0.0,
+                        help="wait up to this many seconds for other processes to leave the CPU idle first")
+    parser.add_argument("--label", default="", help="added to the results file name")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
     args = parser.parse_args()
     if args.screens < 1 or args.rate <= 0 or args.duration <= 0 or args.duration > 600 or args.screens > 5000:
         parser.error("screens 1..5000, rate > 0, duration 0..600 s")
     if args.workers <= 0:
-        args.workers = max(8, min(16, -(-args.screens // 125)))
+        args.workers = max(8, min(16, -(-args.screens // 125))) if args.client == "socketio" else 4
     args.workers = min(args.workers, args.screens)
 
     started = datetime.now(timezone.utc)
@@ -430,7 +509,8 @@ def main() -> None:
               "params": {k: v for k, v in vars(args).items() if k not in ("no_save", "keep_tmp")},
               "machine": machine(), **report}
     lat, last = result["latency"], result["per_sale_last_screen"]
-    print(f"\n== {args.screens} screens ({args.mode}), {args.rate}/s for {args.duration} s, {args.workers} client procs")
+    print(f"\n== {args.screens} screens ({args.client} client, {args.mode}), {args.rate}/s for {args.duration} s, "
+          f"{args.workers} client procs, {args.launcher}, code {result.get('code', '?')}")
     print(f"delivered {result['delivered']}/{result['expected_deliveries']} ({result['delivered_ratio']}); "
           f"screens missing any: {result['screens_missing_any']}; folded deltas: {result['folded_deltas']}; "
           f"connected at end: {result['screens_connected_at_end']}")
@@ -442,13 +522,20 @@ def main() -> None:
     print(f"server RSS kB: idle {result['server_rss_kb']['idle']}, connected {result['server_rss_kb']['connected']}, "
           f"end {result['server_rss_kb']['end']}, peak {result['server_rss_kb']['peak_hwm']} "
           f"(~{result['server_rss_kb']['per_screen_kb']} kB/screen)")
-    print(f"CPU cores during sales: server {result['cpu_cores_used_during_sales']['server']}, "
-          f"clients {result['cpu_cores_used_during_sales']['clients']}; client events {result['client_events']}")
+    cores = result["cpu_cores_used_during_sales"]
+    others = (round(cores["whole_machine"] - cores["server"] - cores["clients"], 2)
+              if None not in (cores["whole_machine"], cores["server"], cores["clients"]) else None)
+    result["cpu_cores_used_during_sales"]["other_processes"] = others
+    print(f"CPU cores during sales: server {cores['server']}, clients {cores['clients']}, other processes {others} "
+          f"(background before the run: {result['background_cores_before_run']})")
+    print(f"client events {result['client_events']}")
     if args.mode == "tv":
         print(f"snapshot wait: {result['snapshot_wait']}")
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
-        path = RESULTS / f"live_screens-{args.screens}-{args.mode}-{started.strftime('%Y%m%dT%H%M%S')}.json"
+        label = f"-{args.label}" if args.label else ""
+        path = RESULTS / (f"live_screens-{args.screens}-{args.client}-{args.mode}{label}-"
+                          f"{started.strftime('%Y%m%dT%H%M%S')}.json")
         path.write_text(json.dumps(result, indent=1))
         print(f"wrote {path.relative_to(ROOT)}")
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, inspect, text
 
 from leaderboard import create_app
 from leaderboard.config import PROJECT_ROOT
-from leaderboard.extensions import db
+from leaderboard.extensions import db, limiter
 from leaderboard.models.base import Base
 from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services import auth, roster
@@ -62,6 +62,15 @@ def _clean_rows(request):
         with db.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(delete(table))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Every test signs in from 127.0.0.1: keep the sign-in limit of one test out of the next."""
+    yield
+    if "app" in request.fixturenames:
+        with request.getfixturevalue("app").app_context():
+            limiter.reset()
 
 
 @pytest.fixture()

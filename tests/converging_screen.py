@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import socketio
 
-SILENCE_SECONDS = 4.5
+SILENCE_SECONDS = 3.0
 
 
 class ConvergingScreen:

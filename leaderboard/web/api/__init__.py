@@ -1,7 +1,7 @@
 """JSON API v1: one blueprint per resource, mounted under /api/v1, with problem+json errors."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from leaderboard.services.errors import ServiceError
@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        if not request.path.startswith("/api/"):
+            # A page that did not catch a service error still answers a page, not JSON.
+            return render_template("error.html", title=exc.title, detail=exc.detail, errors=exc.errors), exc.status
         return problem(exc.status, exc.title, exc.detail, exc.errors, **exc.extra)
 
     @app.errorhandler(HTTPException)

@@ -1,13 +1,63 @@
-"""Console audit log viewer."""
-from flask import Blueprint, render_template
+"""Console audit log viewer: who changed what, when, with the before/after state.
 
-from leaderboard.web.console.common import LEADS
+Admins see every entry. Leads see entries about objects of their sites: the site itself, its teams
+and agents (by where they are now), cancellations of its sales and contests that include it.
+Dates are UTC calendar days (the log spans sites in several timezones); both ends are inclusive.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.validators import Length, ValidationError
+from wtforms.validators import Optional as Blank
+
+from leaderboard.services import console_queries as queries
+from leaderboard.web.console.common import LEADS, principal
 from leaderboard.web.signin import roles_required
 
 bp = Blueprint("console_audit", __name__, url_prefix="/console/audit")
+FILTERS = ("actor", "object_type", "object_key", "date_from", "date_to")
+
+
+class AuditFilterForm(Form):
+    actor = StringField(_l("Person"), validators=[Length(max=254)])
+    object_type = SelectField(_l("Object type"), choices=[])
+    object_key = StringField(_l("Object key"), validators=[Length(max=128)])
+    date_from = DateField(_l("From (UTC day)"), validators=[Blank()])
+    date_to = DateField(_l("To (inclusive)"), validators=[Blank()])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("must not be before the start date"))
+
+
+def compact(value: Optional[dict[str, Any]]) -> str:
+    """A state as one short line of JSON (escaped by the template like any other text)."""
+    if value is None:
+        return ""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=str)
 
 
 @bp.get("/")
 @roles_required(*LEADS)
 def index():
-    return render_template("console/placeholder.html", title="Audit")
+    actor = principal()
+    args = {k: v for k, v in request.args.items() if k in FILTERS and v != ""}
+    form = AuditFilterForm(MultiDict({k: request.args.get(k, "") for k in FILTERS}))
+    types = queries.audit_object_types(actor)
+    chosen = form.object_type.data
+    form.object_type.choices = [("", _("all"))] + [(t, t) for t in sorted(set(types) | ({chosen} - {None, ""}))]
+    page = None
+    if form.validate():
+        query = queries.AuditQuery(actor=form.actor.data or None, object_type=form.object_type.data or None,
+                                   object_key=form.object_key.data or None,
+                                   date_from=form.date_from.data, date_to=form.date_to.data)
+        page = queries.search_audit(actor, query, request.args.get("page", 1, type=int))
+    return render_template("console/audit.html", form=form, page=page, args=args, compact=compact,
+                           is_admin=actor.role == "admin"), (200 if page is not None else 422)

@@ -1,25 +1,287 @@
-"""Console contest wizard and contest pages."""
-from flask import Blueprint, render_template
+"""Console contest wizard and contest pages: detail, rules edit, cancel, and the lucky-draw ceremony."""
+from __future__ import annotations
 
-from leaderboard.web.console.common import LEADS
+import json
+from datetime import datetime, timedelta
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import Optional as Blank
+from wtforms.validators import ValidationError
+
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.roster import Agent, Site
+from leaderboard.schemas import ContestPatch
+from leaderboard.services import contest_preview, contests, cup, draws, league_views, standings
+from leaderboard.services.clock import utcnow
+from leaderboard.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from leaderboard.web.console import contest_forms as forms
+from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
 
 bp = Blueprint("console_contests", __name__, url_prefix="/console/contests")
+SCOPES = ("agent", "team", "site")
+STATUS_LABELS = {"scheduled": _l("scheduled"), "live": _l("live"), "ended": _l("ended"), "final": _l("final"),
+                 "cancelled": _l("cancelled"), "provisional": _l("provisional"), "bye": _l("bye")}
+
+
+class EditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    ends_at = DateTimeLocalField(_l("Ends at"), format=forms.LOCAL_FORMATS, validators=[Blank()])
+    rules = TextAreaField(_l("Rules (JSON)"), validators=[DataRequired()])
+    save = SubmitField(_l("Save and re-score"))
+
+    def validate_rules(self, field: TextAreaField) -> None:
+        try:
+            value = json.loads(field.data)
+        except ValueError as exc:
+            raise ValidationError(_("Not valid JSON: %(error)s", error=str(exc))) from None
+        if not isinstance(value, dict):
+            raise ValidationError(_("The rules must be a JSON object: {…}."))
+        self.parsed_rules = value
+
+    def aliases(self, error: ServiceError) -> dict[str, str]:
+        names = {"name": "name", "ends_at": "ends_at"}
+        return {p.field: names.get(p.field, "rules" if p.field.startswith("rules") else "") for p in error.errors}
+
+
+class CancelForm(FlaskForm):
+    confirm = BooleanField(_l("Yes, cancel this contest: its standings are removed and it cannot be resumed."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    cancel = SubmitField(_l("Cancel contest"))
+
+
+class FreezeForm(FlaskForm):
+    freeze = SubmitField(_l("Freeze tickets"))
+
+
+class DrawForm(FlaskForm):
+    public_entropy = StringField(_l("Public entropy"), validators=[DataRequired(), Length(max=500)],
+                                 description=_l("Something the room contributes now, e.g. numbers called out."))
+    run = SubmitField(_l("Run the draw"))
 
 
 @bp.get("/")
 @roles_required(*LEADS)
 def index():
-    return render_template("console/placeholder.html", title="Contests")
+    return redirect(url_for("console.dashboard"))
 
 
-@bp.get("/new/<kind>")
+def manageable_sites() -> list[Site]:
+    actor = principal()
+    return [s for s in db.session.scalars(select(Site).order_by(Site.key)) if actor.can_manage_site(s.id)]
+
+
+def wizard_defaults(kind: str, sites: list[Site]) -> dict[str, Any]:
+    tz = sites[0].timezone if sites else "UTC"
+    tomorrow = (utcnow().astimezone(ZoneInfo(tz)) + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    return {"timezone": tz, "sites": [s.key for s in sites], "starts_at": tomorrow,
+            "ends_at": None if kind == "league" else tomorrow + timedelta(days=7)}
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
 @roles_required(*LEADS)
 def new(kind: str):
-    return render_template("console/placeholder.html", title=kind)
+    sites = manageable_sites()
+    form = forms.wizard_form(kind, current_app.config["KPIS"], [(s.key, s.name) for s in sites],
+                             wizard_defaults(kind, sites))
+    if form is None:
+        abort(404)
+    preview, failed = None, request.method == "POST"
+    if form.validate_on_submit():
+        try:
+            data = form.contest_in()
+            if kind == "league" and form.preview.data:
+                preview, failed = contest_preview.preview_league(principal(), data), False
+            else:
+                contest = contests.create_contest(principal(), data)
+                flash(_("The contest “%(name)s” is launched.", name=contest.name), "success")
+                return redirect(url_for(".detail", contest_id=contest.id))
+        except (InvalidInput, Forbidden) as error:
+            apply_errors(form, error, form.aliases(error))
+    return render_template("console/contest_new.html", form=form, kind=kind,
+                           preview=preview, timezones=forms.COMMON_TIMEZONES), (422 if failed else 200)
+
+
+def visible_contest(contest_id: int) -> Contest:
+    """The contest if the signed-in lead manages one of its sites (admins see all), else 404/403."""
+    try:
+        contest = contests.get_contest(contest_id)
+    except NotFound:
+        abort(404)
+    actor = principal()
+    if actor.role != "admin" and not any(actor.can_manage_site(s.id) for s in contest.sites):
+        abort(403)
+    return contest
+
+
+def may_manage(contest: Contest) -> bool:
+    try:
+        contests.require_manager(principal(), contest)
+    except Forbidden:
+        return False
+    return True
+
+
+def edit_form(contest: Contest, formdata: bool) -> EditForm:
+    data = {"name": contest.name, "ends_at": forms.local_input(contest.ends_at, contest.timezone),
+            "rules": json.dumps(contest.rules, indent=2, ensure_ascii=False)}
+    return EditForm(data=data) if formdata else EditForm(formdata=None, data=data)
+
+
+def league_context(contest: Contest) -> dict[str, Any]:
+    matches = [{**m, "starts_at": datetime.fromisoformat(m["starts_at"]), "ends_at": datetime.fromisoformat(m["ends_at"])}
+               for m in league_views.matches_view(contest)["items"]]
+    live = [m for m in matches if m["status"] == "live"]
+    upcoming = [m for m in matches if m["status"] == "scheduled"]
+    if live:
+        current = live
+    else:
+        current = [m for m in upcoming if m["round"] == upcoming[0]["round"]] if upcoming else []
+    context: dict[str, Any] = {"matches": matches, "current": current, "table": league_views.table_view(contest),
+                               "site_names": {s.key: s.name for s in contest.sites}}
+    if contest.rules.get("format") == "cup":
+        context["bracket"] = cup.bracket_view(contest)
+    return context
+
+
+def draw_context(contest: Contest) -> dict[str, Any]:
+    summary = contests.contest_view(contest)["draw"] or {}
+    try:
+        proof: Optional[dict[str, Any]] = draws.stored_proof(contest.id)
+    except NotFound:
+        proof = None
+    flagged = draws.cancelled_after_freeze(contest.id)
+    names = dict(db.session.execute(select(Agent.key, Agent.name)).all()) if proof else {}
+    return {"draw": summary, "proof": proof, "flagged": flagged, "agent_names": names,
+            "running": utcnow() < contest.ends_at}
+
+
+def render_detail(contest: Contest, status: int = 200, **forms_in_use: FlaskForm):
+    by = request.args.get("by", "agent")
+    by = by if by in SCOPES else "agent"
+    context: dict[str, Any] = {"contest": contest, "view": contests.contest_view(contest), "by": by,
+                               "can_manage": may_manage(contest), "labels": STATUS_LABELS}
+    if contest.kind in ("race", "lucky_draw"):
+        context["standings"] = standings.contest_standings(contest, by, 20)
+    if contest.kind == "league":
+        context.update(league_context(contest))
+    if contest.kind == "lucky_draw":
+        context.update(draw_context(contest))
+    context["edit_form"] = forms_in_use.get("edit_form") or edit_form(contest, formdata=False)
+    context["cancel_form"] = forms_in_use.get("cancel_form") or CancelForm(formdata=None)
+    context["freeze_form"] = FreezeForm(formdata=None)
+    context["draw_form"] = forms_in_use.get("draw_form") or DrawForm(formdata=None)
+    return render_template("console/contest_detail.html", **context), status
 
 
 @bp.get("/<int:contest_id>")
 @roles_required(*LEADS)
 def detail(contest_id: int):
-    return render_template("console/placeholder.html", title=str(contest_id))
+    return render_detail(visible_contest(contest_id))
+
+
+def forbidden_to_403(error: ServiceError) -> None:
+    if isinstance(error, Forbidden):
+        abort(403)
+
+
+@bp.post("/<int:contest_id>/edit")
+@roles_required(*LEADS)
+def edit(contest_id: int):
+    contest = visible_contest(contest_id)
+    form = edit_form(contest, formdata=True)
+    if form.validate_on_submit():
+        was = forms.local_input(contest.ends_at, contest.timezone)
+        ends_at = form.ends_at.data
+        patch = {"name": form.name.data if form.name.data != contest.name else None,
+                 "rules": form.parsed_rules,
+                 "ends_at": forms.aware(ends_at, contest.timezone) if ends_at and ends_at != was else None}
+        rescored = patch["rules"] != contest.rules or patch["ends_at"] is not None
+        try:
+            contests.update_contest(principal(), contest.id, ContestPatch.model_validate(
+                {key: value for key, value in patch.items() if value is not None}))
+        except ServiceError as error:
+            forbidden_to_403(error)
+            apply_errors(form, error, form.aliases(error))
+            return render_detail(contest, 422, edit_form=form)
+        flash(_("Saved. The contest was re-scored from the event log.") if rescored else _("Saved."), "success")
+        return redirect(url_for(".detail", contest_id=contest.id))
+    return render_detail(contest, 422, edit_form=form)
+
+
+@bp.post("/<int:contest_id>/cancel")
+@roles_required(*LEADS)
+def cancel(contest_id: int):
+    contest = visible_contest(contest_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_detail(contest, 422, cancel_form=form)
+    try:
+        contests.cancel_contest(principal(), contest.id)
+    except ServiceError as error:
+        forbidden_to_403(error)
+        flash(error.detail, "error")
+    else:
+        flash(_("The contest is cancelled."), "success")
+    return redirect(url_for(".detail", contest_id=contest.id))
+
+
+@bp.post("/<int:contest_id>/freeze")
+@roles_required(*LEADS)
+def freeze(contest_id: int):
+    contest = visible_contest(contest_id)
+    if FreezeForm().validate_on_submit():
+        try:
+            draw = draws.freeze(principal(), contest.id)
+        except ServiceError as error:
+            forbidden_to_403(error)
+            flash(_("The tickets cannot be frozen yet: %(reason)s", reason=error.detail), "error")
+        else:
+            flash(_("%(count)d tickets are frozen.", count=draw.tickets_count or 0), "success")
+    return redirect(url_for(".detail", contest_id=contest.id))
+
+
+@bp.post("/<int:contest_id>/draw")
+@roles_required(*LEADS)
+def run_draw(contest_id: int):
+    contest = visible_contest(contest_id)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        return render_detail(contest, 422, draw_form=form)
+    try:
+        draws.run_draw(principal(), contest.id, form.public_entropy.data)
+    except Conflict as error:
+        if "proof" in error.extra:
+            flash(_("This contest has already been drawn; the stored result is shown below."), "warning")
+        else:
+            flash(_("The draw cannot run yet: %(reason)s", reason=error.detail), "error")
+    except ServiceError as error:
+        forbidden_to_403(error)
+        apply_errors(form, error)
+        return render_detail(contest, 422, draw_form=form)
+    else:
+        flash(_("The draw is done; the TVs reveal the winners."), "success")
+    return redirect(url_for(".detail", contest_id=contest.id))
+
+
+@bp.get("/<int:contest_id>/proof.json")
+@roles_required(*LEADS)
+def proof(contest_id: int):
+    contest = visible_contest(contest_id)
+    try:
+        body = draws.stored_proof(contest.id)
+    except (NotFound, InvalidInput):
+        abort(404)
+    response = Response(json.dumps(body, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="contest-{contest.id}-proof.json"'
+    return response

@@ -171,9 +171,10 @@ def _edit(kind_name: str, key: Optional[str]):
         kind.fill(form, row)
     if key is not None:
         form.key.data = key  # the key names the row; it is not edited here
+    existing = kind.lookup(form.key.data) if key is None and form.key.data else row
+    if request.method == "POST":
+        _require(kind, existing)  # an existing key of another site is refused, whatever the form says
     if form.validate_on_submit():
-        existing = kind.lookup(form.key.data) if key is None else row
-        _require(kind, existing)
         if key is None and existing is not None:
             form.key.errors = [*form.key.errors, _("This key is already taken.")]
         elif _save(kind, form, form.key.data):
@@ -242,7 +243,7 @@ def issue_link(key: str):
     agent = roster.agent_by_key(key)
     if agent is None:
         abort(404)
-    _, token = _service(None, auth.issue_agent_link, principal(), agent)
+    _link, token = _service(None, auth.issue_agent_link, principal(), agent)
     url = request.host_url + "me/link/" + token
     page = render_template("console/roster_link.html", agent=agent, url=url,
                            qr=segno.make(url).svg_data_uri(scale=4))

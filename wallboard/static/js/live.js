@@ -3,7 +3,7 @@ import { hhmm } from "./dom.js";
 
 const RESYNC_MIN_MS = 500;
 // Servers send a heartbeat every 2 s; this much silence means pushes are being lost somewhere.
-const SILENCE_MS = 4500;
+const SILENCE_MS = 3000;
 
 export class LiveFeed {
   constructor({ token, subscriptions, onSnapshot, onDelta, onState }) {
