@@ -60,7 +60,7 @@ def pair(actor: Principal, code: str, channel_key: str) -> Screen:
     if screen.paired_at is None:
         screen.paired_at, screen.paired_by = utcnow(), actor.name
         db.session.add(ApiKey(name=f"screen {screen.code}", role="display", token_hash=screen.secret_hash,
-                              prefix=f"screen-{screen.code}", created_at=utcnow()))
+                              prefix=f"scr-{screen.code}", created_at=utcnow()))
     audit.record(actor.name, "screen.pair", "screen", screen.code, after={"channel": channel.key})
     db.session.commit()
     return screen
