@@ -1,0 +1,1 @@
+"""Real Chromium driven by Playwright against real server processes."""

@@ -1,0 +1,1 @@
+"""Console pages through the Flask test client, signed in through the real form."""

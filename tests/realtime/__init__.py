@@ -1,0 +1,1 @@
+"""Socket.IO: the namespace, real servers, and the Redis message queue."""
