@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Optional, Sequence
 
 import click
+import gevent
 from flask import Flask
+from gevent import pywsgi
+from geventwebsocket.handler import WebSocketHandler
 
 from leaderboard.extensions import db, socketio
 from leaderboard.realtime import run_flusher
@@ -14,6 +18,25 @@ from leaderboard.services import confirmations, league_upkeep, simulator
 
 log = logging.getLogger(__name__)
 CONFIRM_EVERY_SECONDS = 30.0
+
+
+class PromptHandler(WebSocketHandler):
+    """gevent's handler, tuned for many small keep-alive answers and thousands of sockets."""
+
+    def __init__(self, sock, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        # pywsgi writes headers and body separately: without TCP_NODELAY the body waits ~40 ms
+        # for the client's delayed ACK on every keep-alive response.
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        super().__init__(sock, *args, **kwargs)
+
+    def handle_one_request(self):  # noqa: ANN201
+        # A connection whose next request is already buffered never blocks, so never yields:
+        # give the other greenlets (screens, other clients) a turn between requests.
+        gevent.sleep(0)
+        return super().handle_one_request()
 
 
 def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: bool = False,
@@ -28,8 +51,10 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
     for line in banner:
         click.echo(line)
     click.echo(f"serving on {base}  (health: {base}/api/v1/health, API: {base}/api/v1/openapi.json)")
-    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
-                 allow_unsafe_werkzeug=True)
+    if app.config["REALTIME_ASYNC_MODE"] == "gevent":
+        pywsgi.WSGIServer((host, port), app, handler_class=PromptHandler, log=None).serve_forever()
+    else:
+        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, allow_unsafe_werkzeug=True)
 
 
 def confirm_periodically(app: Flask, every_seconds: float = CONFIRM_EVERY_SECONDS) -> None:

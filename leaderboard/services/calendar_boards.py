@@ -14,12 +14,15 @@ from leaderboard.models.projections import AgentDay, SiteHour
 from leaderboard.services.publishing import Notice
 
 
-def _row(model: type, **key: object):  # noqa: ANN202 - an AgentDay or a SiteHour
-    row = db.session.get(model, tuple(key.values()))
-    if row is None:
-        row = model(**key, points=0, sales=0)
-        db.session.add(row)
-    return row
+def _rows(model: type, first, second, keys) -> dict:  # noqa: ANN001 - AgentDay or SiteHour and its key columns
+    """The aggregate rows for these (first, second) keys in one query, new zero rows for the missing."""
+    found = {(getattr(r, first.key), getattr(r, second.key)): r for r in db.session.scalars(
+        select(model).where(first.in_({k[0] for k in keys}), second.in_({k[1] for k in keys})))}
+    for key in keys:
+        if key not in found:
+            found[key] = model(**{first.key: key[0], second.key: key[1]}, points=0, sales=0)
+            db.session.add(found[key])
+    return found
 
 
 def _add_to(row, sales: Sequence[Sale]) -> None:  # noqa: ANN001
@@ -45,10 +48,12 @@ class CalendarProjection:
             if sale.id not in clawed_back:
                 grouped[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
                 hours[(sale.agent.site_id, hour_of(sale.occurred_at))].append(sale)
-        for (site_id, hour), hour_sales in hours.items():
-            _add_to(_row(SiteHour, site_id=site_id, hour=hour), hour_sales)
-        for (agent_id, day), day_sales in grouped.items():
-            row = _row(AgentDay, agent_id=agent_id, day=day)
+        hour_rows = _rows(SiteHour, SiteHour.site_id, SiteHour.hour, hours)
+        day_rows = _rows(AgentDay, AgentDay.agent_id, AgentDay.day, grouped)
+        for key, hour_sales in hours.items():
+            _add_to(hour_rows[key], hour_sales)
+        for key, day_sales in grouped.items():
+            row = day_rows[key]
             _add_to(row, day_sales)
             latest = max(day_sales, key=lambda s: (s.occurred_at, s.id))
             if row.reached_at is None or (latest.occurred_at, latest.id) > (row.reached_at, row.reached_sale_id):

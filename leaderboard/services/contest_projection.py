@@ -98,8 +98,9 @@ def add_sales_to_contest(contest: Contest, sales: Iterable[Sale]) -> list[Notice
     if not per_agent:
         return []
     notices: list[Notice] = []
+    standings = _standings(contest.id, set(per_agent))
     for agent_id, scored in per_agent.items():
-        standing = _standing(contest.id, agent_id)
+        standing = standings[agent_id]
         standing.points += sum(p for _, p in scored)
         standing.sales += len(scored)
         latest = max((s for s, _ in scored), key=lambda s: (s.occurred_at, s.id))
@@ -172,6 +173,17 @@ def kpi_means(contest_id: int, agent_id: int) -> dict[str, float]:
     rows = db.session.scalars(select(ContestKpi).where(ContestKpi.contest_id == contest_id,
                                                        ContestKpi.agent_id == agent_id))
     return {row.kpi: row.total / row.samples for row in rows if row.samples}
+
+
+def _standings(contest_id: int, agent_ids: set[int]) -> dict[int, ContestStanding]:
+    """Standings of these agents in one query; new zero rows for agents not yet on the board."""
+    found = {s.agent_id: s for s in db.session.scalars(select(ContestStanding).where(
+        ContestStanding.contest_id == contest_id, ContestStanding.agent_id.in_(agent_ids)))}
+    for agent_id in agent_ids - set(found):
+        found[agent_id] = ContestStanding(contest_id=contest_id, agent_id=agent_id, points=Decimal(0), sales=0,
+                                          score=Decimal(0), qualified=True)
+        db.session.add(found[agent_id])
+    return found
 
 
 def _standing(contest_id: int, agent_id: int) -> ContestStanding:

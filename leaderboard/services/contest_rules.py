@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from flask import current_app
 from sqlalchemy import select
@@ -51,7 +52,27 @@ def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set
     return confirmed_until is not None and sale.occurred_at + clawback <= confirmed_until
 
 
-def contests_overlapping(start: datetime, end: datetime) -> list[Contest]:
-    """Contests not cancelled whose window meets [start, end]."""
+PRELOADED = "leaderboard.contests_overlapping"
+
+
+def _query_overlapping(start: datetime, end: datetime) -> list[Contest]:
     return list(db.session.scalars(select(Contest).where(
         Contest.cancelled_at.is_(None), Contest.starts_at <= end, Contest.ends_at > start)))
+
+
+def contests_overlapping(start: datetime, end: datetime) -> list[Contest]:
+    """Contests not cancelled whose window meets [start, end] (from the preloaded list when there is one)."""
+    preloaded = db.session.info.get(PRELOADED)
+    if preloaded is not None and preloaded[0] <= start and end <= preloaded[1]:
+        return [c for c in preloaded[2] if c.starts_at <= end and c.ends_at > start]
+    return _query_overlapping(start, end)
+
+
+@contextmanager
+def contests_preloaded(start: datetime, end: datetime) -> Iterator[None]:
+    """Every projection of one write asks which contests a sale falls in: ask the database once."""
+    db.session.info[PRELOADED] = (start, end, _query_overlapping(start, end))
+    try:
+        yield
+    finally:
+        db.session.info.pop(PRELOADED, None)

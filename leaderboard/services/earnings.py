@@ -37,6 +37,25 @@ def charity_at(agent_id: int, instant: datetime) -> Optional[str]:
         .order_by(CharityChoice.effective_from.desc(), CharityChoice.id.desc()).limit(1))
 
 
+def _choices_of(agent_ids: set[int]) -> dict[int, list[CharityChoice]]:
+    choices: dict[int, list[CharityChoice]] = defaultdict(list)
+    if agent_ids:
+        for choice in db.session.scalars(select(CharityChoice).where(CharityChoice.agent_id.in_(agent_ids))
+                                         .order_by(CharityChoice.effective_from, CharityChoice.id)):
+            choices[choice.agent_id].append(choice)
+    return choices
+
+
+def _choice_at(choices: list[CharityChoice], instant: datetime) -> Optional[str]:
+    """The choice in force at `instant`: the last one made at or before it (same rule as charity_at)."""
+    current = None
+    for choice in choices:
+        if choice.effective_from > instant:
+            break
+        current = choice.charity
+    return current
+
+
 class EarningsProjection:
     """One Earning row per sale with a bonus; a clawback marks it, never deletes it."""
 
@@ -44,12 +63,13 @@ class EarningsProjection:
         db.session.execute(delete(Earning))
 
     def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
-        for sale in sales:
-            if sale.bonus > 0:
-                db.session.add(Earning(sale_id=sale.id, agent_id=sale.agent_id, month=sale_month(sale),
-                                       occurred_at=sale.occurred_at, amount=sale.bonus, currency=sale.currency,
-                                       clawed_back=sale.id in clawed_back,
-                                       charity=charity_at(sale.agent_id, sale.occurred_at)))
+        paying = [s for s in sales if s.bonus > 0]
+        choices = _choices_of({s.agent_id for s in paying})
+        db.session.add_all([Earning(sale_id=sale.id, agent_id=sale.agent_id, month=sale_month(sale),
+                                    occurred_at=sale.occurred_at, amount=sale.bonus, currency=sale.currency,
+                                    clawed_back=sale.id in clawed_back,
+                                    charity=_choice_at(choices.get(sale.agent_id, []), sale.occurred_at))
+                            for sale in paying])
         return []
 
     def sale_clawed_back(self, sale: Sale) -> list[Notice]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
+from leaderboard.services.contest_rules import contests_preloaded
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.services.publishing import Notice
 
@@ -36,16 +37,24 @@ def registered() -> list[Projection]:
 
 
 def sales_added(sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
+    if not sales:
+        return []
     notices: list[Notice] = []
-    for projection in registered():
-        notices += projection.sales_added(sales, clawed_back)
+    # The sales themselves are flushed already; projections look rows up by key, so a flush before
+    # each lookup would only cost time. One flush at the end.
+    with contests_preloaded(min(s.occurred_at for s in sales), max(s.occurred_at for s in sales)), \
+            db.session.no_autoflush:
+        for projection in registered():
+            notices += projection.sales_added(sales, clawed_back)
+    db.session.flush()
     return notices
 
 
 def sale_clawed_back(sale: Sale) -> list[Notice]:
     notices: list[Notice] = []
-    for projection in registered():
-        notices += projection.sale_clawed_back(sale)
+    with contests_preloaded(sale.occurred_at, sale.occurred_at):
+        for projection in registered():
+            notices += projection.sale_clawed_back(sale)
     return notices
 
 

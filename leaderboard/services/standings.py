@@ -39,23 +39,23 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
     if cached and cached[0] == version:
         return cached[1]
     site_ids = [s.id for s in contest.sites]
+    # Plain columns, not ORM objects: this runs after every write on a board of thousands of agents.
+    standing = ContestStanding
     rows = db.session.execute(
-        select(Agent, ContestStanding)
-        .outerjoin(ContestStanding, (ContestStanding.agent_id == Agent.id) & (ContestStanding.contest_id == contest.id))
-        .where(Agent.site_id.in_(site_ids), or_(Agent.active.is_(True), ContestStanding.sales > 0))).all()
-    gated = rules_of(contest).gate is not None
-    entries = []
-    for agent, standing in rows:
-        entries.append(BoardEntry(
-            key=agent.key, name=agent.name,
-            score=Decimal(standing.score) if standing else Decimal(0),
-            sales=standing.sales if standing else 0,
-            reached_at=standing.reached_at if standing else None,
-            reached_sale_id=standing.reached_sale_id if standing else None,
-            qualified=standing.qualified if standing else not gated,
-            breakdown={"agent_id": agent.id, "site": agent.site.key, "team": agent.team.key if agent.team else None,
-                       "fte": agent.fte, "active": agent.active,
-                       "points": Decimal(standing.points) if standing else Decimal(0)}))
+        select(Agent.id, Agent.key, Agent.name, Agent.fte, Agent.active, Site.key, Team.key, standing.score,
+               standing.sales, standing.reached_at, standing.reached_sale_id, standing.qualified, standing.points)
+        .join(Site, Agent.site_id == Site.id).outerjoin(Team, Agent.team_id == Team.id)
+        .outerjoin(standing, (standing.agent_id == Agent.id) & (standing.contest_id == contest.id))
+        .where(Agent.site_id.in_(site_ids), or_(Agent.active.is_(True), standing.sales > 0))).all()
+    unscored_qualified = rules_of(contest).gate is None
+    entries = [
+        BoardEntry(key=key, name=name, score=Decimal(score) if score is not None else Decimal(0),
+                   sales=sales or 0, reached_at=reached_at, reached_sale_id=reached_sale,
+                   qualified=qualified if qualified is not None else unscored_qualified,
+                   breakdown={"agent_id": agent_id, "site": site_key, "team": team_key, "fte": fte, "active": active,
+                              "points": Decimal(points) if points is not None else Decimal(0)})
+        for (agent_id, key, name, fte, active, site_key, team_key, score, sales, reached_at, reached_sale,
+             qualified, points) in rows]
     ranked = rank_entries(entries)
     _cache()[contest.id] = (version, ranked)
     return ranked

@@ -24,11 +24,12 @@ def grant_tickets(contest: Contest, sales: Iterable[Sale]) -> int:
     site_ids = {s.id for s in contest.sites}
     confirmed_until = None if rules.count_pending else confirmed_through()
     granted = 0
+    sales = [s for s in sales if counts_sale(contest, rules, s, site_ids, confirmed_until, clawback_window())]
+    existing = set(db.session.scalars(select(TicketGrant.sale_id).where(
+        TicketGrant.contest_id == contest.id, TicketGrant.sale_id.in_([s.id for s in sales])))) if sales else set()
     for sale in sales:
-        if not counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
-            continue
         count = rules.sale_tickets(sale.product.code, sale.points, sale.quantity)
-        if count > 0 and db.session.get(TicketGrant, (contest.id, sale.id)) is None:
+        if count > 0 and sale.id not in existing:
             db.session.add(TicketGrant(contest_id=contest.id, sale_id=sale.id, agent_id=sale.agent_id, tickets=count))
             granted += count
     return granted

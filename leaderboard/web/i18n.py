@@ -30,10 +30,12 @@ def switch(code: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
-def local_time(value: Optional[datetime], tz: str = "UTC", fmt: str = "medium") -> str:
+def local_time(value: Optional[datetime | str], tz: str = "UTC", fmt: str = "medium") -> str:
     """A timestamp in a site's timezone, formatted for the reader's language."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return format_datetime(value.astimezone(ZoneInfo(tz)), fmt, rebase=False)
 
 

@@ -166,3 +166,11 @@ def test_kpi_samples_are_validated_against_the_catalogue(client, world):
     response = client.post("/api/v1/kpis", json=bad, headers=headers)
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "samples[0].kpi"
+
+
+def test_cancellation_with_an_empty_body_is_accepted(client, world):
+    post(client, world, sale(world))
+    response = client.post("/api/v1/sales/s-1/cancel", headers=bearer(world["token"]))
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "cancelled"
+    assert response.get_json()["cancellation"]["reason"] == ""

@@ -1,7 +1,7 @@
 """Sales ingestion (single or batched) and cancellations."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.services import sales
@@ -35,7 +35,8 @@ def post_sales():
 @bp.post("/sales/<sale_id>/cancel")
 @requires("admin", "integration", "lead")
 def cancel(sale_id: str):
-    body = json_body()
+    # Webhooks often cancel with an empty body: that is a cancellation without a reason.
+    body = json_body() if request.get_data(cache=True).strip() else {}
     data = parse(CancelIn, body if body is not None else {})
     view, _ = sales.cancel_sale(current_principal(), sale_id, data)
     if view is None:
