@@ -45,7 +45,10 @@ def log(message: str) -> None:
 
 
 def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description=__doc__, epilog=(
+        f"Defaults in [brackets] switch to the smoke values when --sales is below {SMOKE_BELOW:,}. "
+        "Full run: .venv/bin/python bench/ingest_standings.py --sales 1000000; smoke: --sales 20000. "
+        "See docs/benchmarks.md."))
     p.add_argument("--sales", type=int, default=1_000_000, help="sales seeded through ingest_batch")
     p.add_argument("--days", type=int, default=60, help="the seeded sales are spread over this many days")
     p.add_argument("--sites", type=int, default=20)
@@ -58,8 +61,9 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, help="time bound (s) of the single-sale phase [20; smoke 4]")
     p.add_argument("--mixed-duration", type=float, help="length (s) of the reads-during-writes phase [10; smoke 3]")
     p.add_argument("--reads", type=int, help="sequential top-50 reads over HTTP; half as many rank reads [2000; smoke 100]")
-    p.add_argument("--server", choices=["leaderboard", "nodelay"], default="leaderboard",
-                   help="'leaderboard' runs `leaderboard serve`; 'nodelay' is the diagnostic bench/serve_nodelay.py")
+    p.add_argument("--server", choices=["leaderboard", "nodelay", "nodelay-yield"], default="leaderboard",
+                   help="'leaderboard' runs `leaderboard serve` (the figures); the others are diagnostics through "
+                        "bench/serve_nodelay.py: TCP_NODELAY, and also one gevent yield per request")
     p.add_argument("--no-snapshot", dest="snapshot", action="store_false",
                    help="run the live working tree instead of a copy taken at start (see snapshot_code)")
     p.add_argument("--seed", type=int, default=1)
@@ -239,7 +243,8 @@ class Server:
     def __enter__(self) -> "Server":
         env = dict(os.environ, LEADERBOARD_INSTANCE_PATH=str(self.instance),
                    LEADERBOARD_DATABASE_URL=database_url(self.instance), LEADERBOARD_SECRET_KEY="bench-secret",
-                   LEADERBOARD_SERVER_HOST=loadgen.LOCALHOST)
+                   LEADERBOARD_SERVER_HOST=loadgen.LOCALHOST,
+                   BENCH_SERVER_YIELD="1" if self.kind == "nodelay-yield" else "0")
         if self.code is not None:  # the snapshot shadows the editable install
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.code), env.get("PYTHONPATH")]))
         # the `leaderboard` console script is leaderboard.console:main; calling it this way lets the snapshot win
@@ -442,8 +447,8 @@ def summary_rows(r: dict[str, Any]) -> list[tuple[str, str, Optional[float], str
         ("batched_ingest_events_per_s", f"batched ingest, in-process ingest_batch x{r['params']['batch']}",
          r.get("seed_ingest", {}).get("events_per_s"), "events/s"),
         ("", "  first 10% / last 10% of seeding", None,
-         f"{r.get('seed_ingest', {}).get('first_10pct_events_per_s', 0):,.0f} / "
-         f"{r.get('seed_ingest', {}).get('last_10pct_events_per_s', 0):,.0f} events/s"),
+         f"{r['seed_ingest']['first_10pct_events_per_s']:,.0f} / {r['seed_ingest']['last_10pct_events_per_s']:,.0f} "
+         "events/s" if "seed_ingest" in r else "(not measured: --reuse)"),
         ("batched_http_events_per_s", "batched ingest, HTTP 1000-sale batches",
          r.get("batched_http", {}).get("events_per_s"), "events/s"),
         ("", "  HTTP batch latency p50", r.get("batched_http", {}).get("batch_p50_ms"), "ms"),

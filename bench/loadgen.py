@@ -147,9 +147,11 @@ def _combine(runs: list[dict[str, Any]], clients: int) -> dict[str, Any]:
         for status, n in r["statuses"].items():
             statuses[str(status)] = statuses.get(str(status), 0) + n
     ok = sum(n for s, n in statuses.items() if s in ("200", "201"))
+    per_client = sorted(len(r["latencies_ms"]) for r in runs)  # fairness: requests each connection completed
     wall = max(r["ended"] for r in runs) - min(r["started"] for r in runs)
     return {"clients": clients, "requests": len(latencies), "ok": ok, "statuses": statuses,
             "wall_s": wall, "requests_per_s": ok / wall if wall > 0 else float("nan"),
+            "per_client_requests_min": per_client[0], "per_client_requests_max": per_client[-1],
             **latency_summary(latencies)}
 
 

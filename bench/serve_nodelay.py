@@ -1,4 +1,4 @@
-"""Diagnostic launcher: `leaderboard serve` with TCP_NODELAY set on every accepted socket (not the product)."""
+"""Diagnostic launcher: `leaderboard serve` with TCP_NODELAY (and optionally a yield per request); not the product."""
 from __future__ import annotations
 
 import os
@@ -10,15 +10,17 @@ from gevent import monkey
 monkey.patch_all()
 os.environ.setdefault("LEADERBOARD_REALTIME_ASYNC_MODE", "gevent")
 
+import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
 _original_init = pywsgi.WSGIHandler.__init__
+_original_handle_one_request = pywsgi.WSGIHandler.handle_one_request
 
 
 def _init_with_nodelay(self, sock, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
     # gevent's pywsgi sends the headers and the body in two send() calls; with Nagle on, the body waits for
-    # the client's delayed ACK (~40 ms on Linux) on every keep-alive response. This is what the bench
-    # compares against; the real fix belongs in leaderboard/server.py.
+    # the client's delayed ACK (~40 ms on Linux) on every keep-alive response. The real fix belongs in
+    # leaderboard/server.py (run_server); this launcher only shows what it would change.
     try:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except OSError:
@@ -26,7 +28,16 @@ def _init_with_nodelay(self, sock, *args, **kwargs):  # noqa: ANN001, ANN002, AN
     _original_init(self, sock, *args, **kwargs)
 
 
+def _handle_one_request_fairly(self):  # noqa: ANN001
+    # A keep-alive greenlet whose next request is already buffered reads it without blocking, so it never
+    # yields to the hub: a few connections can monopolise the process. Yield once per request.
+    gevent.sleep(0)
+    return _original_handle_one_request(self)
+
+
 pywsgi.WSGIHandler.__init__ = _init_with_nodelay
+if os.environ.get("BENCH_SERVER_YIELD") == "1":
+    pywsgi.WSGIHandler.handle_one_request = _handle_one_request_fairly
 
 if __name__ == "__main__":
     from leaderboard.console import main
