@@ -16,6 +16,7 @@ from leaderboard.services import earnings, league_views, standings, tickets
 from leaderboard.services.clock import utcnow
 from leaderboard.services.contests import contest_view
 from leaderboard.services.draw_state import frozen_lines
+from leaderboard.domain.scoring import json_number
 from leaderboard.services.errors import NotFound
 
 NEARBY = 5
@@ -46,9 +47,8 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
     card: dict[str, Any] = {"contest": contest_view(contest, now)}
     nearby = standings.contest_standings(contest, "agent", NEARBY, around=agent.key)["rows"]
     mine = next(row for row in nearby if row["key"] == agent.key)
-    above = [row for row in nearby if row["points"] > mine["points"]]
     card["me"] = {"rank": mine["rank"], "points": mine["points"], "qualified": mine["qualified"],
-                  "gap_to_next": (above[-1]["points"] - mine["points"]) if above else None}
+                  "gap_to_next": gap_to_next_rank(contest, agent.key)}
     card["nearby"] = nearby
     if contest.kind == "lucky_draw":
         frozen = frozen_lines(db.session.get(Draw, contest.id))
@@ -57,6 +57,14 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
         card["match"] = site_match(contest, agent, now)
         card["table"] = league_views.table_view(contest)["rows"]
     return card
+
+
+def gap_to_next_rank(contest: Contest, agent_key: str) -> Optional[float]:
+    """Points needed to reach the next better rank (the lowest score above mine); None when leading."""
+    board = standings.contest_agent_entries(contest)
+    mine = next(e for e in board if e.key == agent_key)
+    better = [e.score for e in board if e.score > mine.score]
+    return json_number(min(better) - mine.score) if better else None
 
 
 def site_match(contest: Contest, agent: Agent, now: datetime) -> Optional[dict[str, Any]]:

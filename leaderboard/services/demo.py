@@ -24,7 +24,7 @@ from leaderboard.services.demo_data import NAMES, PART_TIME, PRODUCTS, SITES, TE
 
 ADMIN_EMAIL = "admin@demo.example"
 LEAD_EMAIL = "lead@demo.example"
-LEAD_SITES = ("paris", "lisbon")
+LEAD_SITES = tuple(key for key, _, _ in SITES)  # the demo contests span every site
 AGENT_KEY = "paris-01"
 DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
@@ -50,7 +50,7 @@ class DemoSummary:
                 f"TV channel (moves by itself): {base_url}{self.tv_path}",
                 f"console: {base_url}/login",
                 f"  admin login: {ADMIN_EMAIL} / {self.admin_password}",
-                f"  lead login (Paris and Lisbon): {LEAD_EMAIL} / {self.lead_password}",
+                f"  team lead login (all four sites): {LEAD_EMAIL} / {self.lead_password}",
                 f"agent's phone page ({AGENT_KEY}): {base_url}{self.agent_path}"]
 
 

@@ -89,3 +89,14 @@ def test_charity_choice_needs_csrf_and_is_saved(app, agents_world):
 def test_without_a_link_the_page_explains_how_to_get_one(client):
     page = client.get("/me").get_data(as_text=True)
     assert "personal link" in page
+
+
+def test_gap_is_measured_to_the_next_better_score_not_to_tied_neighbours(app, api, agents_world, make):
+    for n in range(6):
+        make.agent("paris", f"zero{n}", name=f"Zero {n}")
+    phone, _ = open_link(app, "zero3")
+    page = phone.get("/me").get_data(as_text=True)
+    race_card = page.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
+    # Zero 3 has 0 points; the lowest better score on the board is Ana's 100.
+    assert 'data-field="points">0<' in race_card
+    assert ">100<" in race_card.split("Gap to the next rank")[1].split("</div>")[0]
