@@ -9,26 +9,14 @@ from sqlalchemy import select
 from leaderboard.domain import league as rules_of_play
 from leaderboard.domain.scoring import parse_rules
 from leaderboard.extensions import db
-from leaderboard.models.roster import Product, Site
+from leaderboard.models.roster import Product
 from leaderboard.schemas import ContestIn
 from leaderboard.services import league_setup
 from leaderboard.services.auth import Principal
 from leaderboard.services.clock import utcnow
 from leaderboard.services.contest_rules import kpi_catalogue
+from leaderboard.services.contests import contest_sites
 from leaderboard.services.errors import FieldError, Forbidden, InvalidInput
-
-
-def _sites(actor: Principal, keys: Optional[list[str]]) -> list[Site]:
-    """The named sites in the given (seeding) order; the same checks as launching."""
-    if keys is None:
-        return [s for s in db.session.scalars(select(Site).order_by(Site.key)) if actor.can_manage_site(s.id)]
-    found = {s.key: s for s in db.session.scalars(select(Site).where(Site.key.in_(keys)))}
-    errors = [FieldError(f"sites[{i}]", f"unknown site {k!r}") for i, k in enumerate(keys) if k not in found]
-    if errors:
-        raise InvalidInput("unknown sites", errors)
-    for key in keys:
-        actor.require_site(found[key].id, f"contests of site {key!r}")
-    return [found[k] for k in dict.fromkeys(keys)]
 
 
 def preview_league(actor: Principal, data: ContestIn, now: Optional[datetime] = None) -> dict[str, Any]:
@@ -37,7 +25,7 @@ def preview_league(actor: Principal, data: ContestIn, now: Optional[datetime] = 
         raise Forbidden(f"role {actor.role!r} may not launch contests")
     if data.kind != "league":
         raise InvalidInput("only leagues and cups have fixtures", [FieldError("kind", "must be 'league'")])
-    sites = _sites(actor, data.sites)
+    sites = contest_sites(actor, data.sites)
     plan = league_setup.plan(data.rules, sites, data.starts_at, data.timezone, data.ends_at, now or utcnow())
     errors = list(plan.errors)
     codes = set(db.session.scalars(select(Product.code)))

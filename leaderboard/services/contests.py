@@ -100,7 +100,8 @@ def _validated_rules(kind: str, rules: dict[str, Any], field_prefix: str = "") -
     return [FieldError(field_prefix + path, message) for path, message in errors]
 
 
-def _sites(actor: Principal, keys: Optional[list[str]]) -> list[Site]:
+def contest_sites(actor: Principal, keys: Optional[list[str]]) -> list[Site]:
+    """The named sites in the given (seeding) order, checked; all manageable sites when none are named."""
     if keys is None:
         sites = list(db.session.scalars(select(Site).order_by(Site.key)))
         return [s for s in sites if actor.can_manage_site(s.id)]
@@ -116,7 +117,7 @@ def _sites(actor: Principal, keys: Optional[list[str]]) -> list[Site]:
 def create_contest(actor: Principal, data: ContestIn) -> Contest:
     if actor.role not in MANAGERS:
         raise Forbidden(f"role {actor.role!r} may not launch contests")
-    sites = _sites(actor, data.sites)
+    sites = contest_sites(actor, data.sites)
     now = utcnow()
     rules, ends_at, league_plan = data.rules, data.ends_at, None
     if data.kind == "league":

@@ -1,5 +1,5 @@
 """Leagues and cups through the API: fixtures, goals by FTE, braces, VAR, table, bracket, rebuild."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 

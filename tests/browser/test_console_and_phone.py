@@ -89,7 +89,7 @@ def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office
     expect(race_card.locator("[data-field=points]")).not_to_have_text(str(int(before)), timeout=5000)
     after_sale = float(race_card.locator("[data-field=points]").inner_text().replace(",", ""))
     assert after_sale == before + 50
-    console.goto(office.url + f"/console/sales/?agent=julie")
+    console.goto(office.url + "/console/sales/?agent=julie")
     row = console.locator("tr", has_text=sale["id"])
     row.locator("input[name=reason]").fill("customer called back to cancel")
     row.locator("button").click()

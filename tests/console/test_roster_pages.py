@@ -5,7 +5,6 @@ import re
 from decimal import Decimal
 from html import unescape
 
-import pytest
 
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry

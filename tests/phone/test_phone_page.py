@@ -1,5 +1,5 @@
 """The agents' phone page: personal link sign-in, my standing in every kind of contest, revocation."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
