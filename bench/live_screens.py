@@ -326,7 +326,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     workers: list[dict[str, Any]] = []
     sampler: Optional[Sampler] = None
     connect_budget = args.connect_timeout + args.screens / 20.0
-    hard_deadline = time.monotonic() + connect_budget + args.duration + args.drain + 120
     try:
         busy_before = background_cores()
         quiet_by = time.monotonic() + args.wait_quiet
@@ -338,6 +337,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if busy_before > 0.25:
             print("  WARNING: other processes are using the CPU; figures will be worse and noisier than on a "
                   "quiet machine", file=sys.stderr)
+        # Every later wait is bounded by this (counted from here, after any wait for a quiet machine).
+        hard_deadline = time.monotonic() + connect_budget + args.duration + args.drain + 120
         if args.rev:
             # Serve a clean export of a commit (git archive: reads the repository, changes nothing in it), so a
             # run does not depend on uncommitted edits. The export shadows the editable install via PYTHONPATH.
@@ -422,6 +423,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if out.exists():
                 worker_results.append(json.loads(out.read_text()))
         report = analyse(args, sent, worker_results)
+        report["complete"] = (len(sent) == int(round(args.rate * args.duration)) and bool(worker_results)
+                              and all(s["status"] == 201 for s in sent))
+        if not report["complete"]:
+            print("  WARNING: incomplete run (sales not all posted and created, or no client results)",
+                  file=sys.stderr)
         samples = sampler.samples
         report.update({
             "code": commit,
@@ -460,12 +466,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def summarize(paths: list[Path], quiet_cores: float) -> None:
+    """A markdown table of saved runs; a run is "quiet" when other processes used < quiet_cores meanwhile."""
+    print("| run | screens | client | server | mode | delivered | p50 ms | p90 ms | p99 ms | max ms "
+          "| last screen p50 ms | POST p50 ms | RSS end MB | server cores | client cores | other cores |")
+    print("|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for path in sorted(paths, key=lambda p: (json.loads(p.read_text())["params"]["screens"], p.stat().st_mtime)):
+        r = json.loads(path.read_text())
+        p, lat, cores = r["params"], r["latency"], r["cpu_cores_used_during_sales"]
+        others = cores.get("other_processes")
+        flag = "" if others is not None and others < quiet_cores else " (busy)"
+        if r["sales_created"] != int(round(p["rate"] * p["duration"])):
+            flag += " (incomplete)"
+        launcher = "custom" if p.get("server_command") else p["launcher"]
+        print(f"| {p.get('label') or path.stem}{flag} | {p['screens']} | {p['client']} | {launcher} "
+              f"| {p['mode']} "
+              f"| {r['delivered']}/{r['expected_deliveries']} | {lat.get('p50_ms')} | {lat.get('p90_ms')} "
+              f"| {lat.get('p99_ms')} | {lat.get('max_ms')} | {r['per_sale_last_screen'].get('p50_ms')} "
+              f"| {r['http_post'].get('p50_ms')} | {round((r['server_rss_kb']['end'] or 0) / 1024, 1)} "
+              f"| {cores['server']} | {cores['clients']} | {others} |")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    if sys.argv[1:2] == ["--summarize"]:
+        files = [Path(a) for a in sys.argv[2:]] or sorted(RESULTS.glob("live_screens-*.json"))
+        summarize(files, quiet_cores=0.15)
+        return
+    parser = argparse.ArgumentParser(description=__doc__, epilog="`--summarize [FILE …]` prints a markdown table "
+                                     "of saved runs (default: every bench/results/live_screens-*.json).")
     parser.add_argument("--screens", type=int, default=500, help="Socket.IO screens, all on one contest")
     parser.add_argument("--rate", type=float, default=4.0, help="sales per second (≤ 4 keeps each sale its own delta)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of posting sales")
-    parser.add_argument("--workers", type=int, default=0, help="client processes (default: 4 for aio; screens/125 in 8..16 for socketio)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="client processes (default: 4 for aio; screens/125 within 8..16 for socketio)")
     parser.add_argument("--mode", choices=("passive", "tv"), default="passive",
                         help="passive: screens only record deltas; tv: also ask for a snapshot on every "
                              "standings delta and on gaps, as the TV page does")
