@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -236,3 +236,59 @@ def next_cup_round(current: CupRound, results: Iterable[CupMatchResult]) -> CupR
         home, away = (a, b) if rank[a] < rank[b] else (b, a)
         slots.append(CupSlot(home, away))
     return CupRound(current.number + 1, tuple(slots), current.seeds)
+
+
+# --- VAR corrections after a round was decided -------------------------------------------
+
+
+@dataclass(frozen=True)
+class TieCorrection:
+    """A decided tie whose corrected result sends `winner` through, while `advanced` already played on."""
+
+    round: int
+    slot: int
+    advanced: str
+    winner: str
+
+
+@dataclass(frozen=True)
+class SettledRound:
+    """The next round as it stands, the created fixtures to re-pair, and the corrections that stand."""
+
+    round: CupRound
+    repairings: dict[int, CupSlot]
+    corrections: tuple[TieCorrection, ...]
+
+
+def settle_next_cup_round(
+    current: CupRound,
+    results: Iterable[CupMatchResult],
+    fixtures: Mapping[int, CupSlot],
+    decided: Collection[int],
+) -> SettledRound:
+    """The round after `current`, reconciled with the fixtures already created for it (by slot index).
+
+    A fixture not yet decided follows the results, so a VAR correction re-pairs it; a decided one
+    stands, because its result has been played out, and each tie it contradicts is reported.
+    """
+    results = list(results)
+    computed = next_cup_round(current, results)
+    winners = cup_winners(current, results)
+    slots: list[CupSlot] = []
+    repairings: dict[int, CupSlot] = {}
+    corrections: list[TieCorrection] = []
+    for index, slot in enumerate(computed.slots):
+        existing = fixtures.get(index)
+        if existing is None or index not in decided:
+            if existing is not None and existing != slot:
+                repairings[index] = slot
+            slots.append(slot)
+            continue
+        slots.append(existing)
+        for feeder_index in (2 * index, 2 * index + 1):
+            feeder = current.slots[feeder_index]
+            advanced = next((side for side in (feeder.home, feeder.away) if side in (existing.home, existing.away)),
+                            None)
+            if advanced is not None and advanced != winners[feeder_index]:
+                corrections.append(TieCorrection(current.number, feeder_index, advanced, winners[feeder_index]))
+    return SettledRound(CupRound(computed.number, tuple(slots), computed.seeds), repairings, tuple(corrections))
