@@ -3,87 +3,81 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from leaderboard.domain.periods import local_day, local_midnight
 from leaderboard.extensions import db
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.projections import AgentDay, SiteHour
+from leaderboard.services.aggregates import add_rows
 from leaderboard.services.publishing import Notice
-
-
-def _rows(model: type, first, second, keys) -> dict:  # noqa: ANN001 - AgentDay or SiteHour and its key columns
-    """The aggregate rows for these (first, second) keys in one query, new zero rows for the missing."""
-    found = {(getattr(r, first.key), getattr(r, second.key)): r for r in db.session.scalars(
-        select(model).where(first.in_({k[0] for k in keys}), second.in_({k[1] for k in keys})))}
-    for key in keys:
-        if key not in found:
-            found[key] = model(**{first.key: key[0], second.key: key[1]}, points=0, sales=0)
-            db.session.add(found[key])
-    return found
-
-
-def _add_to(row, sales: Sequence[Sale]) -> None:  # noqa: ANN001
-    row.points += sum(s.points for s in sales)
-    row.sales += len(sales)
 
 
 def hour_of(instant: datetime) -> datetime:
     return instant.replace(minute=0, second=0, microsecond=0)
 
 
+def _latest(sales: Sequence[Sale]) -> Sale:
+    return max(sales, key=lambda s: (s.occurred_at, s.id))
+
+
+def _totals(key: dict[str, Any], sales: Sequence[Sale], with_latest: bool) -> dict[str, Any]:
+    row = dict(key, points=sum(s.points for s in sales), sales=len(sales))
+    if with_latest:
+        latest = _latest(sales)
+        row.update(reached_at=latest.occurred_at, reached_sale_id=latest.id)
+    return row
+
+
+def _take_back(model: Any, where: Any, points: int) -> None:
+    """Subtract one sale; a row left with no sale goes, as a rebuild would never create it."""
+    left = db.session.execute(update(model).where(where).values(points=model.points - points, sales=model.sales - 1)
+                              .returning(model.sales).execution_options(synchronize_session=False)).scalar()
+    if left is not None and left <= 0:
+        db.session.execute(delete(model).where(where).execution_options(synchronize_session=False))
+
+
 class CalendarProjection:
-    """Keeps AgentDay in step with counted (not clawed back) sales."""
+    """Keeps AgentDay and SiteHour in step with counted (not clawed back) sales."""
 
     def clear(self) -> None:
         db.session.execute(delete(AgentDay))
         db.session.execute(delete(SiteHour))
 
     def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
-        grouped: dict[tuple[int, date], list[Sale]] = defaultdict(list)
+        days: dict[tuple[int, date], list[Sale]] = defaultdict(list)
         hours: dict[tuple[int, datetime], list[Sale]] = defaultdict(list)
         for sale in sales:
             if sale.id not in clawed_back:
-                grouped[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
+                days[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
                 hours[(sale.agent.site_id, hour_of(sale.occurred_at))].append(sale)
-        hour_rows = _rows(SiteHour, SiteHour.site_id, SiteHour.hour, hours)
-        day_rows = _rows(AgentDay, AgentDay.agent_id, AgentDay.day, grouped)
-        for key, hour_sales in hours.items():
-            _add_to(hour_rows[key], hour_sales)
-        for key, day_sales in grouped.items():
-            row = day_rows[key]
-            _add_to(row, day_sales)
-            latest = max(day_sales, key=lambda s: (s.occurred_at, s.id))
-            if row.reached_at is None or (latest.occurred_at, latest.id) > (row.reached_at, row.reached_sale_id):
-                row.reached_at, row.reached_sale_id = latest.occurred_at, latest.id
+        add_rows(SiteHour, [_totals({"site_id": site, "hour": hour}, group, False)
+                            for (site, hour), group in hours.items()], ("site_id", "hour"), ("points", "sales"))
+        add_rows(AgentDay, [_totals({"agent_id": agent, "day": day}, group, True)
+                            for (agent, day), group in days.items()], ("agent_id", "day"), ("points", "sales"),
+                 track_latest=True)
         return []
 
     def sale_clawed_back(self, sale: Sale) -> list[Notice]:
         tz = sale.agent.site.timezone
         day = local_day(sale.occurred_at, tz)
-        start = local_midnight(day, tz)
-        end = local_midnight(date.fromordinal(day.toordinal() + 1), tz)
-        clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
-        remaining = list(db.session.scalars(
-            select(Sale).where(Sale.agent_id == sale.agent_id, Sale.occurred_at >= start,
-                               Sale.occurred_at < end, Sale.id.not_in(clawed))))
-        slot = db.session.get(SiteHour, (sale.agent.site_id, hour_of(sale.occurred_at)))
-        if slot is not None:
-            slot.points -= sale.points
-            slot.sales -= 1
-            if slot.sales == 0:
-                db.session.delete(slot)  # a rebuild would not create an empty hour either
-        row = db.session.get(AgentDay, (sale.agent_id, day))
-        if not remaining:
-            if row is not None:
-                db.session.delete(row)
-            return []
-        latest = max(remaining, key=lambda s: (s.occurred_at, s.id))
-        row.points = sum(s.points for s in remaining)
-        row.sales = len(remaining)
-        row.reached_at, row.reached_sale_id = latest.occurred_at, latest.id
+        _take_back(SiteHour, (SiteHour.site_id == sale.agent.site_id) & (SiteHour.hour == hour_of(sale.occurred_at)),
+                   sale.points)
+        in_day = (AgentDay.agent_id == sale.agent_id) & (AgentDay.day == day)
+        _take_back(AgentDay, in_day, sale.points)
+        # The row is locked by the update above: re-deriving "reached" from the log is safe.
+        if db.session.scalar(select(AgentDay.reached_sale_id).where(in_day)) == sale.id:
+            clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+            latest = db.session.execute(
+                select(Sale.occurred_at, Sale.id).where(
+                    Sale.agent_id == sale.agent_id, Sale.occurred_at >= local_midnight(day, tz),
+                    Sale.occurred_at < local_midnight(date.fromordinal(day.toordinal() + 1), tz),
+                    Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).limit(1)).one()
+            db.session.execute(update(AgentDay).where(in_day).values(reached_at=latest.occurred_at,
+                                                                     reached_sale_id=latest.id)
+                               .execution_options(synchronize_session=False))
         return []
 
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:

@@ -15,6 +15,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.projections import ContestKpi, ContestStanding
 from leaderboard.models.roster import Agent
+from leaderboard.services.aggregates import add_rows, bump_standings_versions
 from leaderboard.services.clock import clawback_window
 from leaderboard.services.contest_rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
                                                 rules_of)
@@ -39,6 +40,9 @@ def kpi_window_days(contest: Contest) -> tuple[date, date]:
     return contest.starts_at.astimezone(zone).date(), last_instant.astimezone(zone).date()
 
 
+STANDING_KEY = ("contest_id", "agent_id")
+
+
 class ContestProjection:
     """Keeps ContestStanding and ContestKpi in step with the log for every open contest."""
 
@@ -61,8 +65,7 @@ class ContestProjection:
     def sale_clawed_back(self, sale: Sale) -> list[Notice]:
         notices: list[Notice] = []
         for contest in contests_overlapping(sale.occurred_at, sale.occurred_at):
-            if sale.agent.site_id in {s.id for s in contest.sites}:
-                recompute_agent(contest, sale.agent_id)
+            if take_back_sale(contest, sale):
                 notices.append(standings_notice(contest.id))
         return notices
 
@@ -97,19 +100,18 @@ def add_sales_to_contest(contest: Contest, sales: Iterable[Sale]) -> list[Notice
             per_agent[sale.agent_id].append((sale, points))
     if not per_agent:
         return []
-    notices: list[Notice] = []
-    standings = _standings(contest.id, set(per_agent))
+    qualified_without_kpis = is_qualified(rules, {}, kpi_catalogue())
+    rows = []
     for agent_id, scored in per_agent.items():
-        standing = standings[agent_id]
-        standing.points += sum(p for _, p in scored)
-        standing.sales += len(scored)
         latest = max((s for s, _ in scored), key=lambda s: (s.occurred_at, s.id))
-        if standing.reached_at is None or (latest.occurred_at, latest.id) > (standing.reached_at,
-                                                                             standing.reached_sale_id):
-            standing.reached_at, standing.reached_sale_id = latest.occurred_at, latest.id
-        _rescore(contest, rules, standing)
-        notices += [sale_notice(contest.id, sale, points) for sale, points in scored]
-    contest.standings_version += 1
+        rows.append({"contest_id": contest.id, "agent_id": agent_id, "points": sum(p for _, p in scored),
+                     "sales": len(scored), "score": Decimal(0), "qualified": qualified_without_kpis,
+                     "reached_at": latest.occurred_at, "reached_sale_id": latest.id})
+    totals = add_rows(ContestStanding, rows, STANDING_KEY, ("points", "sales"), track_latest=True,
+                      returning=("agent_id", "points"))
+    _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
+    bump_standings_versions([contest.id])
+    notices = [sale_notice(contest.id, sale, points) for scored in per_agent.values() for sale, points in scored]
     notices.append(standings_notice(contest.id))
     return notices
 
@@ -121,85 +123,99 @@ def add_kpis_to_contest(contest: Contest, samples: Iterable[KpiSample]) -> bool:
         return False
     first_day, last_day = kpi_window_days(contest)
     site_ids = {s.id for s in contest.sites}
-    agents = {}
-    changed = set()
-    for sample in samples:
-        if sample.kpi not in used or not first_day <= sample.day <= last_day:
-            continue
-        if sample.agent_id not in agents:
-            agents[sample.agent_id] = db.session.get(Agent, sample.agent_id)
-        if agents[sample.agent_id].site_id not in site_ids:
-            continue
-        row = db.session.get(ContestKpi, (contest.id, sample.agent_id, sample.kpi))
-        if row is None:
-            row = ContestKpi(contest_id=contest.id, agent_id=sample.agent_id, kpi=sample.kpi, total=0.0, samples=0)
-            db.session.add(row)
-        row.total += sample.value
-        row.samples += 1
-        changed.add(sample.agent_id)
-    for agent_id in changed:
-        _rescore(contest, rules, _standing(contest.id, agent_id))
-    if changed:
-        contest.standings_version += 1
-    return bool(changed)
+    counted = [s for s in samples if s.kpi in used and first_day <= s.day <= last_day]
+    agent_sites = {row.id: row.site_id for row in db.session.execute(select(Agent.id, Agent.site_id).where(
+        Agent.id.in_({s.agent_id for s in counted})))} if counted else {}
+    sums: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for sample in counted:
+        if agent_sites[sample.agent_id] in site_ids:
+            sums[(sample.agent_id, sample.kpi)].append(sample.value)
+    if not sums:
+        return False
+    add_rows(ContestKpi, [{"contest_id": contest.id, "agent_id": agent_id, "kpi": kpi, "total": sum(values),
+                           "samples": len(values)} for (agent_id, kpi), values in sums.items()],
+             ("contest_id", "agent_id", "kpi"), ("total", "samples"))
+    # Adding zero locks (or creates) each standing, so the score below is computed from current points.
+    zero = is_qualified(rules, {}, kpi_catalogue())
+    totals = add_rows(ContestStanding, [{"contest_id": contest.id, "agent_id": agent_id, "points": Decimal(0),
+                                         "sales": 0, "score": Decimal(0), "qualified": zero}
+                                        for agent_id in {agent_id for agent_id, _ in sums}],
+                      STANDING_KEY, ("points", "sales"), returning=("agent_id", "points"))
+    _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
+    bump_standings_versions([contest.id])
+    return True
 
 
-def recompute_agent(contest: Contest, agent_id: int) -> None:
-    """Re-derive one agent's standing from the log (after a clawback), never a contest-wide scan."""
+def take_back_sale(contest: Contest, sale: Sale) -> bool:
+    """Remove a clawed-back sale from one contest; only the agent's 'reached' sale may need the log."""
     rules = rules_of(contest)
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
-    sales = db.session.scalars(select(Sale).where(
-        Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
-        Sale.id.not_in(clawed)))
-    site_ids = {s.id for s in contest.sites}
     confirmed_until = None if rules.count_pending else confirmed_through()
-    standing = _standing(contest.id, agent_id)
-    standing.points, standing.sales = Decimal(0), 0
-    standing.reached_at = standing.reached_sale_id = None
-    for sale in sales:
-        points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
-        if points is None or not counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
-            continue
-        standing.points += points
-        standing.sales += 1
-        if standing.reached_at is None or (sale.occurred_at, sale.id) > (standing.reached_at,
-                                                                         standing.reached_sale_id):
-            standing.reached_at, standing.reached_sale_id = sale.occurred_at, sale.id
-    _rescore(contest, rules, standing)
-    contest.standings_version += 1
+    points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
+    if points is None or not counts_sale(contest, rules, sale, {s.id for s in contest.sites}, confirmed_until,
+                                         clawback_window()):
+        return False
+    key = (ContestStanding.contest_id == contest.id) & (ContestStanding.agent_id == sale.agent_id)
+    row = db.session.execute(update(ContestStanding).where(key).values(
+        points=ContestStanding.points - points, sales=ContestStanding.sales - 1)
+        .returning(ContestStanding.points, ContestStanding.sales, ContestStanding.reached_sale_id)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if row is None:
+        return False
+    has_kpis = db.session.scalar(select(ContestKpi.agent_id).where(
+        ContestKpi.contest_id == contest.id, ContestKpi.agent_id == sale.agent_id).limit(1)) is not None
+    if row.sales <= 0 and not has_kpis:
+        db.session.execute(delete(ContestStanding).where(key).execution_options(synchronize_session=False))
+    else:
+        if row.reached_sale_id == sale.id:
+            latest = _latest_counted(contest, rules, sale.agent_id, confirmed_until)
+            db.session.execute(update(ContestStanding).where(key).values(
+                reached_at=latest.occurred_at if latest else None, reached_sale_id=latest.id if latest else None)
+                .execution_options(synchronize_session=False))
+        _set_scores(contest, rules, {sale.agent_id: Decimal(row.points)})
+    bump_standings_versions([contest.id])
+    return True
+
+
+def _latest_counted(contest: Contest, rules: ContestRules, agent_id: int,
+                    confirmed_until: Optional[datetime]) -> Optional[Sale]:
+    site_ids = {s.id for s in contest.sites}
+    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+    newest_first = db.session.scalars(select(Sale).where(
+        Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+        Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).execution_options(yield_per=50))
+    for sale in newest_first:
+        if rules.sale_points(sale.product.code, sale.points, sale.quantity) is not None and counts_sale(
+                contest, rules, sale, site_ids, confirmed_until, clawback_window()):
+            return sale
+    return None
 
 
 def kpi_means(contest_id: int, agent_id: int) -> dict[str, float]:
-    rows = db.session.scalars(select(ContestKpi).where(ContestKpi.contest_id == contest_id,
-                                                       ContestKpi.agent_id == agent_id))
-    return {row.kpi: row.total / row.samples for row in rows if row.samples}
+    return _kpi_means(contest_id, {agent_id}).get(agent_id, {})
 
 
-def _standings(contest_id: int, agent_ids: set[int]) -> dict[int, ContestStanding]:
-    """Standings of these agents in one query; new zero rows for agents not yet on the board."""
-    found = {s.agent_id: s for s in db.session.scalars(select(ContestStanding).where(
-        ContestStanding.contest_id == contest_id, ContestStanding.agent_id.in_(agent_ids)))}
-    for agent_id in agent_ids - set(found):
-        found[agent_id] = ContestStanding(contest_id=contest_id, agent_id=agent_id, points=Decimal(0), sales=0,
-                                          score=Decimal(0), qualified=True)
-        db.session.add(found[agent_id])
-    return found
+def _kpi_means(contest_id: int, agent_ids: set[int]) -> dict[int, dict[str, float]]:
+    means: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in db.session.execute(select(ContestKpi.agent_id, ContestKpi.kpi, ContestKpi.total, ContestKpi.samples)
+                                  .where(ContestKpi.contest_id == contest_id, ContestKpi.agent_id.in_(agent_ids))):
+        if row.samples:
+            means[row.agent_id][row.kpi] = row.total / row.samples
+    return means
 
 
-def _standing(contest_id: int, agent_id: int) -> ContestStanding:
-    standing = db.session.get(ContestStanding, (contest_id, agent_id))
-    if standing is None:
-        standing = ContestStanding(contest_id=contest_id, agent_id=agent_id, points=Decimal(0), sales=0,
-                                   score=Decimal(0), qualified=True)
-        db.session.add(standing)
-    return standing
-
-
-def _rescore(contest: Contest, rules: ContestRules, standing: ContestStanding) -> None:
+def _set_scores(contest: Contest, rules: ContestRules, points: dict[int, Decimal]) -> None:
+    """Score and gate from the locked rows' points and the KPI means (the formula is the domain's)."""
+    if not points:
+        return
     catalogue = kpi_catalogue()
-    means = kpi_means(contest.id, standing.agent_id) if rules.kpis_used else {}
-    standing.score, _ = agent_score(rules, Decimal(standing.points), means, catalogue)
-    standing.qualified = is_qualified(rules, means, catalogue)
+    means = _kpi_means(contest.id, set(points)) if rules.kpis_used else {}
+    values = []
+    for agent_id in sorted(points):
+        agent_means = means.get(agent_id, {})
+        score, _ = agent_score(rules, points[agent_id], agent_means, catalogue)
+        values.append({"contest_id": contest.id, "agent_id": agent_id, "score": score,
+                       "qualified": is_qualified(rules, agent_means, catalogue)})
+    db.session.execute(update(ContestStanding), values, execution_options={"synchronize_session": False})
 
 
 def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
@@ -228,4 +244,4 @@ def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
     samples = list(db.session.scalars(select(KpiSample).join(Agent, KpiSample.agent_id == Agent.id).where(
         KpiSample.day >= first_day, KpiSample.day <= last_day, Agent.site_id.in_(site_ids))))
     add_kpis_to_contest(contest, samples)
-    contest.standings_version += 1
+    bump_standings_versions([contest.id])

@@ -20,6 +20,7 @@ from leaderboard.services.auth import Principal
 from leaderboard.services.clock import clawback_window, utcnow
 from leaderboard.services.errors import Conflict, FieldError, Forbidden, InvalidInput
 from leaderboard.services.publishing import Notice, publish
+from leaderboard.services.transactions import retrying, serialize_sales
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 
@@ -121,9 +122,14 @@ def ingest_sale(actor: Principal, data: SaleIn) -> tuple[dict[str, Any], bool]:
     errors = _references(data, "", agents, products, now)
     if errors:
         raise InvalidInput("the sale refers to unknown or impossible values", errors)
+    return retrying(lambda: _store_sale(data, agents[data.agent], products[data.product], now))
+
+
+def _store_sale(data: SaleIn, agent: Agent, product: Product, now: datetime) -> tuple[dict[str, Any], bool]:
+    serialize_sales([data.id])
     existing = db.session.get(Sale, data.id)
     if existing is None:
-        sale = _new_sale(data, agents[data.agent], products[data.product], now)
+        sale = _new_sale(data, agent, product, now)
         db.session.add(sale)
         try:
             db.session.flush()
@@ -137,6 +143,8 @@ def ingest_sale(actor: Principal, data: SaleIn) -> tuple[dict[str, Any], bool]:
             db.session.commit()
             publish(notices)
             return sale_view(sale, cancellation_of(sale.id)), True
+    if existing is None:
+        raise Conflict(f"sale {data.id!r} could not be stored; send it again")
     if existing.body_hash != _body(data).fingerprint():
         raise Conflict(f"sale {data.id!r} was already received with a different body",
                        sale=sale_view(existing, cancellation_of(existing.id)))
@@ -162,6 +170,13 @@ def ingest_batch(actor: Principal, items: list[Any]) -> list[BatchItem]:
         if errors:
             results[index] = BatchItem(data.id, INVALID, errors)
             del parsed[index]
+    return retrying(lambda: _store_batch(actor, items, parsed, results, agents, products, now))
+
+
+def _store_batch(actor: Principal, items: list[Any], parsed: dict[int, SaleIn], first_pass: list[Optional[BatchItem]],
+                 agents: dict[str, Agent], products: dict[str, Product], now: datetime) -> list[BatchItem]:
+    results = list(first_pass)
+    serialize_sales(d.id for d in parsed.values())
     stored = {s.id: s.body_hash for s in db.session.scalars(
         select(Sale).where(Sale.id.in_({d.id for d in parsed.values()})))}
     new_sales: list[Sale] = []
@@ -211,20 +226,27 @@ def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[Optiona
     """Record a cancellation. Returns (sale view or None while the sale is unknown, newly recorded)."""
     if actor.role not in ("admin", "integration", "lead"):
         raise Forbidden(f"role {actor.role!r} may not cancel sales")
-    sale = db.session.get(Sale, sale_id)
-    if sale is not None and actor.role == "lead":
-        actor.require_site(sale.agent.site_id, f"sales of site {sale.agent.site.key!r}")
-    if sale is None and actor.role == "lead":
-        raise Forbidden("leads can only cancel sales that have been received")
     now = utcnow()
     cancelled_at = data.cancelled_at or now
     if cancelled_at > now + timedelta(minutes=current_app.config["SALES_MAX_FUTURE_MINUTES"]):
         raise InvalidInput("cancellation time is in the future",
                            [FieldError("cancelled_at", "is more than a few minutes in the future")])
+    return retrying(lambda: _record_cancellation(actor, sale_id, data.reason, cancelled_at, now))
+
+
+def _record_cancellation(actor: Principal, sale_id: str, reason: str, cancelled_at: datetime,
+                         now: datetime) -> tuple[Optional[dict[str, Any]], bool]:
+    # The sale's lock first: a sale posted at the same moment either sees this cancellation or is seen by it.
+    serialize_sales([sale_id])
+    sale = db.session.get(Sale, sale_id)
+    if sale is not None and actor.role == "lead":
+        actor.require_site(sale.agent.site_id, f"sales of site {sale.agent.site.key!r}")
+    if sale is None and actor.role == "lead":
+        raise Forbidden("leads can only cancel sales that have been received")
     existing = cancellation_of(sale_id)
     if existing is not None:
         return (sale_view(sale, existing) if sale else None), False
-    cancellation = Cancellation(sale_id=sale_id, reason=data.reason, cancelled_at=cancelled_at, received_at=now)
+    cancellation = Cancellation(sale_id=sale_id, reason=reason, cancelled_at=cancelled_at, received_at=now)
     if sale is not None:
         cancellation.late = is_late_cancellation(sale.occurred_at, cancelled_at, clawback_window())
     db.session.add(cancellation)
@@ -238,8 +260,7 @@ def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[Optiona
     if sale is not None and cancellation.late is False:
         notices = projections.sale_clawed_back(sale)
     audit.record(actor.name, "sale.cancel", "sale", sale_id,
-                 after={"reason": data.reason, "cancelled_at": cancelled_at.isoformat(),
-                        "late": cancellation.late})
+                 after={"reason": reason, "cancelled_at": cancelled_at.isoformat(), "late": cancellation.late})
     db.session.commit()
     publish(notices)
     return (sale_view(sale, cancellation) if sale else None), True

@@ -11,6 +11,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.projections import ContestStanding, TicketGrant
 from leaderboard.models.roster import Agent
+from leaderboard.services.aggregates import insert_missing
 from leaderboard.services.clock import clawback_window
 from leaderboard.services.contest_rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.errors import FieldError, InvalidInput
@@ -23,16 +24,16 @@ def grant_tickets(contest: Contest, sales: Iterable[Sale]) -> int:
     rules = rules_of(contest)
     site_ids = {s.id for s in contest.sites}
     confirmed_until = None if rules.count_pending else confirmed_through()
-    granted = 0
-    sales = [s for s in sales if counts_sale(contest, rules, s, site_ids, confirmed_until, clawback_window())]
-    existing = set(db.session.scalars(select(TicketGrant.sale_id).where(
-        TicketGrant.contest_id == contest.id, TicketGrant.sale_id.in_([s.id for s in sales])))) if sales else set()
+    grants = []
     for sale in sales:
-        count = rules.sale_tickets(sale.product.code, sale.points, sale.quantity)
-        if count > 0 and sale.id not in existing:
-            db.session.add(TicketGrant(contest_id=contest.id, sale_id=sale.id, agent_id=sale.agent_id, tickets=count))
-            granted += count
-    return granted
+        if counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
+            count = rules.sale_tickets(sale.product.code, sale.points, sale.quantity)
+            if count > 0:
+                grants.append({"contest_id": contest.id, "sale_id": sale.id, "agent_id": sale.agent_id,
+                               "tickets": count})
+    # A sale confirmed again by the ticker, or replayed, keeps its one grant.
+    insert_missing(TicketGrant, grants, ("contest_id", "sale_id"))
+    return sum(g["tickets"] for g in grants)
 
 
 class TicketProjection:

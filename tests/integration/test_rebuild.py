@@ -3,29 +3,13 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import time_machine
-from sqlalchemy import select
-
 from leaderboard.extensions import db
-from leaderboard.models.projections import AgentDay, ContestKpi, ContestStanding, Earning, SiteHour, TicketGrant
 from leaderboard.schemas import CancelIn, ContestIn, KpiBatchIn, SaleIn
 from leaderboard.services import auth, contests, earnings, kpis, projections, sales
 from leaderboard.services.roster import agent_by_key
+from tests.projection_snapshot import snapshot
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-
-
-def snapshot():
-    def rows(model, *order):
-        return [tuple(getattr(r, c.key) for c in model.__table__.columns)
-                for r in db.session.scalars(select(model).order_by(*order))]
-    return {
-        "days": rows(AgentDay, AgentDay.agent_id, AgentDay.day),
-        "standings": rows(ContestStanding, ContestStanding.contest_id, ContestStanding.agent_id),
-        "kpis": rows(ContestKpi, ContestKpi.contest_id, ContestKpi.agent_id, ContestKpi.kpi),
-        "earnings": rows(Earning, Earning.sale_id),
-        "hours": rows(SiteHour, SiteHour.site_id, SiteHour.hour),
-        "tickets": rows(TicketGrant, TicketGrant.contest_id, TicketGrant.sale_id),
-    }
 
 
 def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
