@@ -2,15 +2,40 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime, timezone
+from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any, Literal, Optional
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from leaderboard.domain.scoring import MAX_POINTS_PER_UNIT
+
+# C0 and C1 control characters (NUL included): never part of a name, a key or an id.
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"
+# Free text may keep tab, line feed and carriage return.
+TEXT_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
-SALE_ID_PATTERN = r"^[^\s#]{1,128}$"
+SALE_ID_PATTERN = rf"^[^\s#{CONTROL_CHARACTERS}]{{1,128}}$"
+
+# What every supported database stores: ids and counts in 32-bit integer columns, money in numeric(14,2).
+MAX_DB_INT = 2**31 - 1
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")
+# A sale's points (points per unit × quantity) must fit the 32-bit points columns: 10,000 × 10,000 = 1e8.
+MAX_QUANTITY = 10_000
+# A sale's bonus is the product's bonus × quantity: it must still fit numeric(14,2).
+MAX_UNIT_BONUS = (MAX_MONEY / MAX_QUANTITY).quantize(CENT, rounding=ROUND_DOWN)
+MAX_KPI_VALUE = 1e9
+# One range of instants that every time zone can convert without leaving the calendar.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+DATE_RANGE_MESSAGE = "must fall from 2000-01-01 up to (not including) 2100-01-01"
+
+
+def path_id_pattern(name: str) -> str:
+    """The pattern a path parameter must match: the same one as the body field it names."""
+    return SALE_ID_PATTERN if name == "sale_id" else KEY_PATTERN
 
 
 def parse_rfc3339(value: Any) -> datetime:
@@ -22,23 +47,48 @@ def parse_rfc3339(value: Any) -> datetime:
             raise ValueError("timestamp has no UTC offset; add 'Z' or an offset such as +01:00")
         raise ValueError("must be an RFC 3339 timestamp such as 2026-11-23T09:30:00+01:00")
     try:
-        return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValueError(f"not a valid timestamp: {exc}") from None
+    # The year test first: comparing an instant near year 1 or 9999 across offsets overflows.
+    if not EARLIEST.year - 1 <= parsed.year <= LATEST.year or not EARLIEST <= parsed < LATEST:
+        raise ValueError(f"{DATE_RANGE_MESSAGE} (UTC)")
+    return parsed
 
 
-def parse_money(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise ValueError("must be a number or a decimal string")
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        raise ValueError("must be a number or a decimal string") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("must be a finite amount of at least 0")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("must have at most two decimals")
-    return amount
+def check_day(value: date) -> date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError(DATE_RANGE_MESSAGE)
+    return value
+
+
+def money_parser(maximum: Decimal):  # noqa: ANN201
+    """A validator for amounts from 0 to `maximum` with at most two decimals."""
+    def parse_money(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise ValueError("must be a number or a decimal string")
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            raise ValueError("must be a number or a decimal string") from None
+        # Bounds before quantize: quantizing a huge number raises InvalidOperation.
+        if not amount.is_finite() or not 0 <= amount <= maximum:
+            raise ValueError(f"must be an amount from 0 to {maximum}")
+        if amount != amount.quantize(CENT):
+            raise ValueError("must have at most two decimals")
+        return amount
+    return parse_money
+
+
+def refusing_controls(characters: str):  # noqa: ANN201
+    """A validator refusing the control characters in the regex class `characters`."""
+    found = re.compile(f"[{characters}]")
+
+    def check(value: str) -> str:
+        if found.search(value):
+            raise ValueError("must not contain control characters")
+        return value
+    return check
 
 
 def check_timezone(value: str) -> str:
@@ -48,10 +98,16 @@ def check_timezone(value: str) -> str:
 
 
 Timestamp = Annotated[datetime, BeforeValidator(parse_rfc3339)]
+Day = Annotated[date, AfterValidator(check_day)]
 TimeZone = Annotated[str, AfterValidator(check_timezone), Field(description="IANA timezone, e.g. Europe/Paris")]
-Money = Annotated[Decimal, BeforeValidator(parse_money)]
+Money = Annotated[Decimal, BeforeValidator(money_parser(MAX_MONEY))]
+UnitBonus = Annotated[Decimal, BeforeValidator(money_parser(MAX_UNIT_BONUS))]
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description="letters, digits, _ . : -; at most 64")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Line = Annotated[str, AfterValidator(refusing_controls(CONTROL_CHARACTERS)),
+                 Field(json_schema_extra={"pattern": f"^[^{CONTROL_CHARACTERS}]*$"})]
+Text = Annotated[str, AfterValidator(refusing_controls(TEXT_CONTROL_CHARACTERS)),
+                 Field(json_schema_extra={"pattern": f"^[^{TEXT_CONTROL_CHARACTERS}]*$"})]
+Name = Annotated[Line, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
@@ -78,8 +134,8 @@ class AgentIn(Strict):
 
 class ProductIn(Strict):
     name: Name
-    points: int = Field(ge=0, le=1_000_000, strict=True)
-    bonus: Money = Decimal("0")
+    points: int = Field(ge=0, le=MAX_POINTS_PER_UNIT, strict=True)
+    bonus: UnitBonus = Decimal("0")
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
 
 
@@ -87,7 +143,7 @@ class SaleIn(Strict):
     id: str = Field(pattern=SALE_ID_PATTERN, description="the CRM's id; no spaces or '#'")
     agent: Key
     product: Key
-    quantity: int = Field(default=1, ge=1, le=10_000, strict=True)
+    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY, strict=True)
     amount: Optional[Money] = None
     occurred_at: Timestamp
 
@@ -97,15 +153,15 @@ class SaleBatchIn(Strict):
 
 
 class CancelIn(Strict):
-    reason: str = Field(default="", max_length=1000)
+    reason: Text = Field(default="", max_length=1000)
     cancelled_at: Optional[Timestamp] = None
 
 
 class KpiSampleIn(Strict):
     agent: Key
     kpi: Key
-    value: float = Field(allow_inf_nan=False)
-    date: date
+    value: float = Field(allow_inf_nan=False, ge=-MAX_KPI_VALUE, le=MAX_KPI_VALUE)
+    date: Day
 
 
 class KpiBatchIn(Strict):
@@ -138,7 +194,7 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]
 class PrizeIn(Strict):
     name: Name
     quantity: int = Field(default=1, ge=1, le=1000, strict=True)
-    description: str = Field(default="", max_length=1000)
+    description: Text = Field(default="", max_length=1000)
 
 
 class ContestIn(Strict):
@@ -160,11 +216,11 @@ class ContestPatch(Strict):
 
 
 class CharityIn(Strict):
-    charity: Optional[str] = Field(description="a configured charity, or null to stop donating")
+    charity: Optional[Line] = Field(max_length=200, description="a configured charity, or null to stop donating")
 
 
 class DrawIn(Strict):
-    public_entropy: str = Field(min_length=1, max_length=500,
+    public_entropy: Text = Field(min_length=1, max_length=500,
                                 description="contributed at the ceremony, e.g. numbers called out by the room")
 
 
@@ -173,12 +229,12 @@ SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_dr
 
 class SlideIn(Strict):
     type: Literal["standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message"]
-    contest: Optional[int] = Field(default=None, ge=1, description="required except for chart and message slides")
+    contest: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT, description="required except for chart and message slides")
     by: Literal["agent", "team", "site"] = "agent"
     seconds: int = Field(default=15, ge=5, le=600, strict=True)
-    text: str = Field(default="", max_length=500, description="the text of a message slide")
+    text: Text = Field(default="", max_length=500, description="the text of a message slide")
     chart: Literal["sales_per_hour", "progress"] = "sales_per_hour"
-    target: Optional[int] = Field(default=None, ge=1, description="points target for a progress chart")
+    target: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT, description="points target for a progress chart")
 
 
 class ChannelIn(Strict):

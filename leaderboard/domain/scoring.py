@@ -14,6 +14,12 @@ from decimal import Decimal
 from typing import Any, Mapping, Optional
 
 ATTAINMENT_CAP = Decimal("1.5")
+# Bounds keep every score within the numeric(18,4) standing columns and Decimal's precision.
+MAX_POINTS_PER_UNIT = 10_000
+MAX_SALES_WEIGHT = Decimal(1000)
+MAX_KPI_WEIGHT = Decimal(1_000_000)
+MAX_RULE_NUMBER = Decimal(1_000_000_000)
+RULE_DECIMALS = Decimal("0.0001")
 KINDS = ("race", "lucky_draw", "league")
 COMMON_KEYS = {"products", "include_products", "count_pending", "score", "gate", "normalize"}
 KIND_KEYS = {
@@ -70,14 +76,21 @@ class ContestRules:
         return self.ticket_overrides.get(product, self.tickets_per_sale)
 
 
-def _number(value: Any) -> Optional[Decimal]:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+def _number(value: Any, low: Decimal, high: Decimal, path: str,
+            errors: list[tuple[str, str]]) -> Optional[Decimal]:
+    """`value` as a Decimal from `low` to `high` with at most four decimals; else None and an error."""
+    number = None
+    if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            pass
+    # Bounds before quantize: quantizing a huge number raises InvalidOperation.
+    if number is None or not number.is_finite() or not low <= number <= high \
+            or number != number.quantize(RULE_DECIMALS):
+        errors.append((path, f"must be a number from {low} to {high} with at most 4 decimals"))
         return None
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
+    return number
 
 
 def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, bool],
@@ -109,9 +122,7 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
     tickets_per_sale = raw.get("tickets_per_sale", 1)
     if isinstance(tickets_per_sale, bool) or not isinstance(tickets_per_sale, int) or not 1 <= tickets_per_sale <= 1000:
         errors.append(("rules.tickets_per_sale", "must be a whole number from 1 to 1000"))
-    min_points = _number(raw.get("min_points", 0))
-    if min_points is None or min_points < 0:
-        errors.append(("rules.min_points", "must be a number of at least 0"))
+    min_points = _number(raw.get("min_points", 0), Decimal(0), MAX_RULE_NUMBER, "rules.min_points", errors)
     one_prize = raw.get("one_prize_per_agent", True)
     if not isinstance(one_prize, bool):
         errors.append(("rules.one_prize_per_agent", "must be true or false"))
@@ -140,10 +151,8 @@ def _product_overrides(raw: Any, product_codes: Optional[set[str]],
             errors.append((path, "must be an object with 'points' and/or 'tickets'"))
             continue
         if "points" in override:
-            value = _number(override["points"])
-            if value is None or value < 0:
-                errors.append((f"{path}.points", "must be a number of at least 0"))
-            else:
+            value = _number(override["points"], Decimal(0), Decimal(MAX_POINTS_PER_UNIT), f"{path}.points", errors)
+            if value is not None:
                 points[code] = value
         if "tickets" in override:
             value = override["tickets"]
@@ -155,15 +164,12 @@ def _product_overrides(raw: Any, product_codes: Optional[set[str]],
 
 
 def _score(raw: Any, catalogue: Mapping[str, bool],
-           errors: list[tuple[str, str]]) -> tuple[Decimal, dict[str, KpiWeight]]:
+           errors: list[tuple[str, str]]) -> tuple[Optional[Decimal], dict[str, KpiWeight]]:
     weights: dict[str, KpiWeight] = {}
     if not isinstance(raw, Mapping) or set(raw) - {"sales", "kpis"}:
         errors.append(("rules.score", "must be an object with 'sales' and/or 'kpis'"))
         return Decimal(1), weights
-    sales_weight = _number(raw.get("sales", 1))
-    if sales_weight is None or sales_weight < 0:
-        errors.append(("rules.score.sales", "must be a number of at least 0"))
-        sales_weight = Decimal(1)
+    sales_weight = _number(raw.get("sales", 1), Decimal(0), MAX_SALES_WEIGHT, "rules.score.sales", errors)
     kpis = raw.get("kpis", {})
     if not isinstance(kpis, Mapping):
         errors.append(("rules.score.kpis", "must be an object keyed by KPI name"))
@@ -176,12 +182,9 @@ def _score(raw: Any, catalogue: Mapping[str, bool],
         if not isinstance(spec, Mapping) or set(spec) != {"weight", "target"}:
             errors.append((path, "must be {'weight': number, 'target': number}"))
             continue
-        weight, target = _number(spec["weight"]), _number(spec["target"])
-        if weight is None or weight < 0:
-            errors.append((f"{path}.weight", "must be a number of at least 0"))
-        if target is None or target <= 0:
-            errors.append((f"{path}.target", "must be a number greater than 0"))
-        if weight is not None and target is not None and weight >= 0 and target > 0:
+        weight = _number(spec["weight"], Decimal(0), MAX_KPI_WEIGHT, f"{path}.weight", errors)
+        target = _number(spec["target"], RULE_DECIMALS, MAX_RULE_NUMBER, f"{path}.target", errors)
+        if weight is not None and target is not None:
             weights[name] = KpiWeight(weight, target)
     return sales_weight, weights
 
@@ -192,14 +195,11 @@ def _gate(raw: Any, catalogue: Mapping[str, bool], errors: list[tuple[str, str]]
     if not isinstance(raw, Mapping) or set(raw) != {"kpi", "min"}:
         errors.append(("rules.gate", "must be {'kpi': name, 'min': number}"))
         return None
-    if raw["kpi"] not in catalogue:
+    if not isinstance(raw["kpi"], str) or raw["kpi"] not in catalogue:
         errors.append(("rules.gate.kpi", f"unknown KPI {raw['kpi']!r}"))
         return None
-    minimum = _number(raw["min"])
-    if minimum is None:
-        errors.append(("rules.gate.min", "must be a number"))
-        return None
-    return Gate(raw["kpi"], minimum)
+    minimum = _number(raw["min"], -MAX_RULE_NUMBER, MAX_RULE_NUMBER, "rules.gate.min", errors)
+    return Gate(raw["kpi"], minimum) if minimum is not None else None
 
 
 def attainment(actual: Optional[float], target: Decimal, higher_is_better: bool) -> Decimal:

@@ -1,6 +1,11 @@
-"""Security headers on every answer: a strict CSP (no inline scripts) and friends."""
-from flask import Flask, Response
+"""Request limits (body size, URL length) before any view, and security headers on every answer."""
+import io
 
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.wsgi import get_content_length
+
+# gevent refuses request lines from 8,192 bytes on, without a body: answer a readable 414 below that.
+MAX_URL_BYTES = 8000
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -16,7 +21,43 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def refuse_long_urls() -> None:
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(target.encode("utf-8", "surrogateescape")) > MAX_URL_BYTES:
+        abort(414, f"the URL is longer than {MAX_URL_BYTES} bytes")
+
+
+def buffer_streamed_body() -> None:
+    """Read a body without Content-Length (chunked) up to the limit: over it → 413.
+
+    Werkzeug stops reading such a stream at MAX_CONTENT_LENGTH and hands back the truncated
+    body, which then fails to parse (400). Reading one byte past the limit tells the difference."""
+    environ = request.environ
+    if get_content_length(environ) is not None:
+        return  # Werkzeug checks a declared length itself
+    if not environ.get("wsgi.input_terminated"):
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", ""):
+            abort(411, "this server cannot read a chunked body here: send Content-Length")
+        return  # no body at all
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    stream, body = environ["wsgi.input"], bytearray()
+    while len(body) <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - len(body)))
+        if not chunk:
+            break
+        body += chunk
+    if len(body) > limit:
+        abort(413)
+    # From here on the body is an ordinary one with a known length.
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(bytes(body)), str(len(body))
+    environ.pop("wsgi.input_terminated")
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
 def init_app(app: Flask) -> None:
+    # First in line, before any hook that could read the body.
+    app.before_request_funcs.setdefault(None, [])[:0] = [refuse_long_urls, buffer_streamed_body]
+
     @app.after_request
     def secure_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

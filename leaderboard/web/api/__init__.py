@@ -7,7 +7,8 @@ from werkzeug.exceptions import HTTPException
 from leaderboard.services.errors import ServiceError
 from leaderboard.web.api import (contests, draws, earnings, health, kpis, leagues, openapi, roster, sales,
                                   screens)
-from leaderboard.web.api.http import problem
+from leaderboard.web.api.http import (DatabaseIdConverter, StrictJSONProvider, check_path_ids, check_query_text,
+                                      problem)
 
 RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, leagues.bp, earnings.bp,
              screens.bp, openapi.bp)
@@ -16,9 +17,16 @@ RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, lea
 API = Blueprint("api", __name__, url_prefix="/api/v1")
 for _resource in RESOURCES:
     API.register_blueprint(_resource)
+API.url_value_preprocessor(check_path_ids)
+API.before_request(check_query_text)
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint: rules bind their converters when they are added.
+    app.url_map.converters["int"] = DatabaseIdConverter
+    strict = StrictJSONProvider(app)
+    strict.__dict__.update(vars(app.json))  # keep settings made on the default provider (sort_keys)
+    app.json = strict
     app.register_blueprint(API)
 
     @app.errorhandler(ServiceError)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from leaderboard.schemas import ContestIn, ContestPatch
+from leaderboard.schemas import MAX_DB_INT, ContestIn, ContestPatch
 from leaderboard.services import contests, standings
 from leaderboard.services.errors import FieldError
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, requires
@@ -13,14 +13,18 @@ READERS = ("admin", "lead", "agent", "display", "integration")
 
 
 def query_int(name: str, default: int) -> int:
+    """A whole-number query parameter, within what an integer column holds."""
     raw = request.args.get(name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise HttpProblem(400, "Bad query", f"{name} must be a whole number",
-                          [FieldError(name, "must be a whole number")]) from None
+        number = -1  # refused below, with the same message
+    if not 0 <= number <= MAX_DB_INT:
+        message = f"must be a whole number from 0 to {MAX_DB_INT}"
+        raise HttpProblem(400, "Bad query", f"{name} {message}", [FieldError(name, message)])
+    return number
 
 
 @bp.post("/contests")

@@ -1,13 +1,18 @@
-"""Shared HTTP plumbing for the API: bearer auth, JSON parsing and problem+json answers."""
+"""Shared HTTP plumbing for the API: bearer auth, strict JSON parsing, path checks and problem+json answers."""
 from __future__ import annotations
 
+import json
+import math
+import re
 from functools import wraps
 from typing import Any, Callable, Optional, TypeVar
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
+from werkzeug.routing import IntegerConverter
 
-from leaderboard.schemas import field_errors
+from leaderboard.schemas import MAX_DB_INT, TEXT_CONTROL_CHARACTERS, field_errors, path_id_pattern
 from leaderboard.services.auth import Principal, principal_for_token
 from leaderboard.services.errors import FieldError, ServiceError
 
@@ -67,13 +72,15 @@ def _unauthorized(detail: str):
 
 
 def json_body() -> Any:
-    """The parsed JSON body; 415 for another content type, 400 for malformed JSON."""
+    """The parsed JSON body; 415 for another content type, 400 for malformed or refused JSON."""
     if not request.is_json:
         raise HttpProblem(415, "Unsupported media type", "send Content-Type: application/json")
-    data = request.get_json(silent=True)
-    if data is None and request.get_data(cache=True).strip() != b"null":
-        raise HttpProblem(400, "Malformed JSON", "the body is not valid JSON")
-    return data
+    try:
+        return current_app.json.loads(request.get_data(cache=True))
+    except RefusedJSON as exc:
+        raise HttpProblem(400, "Malformed JSON", str(exc)) from None
+    except ValueError:
+        raise HttpProblem(400, "Malformed JSON", "the body is not valid JSON") from None
 
 
 def parse(schema: type[M], data: Any) -> M:
@@ -85,3 +92,98 @@ def parse(schema: type[M], data: Any) -> M:
     except ValidationError as exc:
         raise HttpProblem(422, "Invalid input", "the body has invalid fields",
                           [FieldError(f, m) for f, m in field_errors(exc)])
+
+
+MAX_JSON_DEPTH = 32
+_CONTROL = re.compile(f"[{TEXT_CONTROL_CHARACTERS}]")
+
+
+class RefusedJSON(ValueError):
+    """Well-formed JSON the API refuses: duplicate keys, deep nesting, NaN, huge numbers, control characters."""
+
+
+def strict_loads(text: str | bytes) -> Any:
+    """json.loads that refuses what json.loads lets through silently (every refusal says where)."""
+    try:
+        value = json.loads(text, object_pairs_hook=_object_without_duplicates, parse_constant=_refuse_constant,
+                           parse_float=_finite_float)
+    except RecursionError:
+        raise RefusedJSON(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+    _check_nesting_and_strings(value)
+    return value
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of duplicate keys: "quantity": -5 would hide behind "quantity": 2.
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise RefusedJSON(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _refuse_constant(name: str) -> Any:
+    raise RefusedJSON(f"{name} is not a JSON number")
+
+
+def _finite_float(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise RefusedJSON(f"the number {literal[:20]} is too large")
+    return number
+
+
+def _check_nesting_and_strings(value: Any) -> None:
+    """Walk the document without recursion: depth at most MAX_JSON_DEPTH, no control characters."""
+    pending: list[tuple[Any, str, int]] = [(value, "body", 1)]
+    while pending:
+        item, path, depth = pending.pop()
+        if isinstance(item, (dict, list)) and depth > MAX_JSON_DEPTH:
+            raise RefusedJSON(f"nested deeper than {MAX_JSON_DEPTH} levels at {path}")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key, f"{path} key {key!r}")
+                pending.append((child, f"{path}.{key}", depth + 1))
+        elif isinstance(item, list):
+            pending.extend((child, f"{path}[{index}]", depth + 1) for index, child in enumerate(item))
+        elif isinstance(item, str):
+            _check_text(item, path)
+
+
+def _check_text(text: str, where: str) -> None:
+    if _CONTROL.search(text):
+        raise RefusedJSON(f"control characters are not allowed ({where})")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider with strict_loads, so request.get_json() refuses the same inputs everywhere."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return strict_loads(s)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`int` path segments that no 32-bit id column can hold match no route (404), not a database error."""
+
+    regex = r"\d{1,10}"
+
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def check_path_ids(_endpoint: Optional[str], values: Optional[dict[str, Any]]) -> None:
+    """Ids in the path follow the same pattern as the body fields they name (422 otherwise)."""
+    for name, value in (values or {}).items():
+        if isinstance(value, str) and not re.fullmatch(path_id_pattern(name), value):
+            raise HttpProblem(422, "Invalid input", f"the {name} in the path is not valid",
+                              [FieldError(f"path.{name}", f"must match {path_id_pattern(name)}")])
+
+
+def check_query_text() -> None:
+    """Query parameters reach SQL as text: no NUL or other control characters."""
+    for name, value in request.args.items(multi=True):
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise HttpProblem(400, "Bad query", f"the query parameter {name!r} contains control characters",
+                              [FieldError(name, "must not contain control characters")])
