@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from leaderboard.domain.scoring import parse_rules
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
+from leaderboard.models.draws import Draw
 from leaderboard.models.projections import ContestStanding
 from leaderboard.models.roster import Product, Site
 from leaderboard.schemas import ContestIn, ContestPatch
@@ -19,7 +20,7 @@ from leaderboard.services.contest_projection import standings_notice
 from leaderboard.services.projections import rescore_contest
 from leaderboard.services.contest_rules import kpi_catalogue
 from leaderboard.services.draw_state import open_draw, summary_for
-from leaderboard.services.errors import FieldError, Forbidden, InvalidInput, NotFound
+from leaderboard.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from leaderboard.services.publishing import publish
 
 MANAGERS = ("admin", "lead")
@@ -158,6 +159,8 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
     require_manager(actor, contest)
     if contest.cancelled_at is not None:
         raise InvalidInput("a cancelled contest cannot be changed")
+    if contest.kind == "lucky_draw":
+        _hold_open_draw(contest, patch)
     before = _audit_state(contest)
     errors = _validated_rules(contest.kind, patch.rules) if patch.rules is not None else []
     if patch.ends_at is not None and patch.ends_at <= contest.starts_at:
@@ -188,6 +191,28 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
     if rescore:
         publish([standings_notice(contest.id)])
     return contest
+
+
+DRAW_DECIDING = ("rules", "starts_at", "ends_at", "sites")
+
+
+def _hold_open_draw(contest: Contest, patch: ContestPatch) -> None:
+    """Once frozen, a draw's ticket digest (and later its proof) is public: what decides the tickets is locked."""
+    current = {"rules": contest.rules, "starts_at": contest.starts_at, "ends_at": contest.ends_at,
+               "sites": [s.key for s in contest.sites]}
+    changed = [name for name in DRAW_DECIDING
+               if getattr(patch, name, None) is not None and getattr(patch, name) != current[name]]
+    if not changed:
+        return
+    # A no-op guarded UPDATE takes the draw row's write lock: a racing freeze either waits for this
+    # change to commit or has already frozen, and then this finds no open draw.
+    held = db.session.execute(update(Draw).where(Draw.contest_id == contest.id, Draw.status == "open")
+                              .values(status="open")).rowcount == 1
+    if not held:
+        db.session.rollback()
+        message = "is locked: the tickets of this lucky draw are frozen"
+        raise Conflict(f"contest {contest.id} is a lucky draw whose tickets are frozen; its rules, window and "
+                       "sites can no longer change", [FieldError(name, message) for name in changed])
 
 
 def cancel_contest(actor: Principal, contest_id: int) -> Contest:

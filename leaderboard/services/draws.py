@@ -17,7 +17,7 @@ from leaderboard.services.clock import utcnow
 from leaderboard.services.contests import get_contest, require_manager
 from leaderboard.services.draw_state import draw_summary, frozen_lines
 from leaderboard.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from leaderboard.services.publishing import Notice, publish
+from leaderboard.services.publishing import publish
 from leaderboard.services.tickets import LUCKY_DRAW, eligible_tickets
 
 
@@ -30,22 +30,10 @@ def draw_of(contest: Contest) -> Draw:
     return draw
 
 
-def _freeze(actor: Principal, contest: Contest, draw: Draw) -> list[Notice]:
-    if utcnow() < contest.ends_at:
-        raise Conflict(f"contest {contest.id} is still running; freeze once it has ended at "
-                       f"{contest.ends_at.isoformat()}")
-    lines = protocol.ticket_lines(eligible_tickets(contest))
-    draw.frozen_lines = "\n".join(lines)
-    draw.tickets_digest = protocol.tickets_digest(lines)
-    draw.tickets_count = len(lines)
-    draw.frozen_at = utcnow()
-    audit.record(actor.name, "draw.freeze", "contest", str(contest.id),
-                 after={"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count})
-    return [{"event": "draw.frozen", "topic": f"contest:{contest.id}", "tickets_digest": draw.tickets_digest,
-             "tickets_count": draw.tickets_count}]
-
-
 def freeze(actor: Principal, contest_id: int) -> Draw:
+    """Fix the ticket list once the contest has ended and publish its digest (idempotent).
+
+    Its own step, so the digest is on the TVs before anyone types the entropy."""
     contest = get_contest(contest_id)
     require_manager(actor, contest)
     draw = draw_of(contest)
@@ -57,10 +45,19 @@ def freeze(actor: Principal, contest_id: int) -> Draw:
     if not _claim(contest.id, from_status="open", to_status="frozen"):
         db.session.rollback()
         return draw_of(get_contest(contest_id))
+    # A rules change may have committed while we waited for the lock: count with what is stored now.
+    db.session.refresh(contest)
     db.session.refresh(draw)
-    notices = _freeze(actor, contest, draw)
+    lines = protocol.ticket_lines(eligible_tickets(contest))
+    draw.frozen_lines = "\n".join(lines)
+    draw.tickets_digest = protocol.tickets_digest(lines)
+    draw.tickets_count = len(lines)
+    draw.frozen_at = utcnow()
+    audit.record(actor.name, "draw.freeze", "contest", str(contest.id),
+                 after={"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count})
     db.session.commit()
-    publish(notices)
+    publish([{"event": "draw.frozen", "topic": f"contest:{contest.id}", "tickets_digest": draw.tickets_digest,
+              "tickets_count": draw.tickets_count}])
     return draw
 
 
@@ -80,14 +77,14 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
     draw = draw_of(contest)
     if not public_entropy.strip():
         raise InvalidInput("public entropy is required", [FieldError("public_entropy", "must not be empty")])
-    if draw.status == "drawn" or not _claim(contest.id, ("open", "frozen"), "drawn"):
+    if draw.status == "open":
+        raise Conflict(f"the tickets of contest {contest.id} are not frozen yet: freeze them first "
+                       f"(POST /api/v1/contests/{contest.id}/freeze) so their digest is public before the "
+                       "entropy is given", draw=draw_summary(draw))
+    if draw.status == "drawn" or not _claim(contest.id, "frozen", "drawn"):
         db.session.rollback()
         raise Conflict("this contest has already been drawn", proof=db.session.get(Draw, contest_id).proof)
-    if utcnow() < contest.ends_at:
-        db.session.rollback()
-        raise Conflict(f"contest {contest.id} is still running; draw once it has ended")
     db.session.refresh(draw)
-    notices = _freeze(actor, contest, draw) if draw.frozen_lines is None else []
     slots = protocol.expand_slots(contest.prizes)
     proof = protocol.build_proof(bytes.fromhex(draw.seed_hex), frozen_lines(draw) or [], public_entropy, slots,
                                  bool(contest.rules.get("one_prize_per_agent", True)))
@@ -96,9 +93,8 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
                  after={"public_entropy": public_entropy, "winners": proof["winners"]})
     db.session.commit()
     names = dict(db.session.execute(select(Agent.key, Agent.name)).all())
-    notices += [{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner,
-                 "agent_name": names.get(winner["agent"])} for winner in proof["winners"]]
-    publish(notices)
+    publish([{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner,
+              "agent_name": names.get(winner["agent"])} for winner in proof["winners"]])
     return proof
 
 

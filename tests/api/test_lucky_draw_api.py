@@ -134,6 +134,7 @@ def test_quality_gated_agents_never_win(api, client, draw_world, at_now):
                for a, v in (("ana", 95), ("bob", 60), ("cy", 85))]
     client.post("/api/v1/kpis", json={"samples": samples}, headers=api.integration)
     at_now.shift(timedelta(days=1))
+    assert client.post(f"/api/v1/contests/{contest['id']}/freeze", headers=api.admin).status_code == 200
     proof = client.post(f"/api/v1/contests/{contest['id']}/draw", json={"public_entropy": "gate"},
                         headers=api.admin).get_json()
     assert {line.split(" ")[1] for line in proof["tickets"]} == {"ana", "cy"}
@@ -148,6 +149,7 @@ def test_concurrent_draws_give_one_result(app, api, client, draw_world, at_now):
     for n in range(6):
         api.sale(f"s{n}", ("ana", "bob", "cy")[n % 3], "GOLD", NOW - timedelta(hours=n + 1))
     at_now.shift(timedelta(days=1))
+    assert client.post(f"/api/v1/contests/{contest['id']}/freeze", headers=api.admin).status_code == 200
     answers, barrier = [], threading.Barrier(4)
 
     def draw(entropy):

@@ -77,6 +77,9 @@ def test_4k_has_no_scrollbars(office, browser):
 def test_draw_ceremony_reveals_the_winners_slot_by_slot(office, page):
     office.tv(page, "ceremony")
     page.wait_for_selector(".draw .total")
+    frozen = office.post(f"/api/v1/contests/{office.past_draw['id']}/freeze", {})
+    # The digest reaches the TV (draw.frozen) before the room gives its entropy.
+    expect(page.locator(".draw .digest")).to_have_text(frozen["tickets_digest"], timeout=8000)
     proof = office.post(f"/api/v1/contests/{office.past_draw['id']}/draw", {"public_entropy": "7 21 33"})
     first = page.wait_for_selector(".winner-slot.shown", timeout=8000)
     assert proof["winners"][0]["prize"] in first.inner_text()

@@ -39,6 +39,7 @@ def test_full_ceremony_shows_winners_and_a_proof_that_verifies(at_now, lead_clie
     url = launch(lead_client)
     contest_id = int(url.rsplit("/", 1)[1])
     page = lead_client.get(url).get_data(as_text=True)
+    assert 'id="freeze-form"' in page and 'id="draw-form"' not in page  # step one: freeze
     commitment = re.search(r'id="commitment">([0-9a-f]{64})<', page).group(1)
     contest = api.client.get(f"/api/v1/contests/{contest_id}", headers=api.admin).get_json()
     assert contest["draw"]["commitment"] == commitment and contest["draw"]["status"] == "open"
@@ -60,6 +61,7 @@ def test_full_ceremony_shows_winners_and_a_proof_that_verifies(at_now, lead_clie
     lines = ["s1#1 ana", "s1#2 ana", "s1#3 ana", "s2#1 bob", "s3#1 cy"]
     assert ("success", "5 tickets are frozen.") in flashes(page)
     assert hashlib.sha256("\n".join(lines).encode()).hexdigest() in page
+    assert 'id="freeze-form"' not in page and 'id="draw-form"' in page  # step two appears only now
 
     post_form(lead_client, f"{url}/draw", {"public_entropy": "7 12 31 44", "run": "1"}, page=url)
     page = lead_client.get(url).get_data(as_text=True)
@@ -105,6 +107,7 @@ def test_tickets_cancelled_after_the_freeze_are_flagged(at_now, lead_client, dra
 def test_the_draw_needs_entropy_and_a_proof_needs_a_draw(at_now, lead_client, draw_world):
     url = launch(lead_client)
     at_now.shift(timedelta(days=1))
+    post_form(lead_client, f"{url}/freeze", {"freeze": "1"}, page=url)
     response = post_form(lead_client, f"{url}/draw", {"public_entropy": "  ", "run": "1"}, page=url)
     assert response.status_code == 422
     block = re.search(r'<div class="field has-error">.*?</div>', response.get_data(as_text=True), re.S).group(0)
@@ -127,3 +130,26 @@ def test_ceremony_posts_without_csrf_are_rejected(at_now, lead_client, draw_worl
     assert lead_client.post(f"{url}/freeze", data={"freeze": "1"}).status_code == 400
     assert lead_client.post(f"{url}/draw", data={"public_entropy": "x"}).status_code == 400
     assert 'id="draw-status">open<' in lead_client.get(url).get_data(as_text=True)
+
+
+def test_the_draw_waits_for_the_freeze_and_the_freeze_locks_the_rules(at_now, lead_client, draw_world):
+    url = launch(lead_client)
+    at_now.shift(timedelta(days=1))
+    # A draw posted from a stale page before the freeze is refused, and nothing is drawn.
+    post_form(lead_client, f"{url}/draw", {"public_entropy": "too early", "run": "1"}, page=url)
+    page = lead_client.get(url).get_data(as_text=True)
+    assert any(kind == "error" and "Freeze the tickets first" in text for kind, text in flashes(page))
+    assert 'id="draw-status">open<' in page and 'id="draw-locked"' not in page
+
+    post_form(lead_client, f"{url}/freeze", {"freeze": "1"}, page=url)
+    page = lead_client.get(url).get_data(as_text=True)
+    assert 'id="draw-locked"' in page
+    edit = {"name": "Jackpot", "ends_at": "2026-11-19T00:00", "save": "1",
+            "rules": '{"tickets_per_sale": 5, "min_points": 0, "one_prize_per_agent": true}'}
+    response = post_form(lead_client, f"{url}/edit", edit, page=url)
+    assert response.status_code == 409
+    assert "its rules, window and sites can no longer change" in response.get_data(as_text=True)
+    assert '"tickets_per_sale": 1' in lead_client.get(url).get_data(as_text=True)
+
+    french = lead_client.get(f"{url}?lang=fr").get_data(as_text=True)
+    assert "Depuis le gel, les règles, la période et les sites de ce tirage sont verrouillés." in french

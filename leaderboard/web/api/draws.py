@@ -27,7 +27,9 @@ def list_tickets(contest_id: int):
 @bp.post("/contests/<int:contest_id>/freeze")
 @requires("admin", "lead")
 def freeze(contest_id: int):
-    """Freeze the eligible tickets (once the contest has ended) and publish their digest."""
+    """Freeze the eligible tickets (once ended) and publish their digest; required before the draw.
+
+    Idempotent: a second call answers the same digest and lists frozen tickets cancelled since."""
     draw = draws.freeze(current_principal(), contest_id)
     return {"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count,
             "cancelled_after_freeze": draws.cancelled_after_freeze(contest_id)}
@@ -36,7 +38,9 @@ def freeze(contest_id: int):
 @bp.post("/contests/<int:contest_id>/draw")
 @requires("admin", "lead")
 def run_draw(contest_id: int):
-    """Run the draw once with the room's public entropy; answers the proof."""
+    """Run the draw once on the frozen tickets with the room's public entropy; answers the proof.
+
+    409 when the tickets are not frozen yet (freeze first) or when the contest has already been drawn."""
     data = parse(DrawIn, json_body())
     return draws.run_draw(current_principal(), contest_id, data.public_entropy)
 

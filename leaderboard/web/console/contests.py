@@ -60,7 +60,7 @@ class CancelForm(FlaskForm):
 
 
 class FreezeForm(FlaskForm):
-    freeze = SubmitField(_l("Freeze tickets"))
+    freeze = SubmitField(_l("Freeze the tickets"))
 
 
 class DrawForm(FlaskForm):
@@ -210,6 +210,10 @@ def edit(contest_id: int):
         try:
             contests.update_contest(principal(), contest.id, ContestPatch.model_validate(
                 {key: value for key, value in patch.items() if value is not None}))
+        except Conflict:
+            flash(_("The tickets of this lucky draw are frozen: its rules, window and sites can no longer "
+                    "change."), "error")
+            return render_detail(contest, 409, edit_form=form)
         except ServiceError as error:
             forbidden_to_403(error)
             apply_errors(form, error, form.aliases(error))
@@ -263,6 +267,9 @@ def run_draw(contest_id: int):
     except Conflict as error:
         if "proof" in error.extra:
             flash(_("This contest has already been drawn; the stored result is shown below."), "warning")
+        elif error.extra.get("draw", {}).get("status") == "open":
+            flash(_("Freeze the tickets first: the draw runs on a frozen list whose digest is already public."),
+                  "error")
         else:
             flash(_("The draw cannot run yet: %(reason)s", reason=error.detail), "error")
     except ServiceError as error:
