@@ -32,7 +32,7 @@ export class LiveFeed {
     this.socket.on("heartbeat", (message) => this.heartbeat(message));
     this.socket.on("error", (message) => console.warn("live:", message && message.message));
     for (const event of ["sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
-      "draw.frozen", "draw.winner", "channel"]) {
+      "draw.frozen", "draw.winner", "cup.corrected", "channel"]) {
       this.socket.on(event, (message) => this.delta(event, message));
     }
   }

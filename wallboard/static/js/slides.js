@@ -58,7 +58,9 @@ export function bracket(slide, data) {
       el("div", { class: `ellipsis${slot.winner === slot.home ? " winner" : ""}`, text: slot.home_name }),
       el("div", { class: `ellipsis${slot.winner && slot.winner === slot.away ? " winner" : ""}`,
         text: slot.bye ? "bye" : slot.away_name }),
-      el("div", { class: "sub", text: slot.score ? `${slot.score.home} – ${slot.score.away} · ${slot.status}` : slot.status })))));
+      el("div", { class: "sub", text: slot.score ? `${slot.score.home} – ${slot.score.away} · ${slot.status}` : slot.status }),
+      slot.correction ? el("div", { class: "sub var", text: `VAR: ${slot.correction.winner_name} would now go through` })
+        : null))));
   const later = [];
   for (let r = view.rounds.length + 1; r <= view.rounds_total; r++) {
     later.push(el("div", { class: "bracket-round" }, el("div", { class: "sub", text: `Round ${r}` }),
@@ -86,7 +88,9 @@ export function luckyDraw(slide, data, page, ceremony) {
     el("div", { class: "total", text: tickets.total }),
     el("div", { class: "countdown", "data-ends": contest.ends_at, text: countdown(contest.ends_at) }),
     el("div", { class: "sub", text: "Commitment (sha256 of the secret seed)" }),
-    el("div", { class: "commitment", text: (contest.draw || {}).commitment || "" }));
+    el("div", { class: "commitment", text: (contest.draw || {}).commitment || "" }),
+    ...((contest.draw || {}).tickets_digest ? [el("div", { class: "sub", text: "Frozen tickets digest (sha256)" }),
+      el("div", { class: "commitment digest", text: contest.draw.tickets_digest })] : []));
   const winners = (ceremony && ceremony.winners.length ? ceremony.winners : (proof ? proof.winners : []));
   const revealed = ceremony ? ceremony.revealed : winners.length;
   const right = winners.length

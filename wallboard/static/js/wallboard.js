@@ -134,6 +134,11 @@ function onDelta(event, message) {
   } else if (event === "match.disallowed") {
     celebrate(`VAR: goal by ${message.agent.name} disallowed · ${message.home} ${message.score.home}–${message.score.away} ${message.away}`, "goal var");
     feed.refresh(message.topic);
+  } else if (event === "cup.corrected") {
+    celebrate(message.bracket_changed
+      ? `VAR: round ${message.round} is now ${message.after.home} v ${message.after.away}`
+      : `VAR: ${message.winner} would now win that round-${message.round} tie; the bracket stands`, "goal var");
+    feed.refresh(message.topic);
   } else if (event === "draw.winner") {
     if (!state.ceremony || state.ceremony.contest !== id) {
       state.ceremony = { contest: id, winners: [], revealed: 0 };
