@@ -14,7 +14,8 @@ from leaderboard.services import projections
 from leaderboard.services.calendar_boards import CalendarProjection
 from leaderboard.services.contest_projection import ContestProjection
 from leaderboard.services.earnings import EarningsProjection
-from leaderboard.services.matches import MatchProjection
+from leaderboard.services import cup
+from leaderboard.services.matches import MatchProjection, on_goals_changed
 from leaderboard.services.tickets import TicketProjection
 from leaderboard.web import api, console, i18n, phone, security, signin, tv
 
@@ -38,6 +39,7 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     for projection in (CalendarProjection(), ContestProjection(), EarningsProjection(), TicketProjection(),
                        MatchProjection()):
         projections.register(app, projection)
+    on_goals_changed(app, cup.reconsider_tie)
 
     api.init_app(app)
     csrf.init_app(app)

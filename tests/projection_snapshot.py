@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leaderboard.extensions import db
+from leaderboard.models.league import MatchGoal, MatchSide
 from leaderboard.models.projections import AgentDay, ContestKpi, ContestStanding, Earning, SiteHour, TicketGrant
 
 
@@ -23,4 +24,14 @@ def snapshot() -> dict[str, list[tuple]]:
         "earnings": _rows(Earning, Earning.sale_id),
         "hours": _rows(SiteHour, SiteHour.site_id, SiteHour.hour),
         "tickets": _rows(TicketGrant, TicketGrant.contest_id, TicketGrant.sale_id),
+        "match_sides": _rows(MatchSide, MatchSide.match_id, MatchSide.site_id),
+        "goals_allowed": allowed_goals(),
     }
+
+
+def allowed_goals() -> list[tuple]:
+    """Goals standing per match side: who scored may differ by arrival order, how many may not."""
+    return [tuple(row) for row in db.session.execute(select(MatchGoal.match_id, MatchGoal.site_id, func.count())
+                                   .where(MatchGoal.disallowed_at.is_(None))
+                                   .group_by(MatchGoal.match_id, MatchGoal.site_id)
+                                   .order_by(MatchGoal.match_id, MatchGoal.site_id))]

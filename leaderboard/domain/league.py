@@ -71,15 +71,25 @@ def goals_for_site(
     Pass fte=1 when the contest does not normalise. Exact rational arithmetic is used so
     a goal lands on exactly the sale that reaches the threshold.
     """
+    ordered = sorted(sales, key=lambda s: (s.occurred_at, s.sale_id))
+    return goals_on_running_total(0, 0, ordered, fte, points_per_goal, site=site)[0]
+
+
+def goals_on_running_total(
+    points_before: Number, scored_before: int, sales: Iterable[SaleInput], fte: Number,
+    points_per_goal: Number, *, site: str = ""
+) -> tuple[list[Goal], int]:
+    """The goals these sales score on top of a side's running total, in the order given, and the
+    new count of goals scored. Constant work per sale, whatever the match already holds."""
     h, ppg = _exact(fte), _exact(points_per_goal)
     if h <= 0:
         raise ValueError("fte must be positive")
     if ppg <= 0:
         raise ValueError("points_per_goal must be positive")
     goals: list[Goal] = []
-    cumulative = Fraction(0)
-    scored = 0
-    for sale in sorted(sales, key=lambda s: (s.occurred_at, s.sale_id)):
+    cumulative = _exact(points_before)
+    scored = scored_before
+    for sale in sales:
         cumulative += _exact(sale.points)
         # A negative adjustment lowers P but never takes back a goal already scored;
         # later sales have to climb back above the old mark first.
@@ -87,7 +97,12 @@ def goals_for_site(
         for nth in range(1, reached - scored + 1):
             goals.append(Goal(site, sale.sale_id, nth, sale.agent, sale.occurred_at))
         scored = max(scored, reached)
-    return goals
+    return goals, scored
+
+
+def goals_allowed(points: Number, fte: Number, points_per_goal: Number) -> int:
+    """How many goals a side's total is worth once a sale is taken back (VAR)."""
+    return max(0, math.floor(_exact(points) / _exact(fte) / _exact(points_per_goal)))
 
 
 def diff_goals(

@@ -52,3 +52,14 @@ class MatchGoal(Base):
 
     agent: Mapped[Agent] = relationship(lazy="joined")
     site: Mapped[Site] = relationship(lazy="joined")
+
+
+class MatchSide(Base):
+    """A side's running total in a match: counted points and goals allowed so far (a projection)."""
+
+    __tablename__ = "match_side"
+
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    points: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
+    goals: Mapped[int] = mapped_column(Integer, default=0)

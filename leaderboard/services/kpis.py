@@ -13,6 +13,7 @@ from leaderboard.services.auth import Principal
 from leaderboard.services.clock import utcnow
 from leaderboard.services.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.publishing import publish
+from leaderboard.services.transactions import retrying
 
 
 def record_samples(actor: Principal, batch: KpiBatchIn) -> int:
@@ -32,11 +33,16 @@ def record_samples(actor: Principal, batch: KpiBatchIn) -> int:
     if errors:
         raise InvalidInput("some samples are invalid; none were stored", errors)
     now = utcnow()
-    rows = [KpiSample(agent_id=agents[s.agent].id, kpi=s.kpi, value=s.value, day=s.date, received_at=now)
-            for s in batch.samples]
-    db.session.add_all(rows)
-    db.session.flush()
-    notices = projections.kpis_added(rows)
-    db.session.commit()
-    publish(notices)
-    return len(rows)
+    agent_ids = {key: agent.id for key, agent in agents.items()}
+
+    def store() -> int:
+        rows = [KpiSample(agent_id=agent_ids[s.agent], kpi=s.kpi, value=s.value, day=s.date, received_at=now)
+                for s in batch.samples]
+        db.session.add_all(rows)
+        db.session.flush()
+        notices = projections.kpis_added(rows)
+        db.session.commit()
+        publish(notices)
+        return len(rows)
+
+    return retrying(store)

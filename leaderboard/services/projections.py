@@ -26,6 +26,12 @@ class Projection(Protocol):
 
 
 EXTENSION_KEY = "leaderboard.projections"
+# Set while `rebuild` replays the log: projections whose result depends on arrival order wait for the end.
+REBUILDING = "leaderboard.rebuilding"
+
+
+def rebuilding() -> bool:
+    return bool(db.session.info.get(REBUILDING))
 
 
 def register(app: Flask, projection: Projection) -> None:
@@ -83,17 +89,25 @@ def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int], No
         projection.clear()
     clawed_back = clawed_back_ids()
     replayed = 0
-    for chunk in _sale_chunks(chunk_size):
-        sales_added(chunk, clawed_back)
-        replayed += len(chunk)
-        db.session.flush()
-        db.session.expunge_all()
-        if progress:
-            progress("sales", replayed)
-    for chunk in _kpi_chunks(chunk_size):
-        kpis_added(chunk)
-        if progress:
-            progress("kpis", len(chunk))
+    db.session.info[REBUILDING] = True
+    try:
+        for chunk in _sale_chunks(chunk_size):
+            sales_added(chunk, clawed_back)
+            replayed += len(chunk)
+            db.session.flush()
+            db.session.expunge_all()
+            if progress:
+                progress("sales", replayed)
+        for chunk in _kpi_chunks(chunk_size):
+            kpis_added(chunk)
+            if progress:
+                progress("kpis", len(chunk))
+    finally:
+        db.session.info.pop(REBUILDING, None)
+    for projection in registered():
+        finish = getattr(projection, "finish_rebuild", None)
+        if finish is not None:
+            finish()
     db.session.commit()
     return replayed
 

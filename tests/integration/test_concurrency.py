@@ -155,3 +155,28 @@ def test_overlapping_concurrent_batches(app, make, api, shop):
                                  .where(ContestStanding.contest_id == shop["race"])) == 200
         db.session.remove()
     assert_rebuild_agrees(app)
+
+
+def test_concurrent_sales_and_cancellations_in_a_live_match(app, make, api, at_now):
+    home, away = make.site("home", "Europe/Paris"), make.site("away", "Europe/Paris")
+    sellers = {site: [make.agent(site, f"{site}-{n}") for n in range(2)] for site in (home, away)}
+    product = make.product("GOAL", points=PRODUCT_POINTS)
+    league = api.contest(name="League", kind="league", sites=[home, away], ends_at=None,
+                         starts_at=(NOW - timedelta(hours=1)).isoformat(),
+                         rules={"format": "league", "legs": 1, "match_length": "P1D", "points_per_goal": 10,
+                                "normalize": "none"})
+    calls = [post_sale(app, api.integration, f"m-{site}-{n}", sellers[site][n % 2], product, minutes_ago=n % 30)
+             for site in (home, away) for n in range(40)]
+    cancelled = [f"m-{home}-{n}" for n in range(0, 40, 4)]
+    calls += [post_cancel(app, api.integration, sale_id) for sale_id in cancelled]
+    results = run_together(calls)
+    assert all(status < 500 for status, _ in results), results
+    with app.app_context():
+        match = db.session.scalars(select(Match).where(Match.contest_id == league["id"])).one()
+        goals = dict(db.session.execute(select(MatchGoal.site_id, func.count()).where(
+            MatchGoal.match_id == match.id, MatchGoal.disallowed_at.is_(None)).group_by(MatchGoal.site_id)).all())
+        sides = {match.home.key: goals.get(match.home_site_id, 0), match.away.key: goals.get(match.away_site_id, 0)}
+        db.session.remove()
+    # One goal per 10 points, without FTE normalisation: 30 sales × 7 at home, 40 × 7 away.
+    assert sides == {home: (30 * PRODUCT_POINTS) // 10, away: (40 * PRODUCT_POINTS) // 10}
+    assert_rebuild_agrees(app)
