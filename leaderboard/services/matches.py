@@ -122,6 +122,9 @@ def matches_touching(contest: Contest, sales: Iterable[Sale]) -> list[Match]:
 
 
 def _set_side(match: Match, site: Site, points: Decimal, goals: int) -> None:
+    if not points and not goals:  # as a rebuild of a side with no counted sale: no row
+        db.session.execute(delete(MatchSide).where(MatchSide.match_id == match.id, MatchSide.site_id == site.id))
+        return
     row = {"match_id": match.id, "site_id": site.id, "points": points, "goals": goals}
     db.session.execute(dialect_insert(MatchSide).values(row).on_conflict_do_update(
         index_elements=SIDE_KEY, set_={"points": points, "goals": goals}))
