@@ -28,6 +28,7 @@ class Case:
     json: Any = None
     raw: Optional[bytes] = None  # sent as application/json instead of `json`
     chunked: bool = False
+    csv: Optional[str] = None
 
 
 def sale(**fields: Any) -> dict[str, Any]:
@@ -90,6 +91,8 @@ CASES = [
     Case("NUL in a name", "PUT", "/api/v1/sites/nul", 400, json={"name": "a\x00b", "timezone": "UTC"}),
     Case("NUL in a sale id", "POST", "/api/v1/sales", 400, json=sale(id="a\x00b")),
     Case("escape character in a reason", "POST", "/api/v1/sales/s-1/cancel", 400, json={"reason": "\x1b[31m"}),
+    Case("NUL in a roster CSV", "POST", "/api/v1/roster/import", 400, csv="key,name,site,team,fte\nk\x00,A,ny,,1\n"),
+    Case("lone CR in a roster CSV", "POST", "/api/v1/roster/import", 400, csv="key,name,site,team,fte\nk,A\rB,ny,,1\n"),
     Case("NUL in a rules key", "POST", "/api/v1/contests", 400, json=contest(rules={"products": {"\x00": {}}})),
     # JSON shape.
     Case("duplicate keys", "POST", "/api/v1/sales", 400, raw=raw_sale_with('"quantity": -5, "quantity": 2')),
@@ -112,6 +115,8 @@ def world(make):
 
 def send(client, token: str, case: Case):  # noqa: ANN001, ANN201
     headers = bearer(token)
+    if case.csv is not None:
+        return client.open(case.path, method=case.method, headers=headers, data=case.csv, content_type="text/csv")
     if case.raw is None:
         return client.open(case.path, method=case.method, headers=headers, json=case.json)
     headers["Content-Type"] = "application/json"

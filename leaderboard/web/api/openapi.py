@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
-from leaderboard.schemas import (AgentIn, CancelIn, ChannelIn, CharityIn, ContestIn, ContestPatch, DrawIn, KpiBatchIn, ProductIn,
-                                 PairIn, SaleBatchIn, SaleIn, SiteIn, TeamIn)
+from leaderboard.schemas import (KEY_PATTERN, MAX_DB_INT, AgentIn, CancelIn, ChannelIn, CharityIn, ContestIn,
+                                 ContestPatch, DrawIn, KpiBatchIn, PairIn, ProductIn, SaleBatchIn, SaleIn, SiteIn, TeamIn,
+                                 path_id_pattern)
 
 bp = Blueprint("openapi", __name__)
 
@@ -29,6 +30,20 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.screens.put_channel": [ChannelIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
+WHOLE_NUMBER = {"type": "integer", "minimum": 0, "maximum": MAX_DB_INT}
+BOARD_QUERY = {"by": {"enum": ["agent", "team", "site"]}, "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+               "around": {"type": "string", "pattern": KEY_PATTERN}}
+MONTH = {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}
+# Endpoint → optional query parameters and their schemas.
+QUERY_PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
+    "api.contests.contest_standings": BOARD_QUERY,
+    "api.contests.calendar_standings": {**BOARD_QUERY, "period": {"enum": ["today", "week", "month"]},
+                                        "site": {"type": "string", "pattern": KEY_PATTERN}},
+    "api.leagues.matches": {"round": WHOLE_NUMBER},
+    "api.earnings.agent_earnings": MONTH,
+    "api.earnings.payroll": MONTH,
+    "api.draws.list_tickets": {"agent": {"type": "string", "pattern": KEY_PATTERN}},
+}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -74,10 +89,13 @@ def _operation(rule, view, method: str, schemas: dict[str, Any]) -> dict[str, An
         "responses": {"200": {"description": "OK"}, "4XX": {"description": "Problem",
                                                            "content": {"application/problem+json": {"schema": PROBLEM}}}},
     }
-    params = re.findall(r"<(?:\w+:)?(\w+)>", re.sub(r"<any\([^)]*\):\w+>", "", rule.rule))
-    if params:
-        operation["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                                   for p in params]
+    params = re.findall(r"<(?:(\w+):)?(\w+)>", re.sub(r"<any\([^)]*\):\w+>", "", rule.rule))
+    query = QUERY_PARAMETERS.get(rule.endpoint, {})
+    if params or query:
+        operation["parameters"] = [{"name": name, "in": "path", "required": True, "schema": _path_schema(kind, name)}
+                                   for kind, name in params]
+        operation["parameters"] += [{"name": name, "in": "query", "required": False, "schema": schema}
+                                    for name, schema in query.items()]
     roles = getattr(view, "required_roles", None)
     if roles:
         operation["security"] = [{"bearer": []}]
@@ -96,6 +114,13 @@ def _operation(rule, view, method: str, schemas: dict[str, Any]) -> dict[str, An
     if rule.endpoint in CSV_BODIES:
         operation["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
     return operation
+
+
+def _path_schema(converter: str, name: str) -> dict[str, Any]:
+    """Path parameters as the router and check_path_ids accept them."""
+    if converter == "int":
+        return WHOLE_NUMBER
+    return {"type": "string", "pattern": path_id_pattern(name)}
 
 
 def _problem_schema() -> dict[str, Any]:

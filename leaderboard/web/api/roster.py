@@ -1,6 +1,8 @@
 """Roster resources: idempotent PUT upserts, collection and item GETs, CSV import."""
 from __future__ import annotations
 
+import csv
+import re
 from typing import Any, Callable
 
 from flask import Blueprint, request
@@ -8,11 +10,12 @@ from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent, Product, Site, Team
-from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
+from leaderboard.schemas import TEXT_CONTROL_CHARACTERS, AgentIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services import roster
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem, requires
 
 bp = Blueprint("roster", __name__)
+CSV_CONTROL_CHARACTERS = re.compile(f"[{TEXT_CONTROL_CHARACTERS}]")
 READERS = ("admin", "lead", "integration", "display")
 EDITORS = ("admin", "lead")
 
@@ -81,5 +84,10 @@ def import_roster():
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:
         raise HttpProblem(400, "Bad encoding", "the CSV must be UTF-8") from None
-    report = roster.import_roster_csv(current_principal(), text)
+    if CSV_CONTROL_CHARACTERS.search(text):
+        raise HttpProblem(400, "Bad CSV", "the CSV must not contain control characters such as NUL")
+    try:
+        report = roster.import_roster_csv(current_principal(), text)
+    except csv.Error as exc:  # e.g. a lone carriage return inside an unquoted field
+        raise HttpProblem(400, "Bad CSV", f"the CSV cannot be read: {exc}") from None
     return {"results": [row.as_dict() for row in report]}
