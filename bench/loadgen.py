@@ -86,7 +86,8 @@ def _thread_loop(spec: dict[str, Any], proc: int, thread: int, go: threading.Eve
         statuses[status] = statuses.get(status, 0) + 1
     ended = time.time()
     client.close()
-    out.append({"latencies_ms": latencies, "statuses": statuses, "started": started, "ended": ended})
+    out.append({"latencies_ms": latencies, "statuses": statuses, "started": started, "ended": ended,
+                "port": spec["port"]})
 
 
 def _process_main(spec: dict[str, Any], proc: int, ready: Any, go: Any, results: Any) -> None:
@@ -105,12 +106,14 @@ def _process_main(spec: dict[str, Any], proc: int, ready: Any, go: Any, results:
     results.put(out)
 
 
-def post_single_sales(port: int, token: str, agents: list[str], products: list[str], total: int, clients: int,
+def post_single_sales(port: int | list[int], token: str, agents: list[str], products: list[str], total: int, clients: int,
                       processes: int, duration: float, prefix: str, seed: int = 1,
                       during: Optional[Callable[[float], Any]] = None) -> dict[str, Any]:
     """`clients` keep-alive connections split over `processes` posting `total` single sales, bounded by
     `duration` seconds. Returns throughput, latency summary and status counts. `during(deadline)` runs
-    in this process once the clients are posting (e.g. a reader) and its result is returned as "during"."""
+    in this process once the clients are posting (e.g. a reader) and its result is returned as "during".
+    With a list of ports, client process p posts to ports[p % len(ports)] (several servers, one figure)."""
+    ports = port if isinstance(port, list) else [port]
     processes = max(1, min(processes, clients))
     ctx = mp.get_context("spawn")
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
@@ -118,7 +121,7 @@ def post_single_sales(port: int, token: str, agents: list[str], products: list[s
     per_client = max(1, -(-total // clients))
     workers = []
     for proc, threads in enumerate(per_proc):
-        spec = {"port": port, "token": token, "agents": agents, "products": products, "threads": threads,
+        spec = {"port": ports[proc % len(ports)], "token": token, "agents": agents, "products": products, "threads": threads,
                 "per_client": per_client, "duration": duration, "prefix": prefix, "seed": seed}
         worker = ctx.Process(target=_process_main, args=(spec, proc, ready, go, results), daemon=True)
         worker.start()
@@ -130,11 +133,16 @@ def post_single_sales(port: int, token: str, agents: list[str], products: list[s
     runs: list = []
     for _ in workers:
         runs += results.get(timeout=duration + 120)
+    by_port: dict[int, list] = {}
+    for r in runs:
+        by_port.setdefault(r["port"], []).append(r)
     for worker in workers:
         worker.join(timeout=30)
         if worker.is_alive():
             worker.terminate()
     combined = _combine(runs, clients)
+    if len(ports) > 1:
+        combined["per_port"] = {str(p): _combine(r, len(r)) for p, r in by_port.items()}
     if during is not None:
         combined["during"] = side
     return combined
