@@ -14,7 +14,8 @@ from leaderboard.services import projections
 from leaderboard.services.calendar_boards import CalendarProjection
 from leaderboard.services.contest_projection import ContestProjection
 from leaderboard.services.earnings import EarningsProjection
-from leaderboard.services import cup
+from leaderboard.services import cup, sales
+from leaderboard.services.group_commit import GROUP_COMMIT, GroupCommit
 from leaderboard.services.matches import MatchProjection, on_goals_changed
 from leaderboard.services.tickets import TicketProjection
 from leaderboard.web import api, console, i18n, phone, security, signin, tv
@@ -40,6 +41,10 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
                        MatchProjection()):
         projections.register(app, projection)
     on_goals_changed(app, cup.reconsider_tie)
+    if app.config["SALES_GROUP_COMMIT_MS"] > 0:
+        app.extensions[GROUP_COMMIT] = GroupCommit(app, sales.store_group, sales.store_one,
+                                                   app.config["SALES_GROUP_COMMIT_MS"],
+                                                   app.config["SALES_GROUP_COMMIT_MAX"])
 
     api.init_app(app)
     csrf.init_app(app)

@@ -41,6 +41,8 @@ class Settings(BaseModel):
     SALES_CLAWBACK_DAYS: int = Field(ge=0)
     SALES_MAX_FUTURE_MINUTES: int = Field(ge=0)
     SALES_MAX_BATCH: int = Field(gt=0)
+    SALES_GROUP_COMMIT_MS: float = Field(ge=0, le=1000)
+    SALES_GROUP_COMMIT_MAX: int = Field(gt=0)
     HTTP_MAX_BODY_BYTES: int = Field(gt=0)
     REALTIME_ASYNC_MODE: Literal["threading", "gevent"] = "threading"
     REALTIME_MESSAGE_QUEUE: str = ""

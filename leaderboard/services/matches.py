@@ -68,6 +68,9 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
     if match.home_fte is None:
         return []
     current: list[rules_of_play.Goal] = []
+    # A cup tie re-paired by a correction leaves no total behind for the side that left.
+    db.session.execute(delete(MatchSide).where(MatchSide.match_id == match.id,
+                                               MatchSide.site_id.not_in([match.home_site_id, match.away_site_id])))
     for site, fte in ((match.home, match.home_fte), (match.away, match.away_fte)):
         counted = counted_sales(contest, match, site)
         side = side_goals(contest, site, Decimal(fte), counted)

@@ -18,6 +18,7 @@ from leaderboard.schemas import CancelIn, SaleIn, field_errors
 from leaderboard.services import audit, projections
 from leaderboard.services.auth import Principal
 from leaderboard.services.clock import clawback_window, utcnow
+from leaderboard.services.group_commit import GroupCommit
 from leaderboard.services.errors import Conflict, FieldError, Forbidden, InvalidInput
 from leaderboard.services.publishing import Notice, publish
 from leaderboard.services.transactions import retrying, serialize_sales
@@ -114,15 +115,63 @@ def _attach_early_cancellations(sales: list[Sale]) -> set[str]:
     return clawed
 
 
-def ingest_sale(actor: Principal, data: SaleIn) -> tuple[dict[str, Any], bool]:
-    """Store one sale. Returns its view and True when created; raises Conflict on a changed replay."""
+def ingest_sale(actor: Principal, data: SaleIn,
+                group: Optional[GroupCommit] = None) -> tuple[dict[str, Any], bool]:
+    """Store one sale (in the next group transaction when a GroupCommit is given).
+    Returns its view and True when created; raises Conflict on a changed replay."""
     _require_writer(actor)
     now = utcnow()
     agents, products = _lookup([data])
     errors = _references(data, "", agents, products, now)
     if errors:
         raise InvalidInput("the sale refers to unknown or impossible values", errors)
+    if group is not None:
+        # End this request's own transaction first (e.g. the API key's last use): it must not hold
+        # a lock the group writer will wait for while this caller waits for the writer.
+        db.session.commit()
+        return group.submit(data, now)
     return retrying(lambda: _store_sale(data, agents[data.agent], products[data.product], now))
+
+
+def store_one(data: SaleIn, now: datetime) -> tuple[dict[str, Any], bool]:
+    """A validated sale on its own transaction (the group writer's fallback)."""
+    agents, products = _lookup([data])
+    return retrying(lambda: _store_sale(data, agents[data.agent], products[data.product], now))
+
+
+def store_group(items: list[SaleIn], now: datetime) -> list[tuple[dict[str, Any], bool] | Exception]:
+    """Validated single sales of several callers in one transaction; one outcome per item, in order."""
+    return retrying(lambda: _store_group(items, now))
+
+
+def _store_group(items: list[SaleIn], now: datetime) -> list[tuple[dict[str, Any], bool] | Exception]:
+    serialize_sales(data.id for data in items)
+    agents, products = _lookup(items)
+    stored = {s.id: s for s in db.session.scalars(select(Sale).where(Sale.id.in_({d.id for d in items})))}
+    created: dict[str, Sale] = {}
+    for data in items:
+        if data.id not in stored and data.id not in created:
+            created[data.id] = _new_sale(data, agents[data.agent], products[data.product], now)
+    db.session.add_all(created.values())
+    db.session.flush()
+    notices = projections.sales_added(list(created.values()), _attach_early_cancellations(list(created.values())))
+    db.session.commit()
+    publish(notices)
+    cancellations = {c.sale_id: c for c in db.session.scalars(
+        select(Cancellation).where(Cancellation.sale_id.in_({d.id for d in items})))}
+    outcomes: list[tuple[dict[str, Any], bool] | Exception] = []
+    answered_creation: set[str] = set()
+    for data in items:
+        sale = created.get(data.id) or stored[data.id]
+        view = sale_view(sale, cancellations.get(sale.id))
+        if sale.body_hash != _body(data).fingerprint():
+            outcomes.append(Conflict(f"sale {data.id!r} was already received with a different body", sale=view))
+        elif data.id in created and data.id not in answered_creation:
+            answered_creation.add(data.id)  # the first of concurrent replays is the one that created it
+            outcomes.append((view, True))
+        else:
+            outcomes.append((view, False))
+    return outcomes
 
 
 def _store_sale(data: SaleIn, agent: Agent, product: Product, now: datetime) -> tuple[dict[str, Any], bool]:

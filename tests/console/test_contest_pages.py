@@ -85,7 +85,7 @@ def test_validation_errors_rerender_next_to_fields_with_values_kept(app, at_now,
     assert "must be after starts_at" in field_html(page, "ends_at")
     assert 'value="2026-11-10T08:30"' in field_html(page, "ends_at")
     target = field_html(page, f"kpi_{quality}_target")
-    assert "greater than 0" in target and 'value="0"' in target
+    assert "from 0.0001" in target and 'value="0"' in target
     products = field_html(page, "product_points")
     assert "unknown product &#39;NOPE&#39;" in products and "GOLD=50\nNOPE=3" in products
     assert 'value="Winter race"' in page and "2 x Cinema tickets" in page and 'value="80"' in page

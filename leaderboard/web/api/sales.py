@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.services import sales
 from leaderboard.services.errors import FieldError
+from leaderboard.services.group_commit import GROUP_COMMIT
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, requires
 
 bp = Blueprint("sales", __name__)
@@ -28,7 +29,8 @@ def post_sales():
             raise HttpProblem(413, "Batch too large", f"at most {limit} sales per batch; nothing was stored")
         results = sales.ingest_batch(current_principal(), items)
         return {"results": [r.as_dict() for r in results]}
-    view, created = sales.ingest_sale(current_principal(), parse(SaleIn, body))
+    view, created = sales.ingest_sale(current_principal(), parse(SaleIn, body),
+                                      current_app.extensions.get(GROUP_COMMIT))
     return view, (201 if created else 200)
 
 
