@@ -10,14 +10,15 @@ from sqlalchemy import event
 from leaderboard import cli, models, realtime  # models: registers every table
 from leaderboard.config import PROJECT_ROOT, configure
 from leaderboard.extensions import csrf, db, limiter, migrate
-from leaderboard.services import projections
-from leaderboard.services.calendar_boards import CalendarProjection
-from leaderboard.services.contest_projection import ContestProjection
-from leaderboard.services.earnings import EarningsProjection
-from leaderboard.services import cup, sales
-from leaderboard.services.group_commit import GROUP_COMMIT, GroupCommit
-from leaderboard.services.matches import MatchProjection, on_goals_changed
-from leaderboard.services.tickets import TicketProjection
+from leaderboard.services.core import projections
+from leaderboard.services.boards.calendar import CalendarProjection
+from leaderboard.services.contests.projection import ContestProjection
+from leaderboard.services.earnings.bonuses import EarningsProjection
+from leaderboard.services.league import cup
+from leaderboard.services.sales import ingest as sales
+from leaderboard.services.sales.group_commit import GROUP_COMMIT, GroupCommit
+from leaderboard.services.league.matches import MatchProjection, on_goals_changed
+from leaderboard.services.draws.tickets import TicketProjection
 from leaderboard.web import api, console, i18n, phone, security, signin, tv
 
 

@@ -12,9 +12,12 @@ from flask.cli import with_appcontext
 
 from leaderboard.domain.draws import verify_proof
 from leaderboard.server import run_server
-from leaderboard.services import auth, confirmations, projections, roster
-from leaderboard.services import demo as demo_service
-from leaderboard.services.errors import ServiceError
+from leaderboard.services.access import auth
+from leaderboard.services.sales import confirmations
+from leaderboard.services.core import projections
+from leaderboard.services.roster import people as roster
+from leaderboard.services.demo import seed as demo_service
+from leaderboard.services.core.errors import ServiceError
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,9 @@ from geventwebsocket.handler import WebSocketHandler
 from leaderboard.extensions import db, socketio
 from leaderboard.realtime import run_flusher
 from leaderboard.realtime.publisher import PUBLISHER_KEY
-from leaderboard.services import confirmations, league_upkeep, simulator
+from leaderboard.services.sales import confirmations
+from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.demo import simulator
 
 log = logging.getLogger(__name__)
 CONFIRM_EVERY_SECONDS = 30.0

@@ -19,7 +19,8 @@ from leaderboard.config import PROJECT_ROOT
 from leaderboard.extensions import db, limiter
 from leaderboard.models.base import Base
 from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
-from leaderboard.services import auth, roster
+from leaderboard.services.access import auth
+from leaderboard.services.roster import people as roster
 
 POSTGRES_URL = os.environ.get("LEADERBOARD_TEST_DATABASE_URL")
 _unique = itertools.count(1)

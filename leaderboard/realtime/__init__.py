@@ -7,7 +7,7 @@ from leaderboard.extensions import socketio
 from leaderboard.realtime.namespace import LiveNamespace
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences
-from leaderboard.services.publishing import register_publisher
+from leaderboard.services.core.publishing import register_publisher
 
 FLUSH_SECONDS = 0.1
 

@@ -11,9 +11,9 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
-from leaderboard.services import live_snapshots
-from leaderboard.services.auth import Principal, principal_for_token
-from leaderboard.services.errors import ServiceError
+from leaderboard.services.boards import live_snapshots
+from leaderboard.services.access.auth import Principal, principal_for_token
+from leaderboard.services.core.errors import ServiceError
 from leaderboard.web.signin import session_principal
 
 log = logging.getLogger(__name__)

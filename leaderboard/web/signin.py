@@ -10,7 +10,7 @@ from flask_login import UserMixin, current_user
 
 from leaderboard.extensions import db, login_manager
 from leaderboard.models.auth import AgentLink, User
-from leaderboard.services.auth import Principal, agent_principal, principal_for
+from leaderboard.services.access.auth import Principal, agent_principal, principal_for
 
 USER_PREFIX, LINK_PREFIX = "u:", "a:"
 

@@ -9,7 +9,7 @@ import segno
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from leaderboard.config import PROJECT_ROOT
-from leaderboard.services.screens import require_channel
+from leaderboard.services.screens.channels import require_channel
 
 bp = Blueprint("tv", __name__)
 VENDOR_FILES = {

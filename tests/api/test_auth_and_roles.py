@@ -1,7 +1,7 @@
 """Bearer tokens and roles: none → 401, wrong role → 403, revoked → 401; leads stay in their sites."""
 from leaderboard.extensions import db
 from leaderboard.models.auth import ApiKey
-from leaderboard.services import auth
+from leaderboard.services.access import auth
 from tests.conftest import bearer
 
 SITE = {"name": "Paris", "timezone": "Europe/Paris"}

@@ -145,7 +145,7 @@ def test_count_pending_false_waits_for_confirmation(api, company, app, at_now):
     contest = api.contest(starts_at="2026-10-01T00:00:00+02:00", rules={"count_pending": False})
     api.sale("old", "ana", "GOLD", NOW - timedelta(days=20))
     api.sale("new", "ana", "TIN", NOW - timedelta(days=1))
-    from leaderboard.services import confirmations
+    from leaderboard.services.sales import confirmations
     with app.app_context():
         confirmations.advance()
     assert rows_by_key(api.standings(contest["id"]))["ana"]["points"] == 30

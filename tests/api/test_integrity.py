@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
-from leaderboard.services import league_upkeep
-from leaderboard.services.publishing import EXTENSION_KEY
+from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.core.publishing import EXTENSION_KEY
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leaderboard.extensions import db
-from leaderboard.services import league_upkeep, projections
+from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.core import projections
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")

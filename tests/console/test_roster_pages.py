@@ -8,7 +8,7 @@ from html import unescape
 
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
-from leaderboard.services import roster
+from leaderboard.services.roster import people as roster
 from sqlalchemy import select
 from tests.console.conftest import csrf_from, post_form
 

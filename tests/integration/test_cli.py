@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent
-from leaderboard.services import auth
+from leaderboard.services.access import auth
 
 
 def test_apikey_create_prints_the_secret_alone_on_the_last_line(runner, app):

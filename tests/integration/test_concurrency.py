@@ -18,8 +18,8 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.league import Match, MatchGoal
 from leaderboard.models.projections import AgentDay, ContestStanding, SiteHour, TicketGrant
 from leaderboard.models.roster import Agent
-from leaderboard.services import projections
-from leaderboard.services.group_commit import GROUP_COMMIT
+from leaderboard.services.core import projections
+from leaderboard.services.sales.group_commit import GROUP_COMMIT
 from tests.conftest import NOW
 from tests.projection_snapshot import snapshot
 

@@ -17,7 +17,11 @@ from leaderboard.models.league import MatchGoal
 from leaderboard.models.projections import ContestStanding
 from leaderboard.models.roster import Agent
 from leaderboard.schemas import CancelIn, ContestIn, ContestPatch, KpiBatchIn, SaleIn
-from leaderboard.services import auth, contests, kpis, projections, sales
+from leaderboard.services.access import auth
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.sales import kpis
+from leaderboard.services.core import projections
+from leaderboard.services.sales import ingest as sales
 from tests.projection_snapshot import snapshot
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)

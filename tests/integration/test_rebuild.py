@@ -5,8 +5,13 @@ from datetime import datetime, timedelta, timezone
 import time_machine
 from leaderboard.extensions import db
 from leaderboard.schemas import CancelIn, ContestIn, KpiBatchIn, SaleIn
-from leaderboard.services import auth, contests, earnings, kpis, projections, sales
-from leaderboard.services.roster import agent_by_key
+from leaderboard.services.access import auth
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.sales import kpis
+from leaderboard.services.core import projections
+from leaderboard.services.sales import ingest as sales
+from leaderboard.services.roster.people import agent_by_key
 from tests.projection_snapshot import snapshot
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)

@@ -12,8 +12,10 @@ from leaderboard.extensions import db
 from leaderboard.models.events import Cancellation, Sale
 from leaderboard.models.projections import AgentDay
 from leaderboard.schemas import CancelIn, SaleIn
-from leaderboard.services import auth, projections, sales
-from leaderboard.services.errors import Conflict
+from leaderboard.services.access import auth
+from leaderboard.services.core import projections
+from leaderboard.services.sales import ingest as sales
+from leaderboard.services.core.errors import Conflict
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 

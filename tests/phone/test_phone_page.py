@@ -6,8 +6,8 @@ import pytest
 
 from leaderboard.extensions import db
 from leaderboard.models.auth import AgentLink
-from leaderboard.services import auth
-from leaderboard.services.roster import agent_by_key
+from leaderboard.services.access import auth
+from leaderboard.services.roster.people import agent_by_key
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")

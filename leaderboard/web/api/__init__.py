@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from leaderboard.services.errors import ServiceError
+from leaderboard.services.core.errors import ServiceError
 from leaderboard.web.api import (contests, draws, earnings, health, kpis, leagues, openapi, roster, sales,
                                   screens)
 from leaderboard.web.api.http import (DatabaseIdConverter, StrictJSONProvider, check_path_ids, check_query_text,

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from leaderboard.schemas import MAX_DB_INT, ContestIn, ContestPatch
-from leaderboard.services import contests, standings
-from leaderboard.services.errors import FieldError
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.boards import standings
+from leaderboard.services.core.errors import FieldError
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, requires
 
 bp = Blueprint("contests", __name__)

@@ -6,9 +6,10 @@ from flask import Blueprint, request
 from leaderboard.extensions import db
 from leaderboard.models.draws import Draw
 from leaderboard.schemas import DrawIn
-from leaderboard.services import draws, tickets
-from leaderboard.services.contests import get_contest
-from leaderboard.services.draw_state import frozen_lines
+from leaderboard.services.draws import ceremony as draws
+from leaderboard.services.draws import tickets
+from leaderboard.services.contests.lifecycle import get_contest
+from leaderboard.services.draws.state import frozen_lines
 from leaderboard.web.api.http import current_principal, json_body, parse, requires
 
 bp = Blueprint("draws", __name__)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from leaderboard.schemas import CharityIn
-from leaderboard.services import earnings, roster
-from leaderboard.services.clock import utcnow
-from leaderboard.services.errors import Forbidden, NotFound
+from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.roster import people as roster
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import Forbidden, NotFound
 from leaderboard.web.api.http import current_principal, json_body, parse, requires
 
 bp = Blueprint("earnings", __name__)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.routing import IntegerConverter
 
 from leaderboard.schemas import MAX_DB_INT, TEXT_CONTROL_CHARACTERS, field_errors, path_id_pattern
-from leaderboard.services.auth import Principal, principal_for_token
-from leaderboard.services.errors import FieldError, ServiceError
+from leaderboard.services.access.auth import Principal, principal_for_token
+from leaderboard.services.core.errors import FieldError, ServiceError
 
 M = TypeVar("M", bound=BaseModel)
 

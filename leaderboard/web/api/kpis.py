@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from leaderboard.schemas import KpiBatchIn
-from leaderboard.services import kpis
+from leaderboard.services.sales import kpis
 from leaderboard.web.api.http import current_principal, json_body, parse, requires
 
 bp = Blueprint("kpis", __name__)

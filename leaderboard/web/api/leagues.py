@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from leaderboard.services import cup, league_views
-from leaderboard.services.contests import get_contest
+from leaderboard.services.league import cup
+
+from leaderboard.services.league import views as league_views
+from leaderboard.services.contests.lifecycle import get_contest
 from leaderboard.web.api.contests import READERS, query_int
 from leaderboard.web.api.http import requires
 

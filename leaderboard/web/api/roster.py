@@ -11,7 +11,7 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent, Product, Site, Team
 from leaderboard.schemas import TEXT_CONTROL_CHARACTERS, AgentIn, ProductIn, SiteIn, TeamIn
-from leaderboard.services import roster
+from leaderboard.services.roster import people as roster
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem, requires
 
 bp = Blueprint("roster", __name__)

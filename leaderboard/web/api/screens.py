@@ -7,7 +7,7 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.screens import Channel
 from leaderboard.schemas import ChannelIn, PairIn
-from leaderboard.services import screens
+from leaderboard.services.screens import channels as screens
 from leaderboard.web.api.contests import READERS
 from leaderboard.web.api.http import current_principal, json_body, parse, problem, requires
 

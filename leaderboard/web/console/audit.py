@@ -17,7 +17,7 @@ from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.validators import Optional as Blank
 
-from leaderboard.services import console_queries as queries
+from leaderboard.services.boards import console_queries as queries
 from leaderboard.web.console.common import LEADS, principal
 from leaderboard.web.signin import roles_required
 

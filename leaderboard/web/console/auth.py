@@ -10,7 +10,8 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from leaderboard.extensions import limiter
-from leaderboard.services import auth, contests
+from leaderboard.services.access import auth
+from leaderboard.services.contests import lifecycle as contests
 from leaderboard.web.console.common import LEADS
 from leaderboard.web.signin import roles_required, session_principal, signed_in_user
 

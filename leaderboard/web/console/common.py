@@ -7,8 +7,8 @@ from flask import flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from leaderboard.services.auth import Principal
-from leaderboard.services.errors import ServiceError
+from leaderboard.services.access.auth import Principal
+from leaderboard.services.core.errors import ServiceError
 
 LEADS = ("admin", "lead")
 

@@ -19,7 +19,7 @@ from wtforms.validators import Optional as Blank
 from wtforms.validators import ValidationError
 
 from leaderboard.schemas import ContestIn, check_timezone, field_errors
-from leaderboard.services.errors import FieldError, InvalidInput, ServiceError
+from leaderboard.services.core.errors import FieldError, InvalidInput, ServiceError
 
 COMMON_TIMEZONES = ("UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels",
                     "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Zurich", "Europe/Warsaw",

@@ -20,9 +20,14 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.roster import Agent, Site
 from leaderboard.schemas import ContestPatch
-from leaderboard.services import contest_preview, contests, cup, draws, league_views, standings
-from leaderboard.services.clock import utcnow
-from leaderboard.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from leaderboard.services.contests import preview as contest_preview
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.league import cup
+from leaderboard.services.draws import ceremony as draws
+from leaderboard.services.league import views as league_views
+from leaderboard.services.boards import standings
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from leaderboard.web.console import contest_forms as forms
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required

@@ -15,11 +15,12 @@ from wtforms import Form, SelectField, StringField
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.services import console_queries as queries
-from leaderboard.services import contests, earnings
-from leaderboard.services.clock import utcnow
-from leaderboard.services.errors import InvalidInput
-from leaderboard.services.standings import SCOPES
+from leaderboard.services.boards import console_queries as queries
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import InvalidInput
+from leaderboard.services.boards.standings import SCOPES
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
 

@@ -16,8 +16,10 @@ from wtforms.validators import DataRequired, Regexp
 
 from leaderboard.extensions import db
 from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn, field_errors
-from leaderboard.services import auth, console_queries as queries, roster
-from leaderboard.services.errors import FieldError, Forbidden, InvalidInput, NotFound, ServiceError
+from leaderboard.services.access import auth
+from leaderboard.services.boards import console_queries as queries
+from leaderboard.services.roster import people as roster
+from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound, ServiceError
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
 

@@ -22,10 +22,10 @@ from wtforms.validators import Optional as Blank
 from leaderboard.extensions import db
 from leaderboard.models.events import Sale
 from leaderboard.schemas import CancelIn
-from leaderboard.services import console_queries as queries
-from leaderboard.services import sales
-from leaderboard.services.clock import utcnow
-from leaderboard.services.errors import Forbidden, NotFound, ServiceError
+from leaderboard.services.boards import console_queries as queries
+from leaderboard.services.sales import ingest as sales
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import Forbidden, NotFound, ServiceError
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
 

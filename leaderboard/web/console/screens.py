@@ -18,8 +18,9 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.screens import Channel, Screen
 from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
-from leaderboard.services import contests, screens
-from leaderboard.services.errors import FieldError, InvalidInput, ServiceError
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.screens import channels as screens
+from leaderboard.services.core.errors import FieldError, InvalidInput, ServiceError
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
 

@@ -1,0 +1,1 @@
+"""Who may do what: users, API keys and the principal every service checks."""

@@ -1,0 +1,164 @@
+"""Who is acting: users, API keys (stored as SHA-256, shown once) and the principal they yield."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.auth import ROLES, AgentLink, ApiKey, User
+from leaderboard.models.roster import Agent, Site
+from leaderboard.services.core import audit
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import Forbidden, InvalidInput, NotFound
+
+TOKEN_PREFIX = "lb_"
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller. `site_ids` is None when not limited to some sites."""
+
+    name: str
+    role: str
+    site_ids: Optional[frozenset[int]] = None
+    agent_id: Optional[int] = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def can_manage_site(self, site_id: int) -> bool:
+        if self.role == "admin":
+            return True
+        return self.role == "lead" and self.site_ids is not None and site_id in self.site_ids
+
+    def require_site(self, site_id: int, what: str) -> None:
+        if not self.can_manage_site(site_id):
+            raise Forbidden(f"{self.role} {self.name!r} may not change {what}")
+
+
+SYSTEM = Principal(name="system", role="admin")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_key(name: str, role: str, user_email: Optional[str] = None,
+                   actor: Principal = SYSTEM) -> tuple[ApiKey, str]:
+    """Create a key; returns it with the secret, which is never stored nor shown again."""
+    if role not in ("integration", "admin", "lead", "display", "agent"):
+        raise InvalidInput(f"unknown role {role!r}")
+    user = None
+    if user_email:
+        user = db.session.scalar(select(User).where(User.email == user_email.lower()))
+        if user is None:
+            raise NotFound(f"no user {user_email!r}")
+    if role == "lead" and (user is None or user.role != "lead"):
+        raise InvalidInput("a lead key needs --user naming a lead, whose sites it may manage")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(name=name, role=role, token_hash=hash_token(secret), prefix=secret[:10],
+                 user=user, created_at=utcnow())
+    db.session.add(key)
+    audit.record(actor.name, "apikey.create", "api_key", name, after={"role": role, "prefix": key.prefix})
+    db.session.commit()
+    return key, secret
+
+
+def revoke_api_key(prefix: str, actor: Principal = SYSTEM) -> None:
+    key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None:
+        raise NotFound(f"no API key starting {prefix!r}")
+    key.revoked_at = utcnow()
+    audit.record(actor.name, "apikey.revoke", "api_key", key.name)
+    db.session.commit()
+
+
+def principal_for_token(token: str) -> Optional[Principal]:
+    key = db.session.scalar(select(ApiKey).where(ApiKey.token_hash == hash_token(token)))
+    if key is None or key.revoked_at is not None:
+        return None
+    return principal_for(key.name, key.role, key.user)
+
+
+def principal_for(name: str, role: str, user: Optional[User]) -> Principal:
+    sites = frozenset(s.id for s in user.sites) if user is not None and role == "lead" else None
+    agent_id = user.agent_id if user is not None else None
+    return Principal(name=user.email if user else name, role=role, site_ids=sites, agent_id=agent_id)
+
+
+def create_user(email: str, role: str, password: Optional[str] = None,
+                site_keys: Iterable[str] = (), actor: Principal = SYSTEM) -> User:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise InvalidInput(f"{email!r} is not an email address")
+    if role not in ROLES or role in ("integration", "display"):
+        raise InvalidInput(f"users are admin, lead or agent, not {role!r}")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise InvalidInput(f"a user {email!r} already exists")
+    sites = []
+    for key in site_keys:
+        site = db.session.scalar(select(Site).where(Site.key == key))
+        if site is None:
+            raise NotFound(f"no site {key!r}")
+        sites.append(site)
+    user = User(email=email, role=role, created_at=utcnow(), sites=sites,
+                password_hash=_hasher.hash(password) if password else None)
+    db.session.add(user)
+    audit.record(actor.name, "user.create", "user", email, after={"role": role, "sites": list(site_keys)})
+    db.session.commit()
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        return False
+
+
+AGENT_LINK_PREFIX = "lba_"
+
+
+def issue_agent_link(actor: Principal, agent: Agent) -> tuple[AgentLink, str]:
+    """A long random token for the agent's personal link; only its hash is stored."""
+    actor.require_site(agent.site_id, f"agent {agent.key!r}")
+    token = AGENT_LINK_PREFIX + secrets.token_urlsafe(32)
+    link = AgentLink(agent=agent, token_hash=hash_token(token), created_at=utcnow(), created_by=actor.name)
+    db.session.add(link)
+    audit.record(actor.name, "agent_link.issue", "agent", agent.key)
+    db.session.commit()
+    return link, token
+
+
+def revoke_agent_link(actor: Principal, link_id: int) -> AgentLink:
+    link = db.session.get(AgentLink, link_id)
+    if link is None:
+        raise NotFound(f"no link {link_id}")
+    actor.require_site(link.agent.site_id, f"agent {link.agent.key!r}")
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        audit.record(actor.name, "agent_link.revoke", "agent", link.agent.key)
+        db.session.commit()
+    return link
+
+
+def agent_link_for_token(token: str) -> Optional[AgentLink]:
+    link = db.session.scalar(select(AgentLink).where(AgentLink.token_hash == hash_token(token)))
+    if link is None or link.revoked_at is not None or not link.agent.active:
+        return None
+    return link
+
+
+def agent_principal(link: AgentLink) -> Principal:
+    return Principal(name=f"agent:{link.agent.key}", role="agent", agent_id=link.agent_id)
+
+
+def user_by_email(email: str) -> Optional[User]:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))

@@ -1,0 +1,87 @@
+"""What an agent sees on the phone: rank, gap, tickets, the site's match, earnings, celebrations."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from flask import current_app
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.draws import Draw
+from leaderboard.models.events import Cancellation, Sale
+from leaderboard.models.roster import Agent
+from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.league import views as league_views
+from leaderboard.services.boards import standings
+from leaderboard.services.draws import tickets
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.contests.lifecycle import contest_view
+from leaderboard.services.draws.state import frozen_lines
+from leaderboard.domain.scoring import json_number
+from leaderboard.services.core.errors import NotFound
+
+NEARBY = 5
+CELEBRATIONS = 8
+
+
+def overview(agent_id: int, now: Optional[datetime] = None) -> dict[str, Any]:
+    now = now or utcnow()
+    agent = db.session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFound("no such agent")
+    month = now.strftime("%Y-%m")
+    return {"agent": {"key": agent.key, "name": agent.name, "site": agent.site.key, "site_name": agent.site.name,
+                      "timezone": agent.site.timezone},
+            "contests": [contest_card(c, agent, now) for c in live_contests(agent, now)],
+            "earnings": earnings.agent_earnings(agent, month),
+            "charities": list(current_app.config["EARNINGS_CHARITIES"]),
+            "celebrations": celebrations(), "as_of": now.isoformat()}
+
+
+def live_contests(agent: Agent, now: datetime) -> list[Contest]:
+    found = db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None), Contest.starts_at <= now,
+                                                     Contest.ends_at > now).order_by(Contest.ends_at))
+    return [c for c in found if agent.site_id in {s.id for s in c.sites}]
+
+
+def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any]:
+    card: dict[str, Any] = {"contest": contest_view(contest, now)}
+    nearby = standings.contest_standings(contest, "agent", NEARBY, around=agent.key)["rows"]
+    mine = next(row for row in nearby if row["key"] == agent.key)
+    card["me"] = {"rank": mine["rank"], "points": mine["points"], "qualified": mine["qualified"],
+                  "gap_to_next": gap_to_next_rank(contest, agent.key)}
+    card["nearby"] = nearby
+    if contest.kind == "lucky_draw":
+        frozen = frozen_lines(db.session.get(Draw, contest.id))
+        card["tickets"] = tickets.tickets_view(contest, frozen, agent.key)
+    if contest.kind == "league":
+        card["match"] = site_match(contest, agent, now)
+        card["table"] = league_views.table_view(contest)["rows"]
+    return card
+
+
+def gap_to_next_rank(contest: Contest, agent_key: str) -> Optional[float]:
+    """Points needed to reach the next better rank (the lowest score above mine); None when leading."""
+    board = standings.contest_agent_entries(contest)
+    mine = next(e for e in board if e.key == agent_key)
+    better = [e.score for e in board if e.score > mine.score]
+    return json_number(min(better) - mine.score) if better else None
+
+
+def site_match(contest: Contest, agent: Agent, now: datetime) -> Optional[dict[str, Any]]:
+    for match in league_views.contest_matches(contest):
+        if match.starts_at <= now < match.ends_at and agent.site_id in (match.home_site_id, match.away_site_id):
+            view = league_views.match_view(match, now)
+            view["my_goals"] = [g for g in view["goals"] if g["agent"] == agent.key and not g["disallowed"]]
+            return view
+    return None
+
+
+def celebrations() -> list[dict[str, Any]]:
+    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+    latest = db.session.scalars(select(Sale).where(Sale.id.not_in(clawed))
+                                .order_by(Sale.occurred_at.desc()).limit(CELEBRATIONS))
+    return [{"agent": s.agent.name, "site": s.agent.site.name, "product": s.product.name, "points": s.points,
+             "at": s.occurred_at.isoformat()} for s in latest]

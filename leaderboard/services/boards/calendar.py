@@ -1,0 +1,84 @@
+"""Per-agent local-day and per-site hourly aggregates behind the calendar boards and the TV chart."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any, Sequence
+
+from sqlalchemy import delete, select, update
+
+from leaderboard.domain.periods import local_day, local_midnight
+from leaderboard.extensions import db
+from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.projections import AgentDay, SiteHour
+from leaderboard.services.core.aggregates import add_rows
+from leaderboard.services.core.publishing import Notice
+
+
+def hour_of(instant: datetime) -> datetime:
+    return instant.replace(minute=0, second=0, microsecond=0)
+
+
+def _latest(sales: Sequence[Sale]) -> Sale:
+    return max(sales, key=lambda s: (s.occurred_at, s.id))
+
+
+def _totals(key: dict[str, Any], sales: Sequence[Sale], with_latest: bool) -> dict[str, Any]:
+    row = dict(key, points=sum(s.points for s in sales), sales=len(sales))
+    if with_latest:
+        latest = _latest(sales)
+        row.update(reached_at=latest.occurred_at, reached_sale_id=latest.id)
+    return row
+
+
+def _take_back(model: Any, where: Any, points: int) -> None:
+    """Subtract one sale; a row left with no sale goes, as a rebuild would never create it."""
+    left = db.session.execute(update(model).where(where).values(points=model.points - points, sales=model.sales - 1)
+                              .returning(model.sales).execution_options(synchronize_session=False)).scalar()
+    if left is not None and left <= 0:
+        db.session.execute(delete(model).where(where).execution_options(synchronize_session=False))
+
+
+class CalendarProjection:
+    """Keeps AgentDay and SiteHour in step with counted (not clawed back) sales."""
+
+    def clear(self) -> None:
+        db.session.execute(delete(AgentDay))
+        db.session.execute(delete(SiteHour))
+
+    def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
+        days: dict[tuple[int, date], list[Sale]] = defaultdict(list)
+        hours: dict[tuple[int, datetime], list[Sale]] = defaultdict(list)
+        for sale in sales:
+            if sale.id not in clawed_back:
+                days[(sale.agent_id, local_day(sale.occurred_at, sale.agent.site.timezone))].append(sale)
+                hours[(sale.agent.site_id, hour_of(sale.occurred_at))].append(sale)
+        add_rows(SiteHour, [_totals({"site_id": site, "hour": hour}, group, False)
+                            for (site, hour), group in hours.items()], ("site_id", "hour"), ("points", "sales"))
+        add_rows(AgentDay, [_totals({"agent_id": agent, "day": day}, group, True)
+                            for (agent, day), group in days.items()], ("agent_id", "day"), ("points", "sales"),
+                 track_latest=True)
+        return []
+
+    def sale_clawed_back(self, sale: Sale) -> list[Notice]:
+        tz = sale.agent.site.timezone
+        day = local_day(sale.occurred_at, tz)
+        _take_back(SiteHour, (SiteHour.site_id == sale.agent.site_id) & (SiteHour.hour == hour_of(sale.occurred_at)),
+                   sale.points)
+        in_day = (AgentDay.agent_id == sale.agent_id) & (AgentDay.day == day)
+        _take_back(AgentDay, in_day, sale.points)
+        # The row is locked by the update above: re-deriving "reached" from the log is safe.
+        if db.session.scalar(select(AgentDay.reached_sale_id).where(in_day)) == sale.id:
+            clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+            latest = db.session.execute(
+                select(Sale.occurred_at, Sale.id).where(
+                    Sale.agent_id == sale.agent_id, Sale.occurred_at >= local_midnight(day, tz),
+                    Sale.occurred_at < local_midnight(date.fromordinal(day.toordinal() + 1), tz),
+                    Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).limit(1)).one()
+            db.session.execute(update(AgentDay).where(in_day).values(reached_at=latest.occurred_at,
+                                                                     reached_sale_id=latest.id)
+                               .execution_options(synchronize_session=False))
+        return []
+
+    def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
+        return []

@@ -1,0 +1,80 @@
+"""Full pictures of a contest or channel for screens that (re)join: the snapshot behind every delta."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from leaderboard.domain.periods import local_midnight
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.draws import Draw
+from leaderboard.models.projections import SiteHour
+from leaderboard.models.roster import Site
+from leaderboard.services.league import cup
+from leaderboard.services.league import views as league_views
+from leaderboard.services.boards import standings
+from leaderboard.services.draws import tickets
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.contests.lifecycle import contest_view, get_contest
+from leaderboard.services.draws.state import frozen_lines
+from leaderboard.services.screens.channels import channel_view, require_channel
+
+BOARD_ROWS = 50
+
+
+def contest_snapshot(contest_id: int) -> dict[str, Any]:
+    contest = get_contest(contest_id)
+    now = utcnow()
+    data: dict[str, Any] = {"contest": contest_view(contest, now), "as_of": now.isoformat(),
+                            "chart": sales_per_hour([s.id for s in contest.sites], contest.timezone, now)}
+    if contest.cancelled_at is None:
+        data["standings"] = {by: standings.contest_standings(contest, by, BOARD_ROWS)["rows"]
+                             for by in ("agent", "team", "site")}
+    if contest.kind == "lucky_draw":
+        draw = db.session.get(Draw, contest.id)
+        data["tickets"] = tickets.tickets_view(contest, frozen_lines(draw), None)
+        data["proof"] = draw.proof if draw is not None and draw.status == "drawn" else None
+    if contest.kind == "league":
+        data["matches"] = current_round(contest, now)
+        data["table"] = league_views.table_view(contest)
+        if contest.rules.get("format") == "cup":
+            data["bracket"] = cup.bracket_view(contest)
+    return data
+
+
+def current_round(contest: Contest, now: datetime) -> list[dict[str, Any]]:
+    """The round being played now, else the last one started, else the first."""
+    matches = league_views.contest_matches(contest)
+    if not matches:
+        return []
+    started = [m for m in matches if m.starts_at <= now]
+    round_number = max(m.round for m in started) if started else min(m.round for m in matches)
+    return [league_views.match_view(m, now) for m in matches if m.round == round_number]
+
+
+def sales_per_hour(site_ids: Optional[list[int]], tz: str, now: datetime) -> dict[str, Any]:
+    """Points per hour per site since local midnight (contest timezone), for the Plotly chart."""
+    start = local_midnight(now.astimezone(ZoneInfo(tz)).date(), tz)
+    hours = []
+    cursor = start.astimezone(ZoneInfo("UTC"))
+    while cursor <= now:
+        hours.append(cursor)
+        cursor += timedelta(hours=1)
+    sites = list(db.session.scalars(select(Site).where(Site.id.in_(site_ids)) if site_ids else select(Site)))
+    rows = db.session.scalars(select(SiteHour).where(SiteHour.hour >= start,
+                                                     SiteHour.site_id.in_([s.id for s in sites])))
+    points = {(r.site_id, r.hour): r.points for r in rows}
+    return {"timezone": tz, "hours": [h.isoformat() for h in hours],
+            "series": [{"site": s.key, "name": s.name, "points": [points.get((s.id, h), 0) for h in hours]}
+                       for s in sorted(sites, key=lambda s: s.key)]}
+
+
+def channel_snapshot(key: str) -> dict[str, Any]:
+    return channel_view(require_channel(key))
+
+
+def channel_contests(key: str) -> list[int]:
+    return sorted({s["contest"] for s in require_channel(key).slides if s.get("contest")})

@@ -1,0 +1,1 @@
+"""Contests: lifecycle, stored rules, which sales count, and standings as a projection."""

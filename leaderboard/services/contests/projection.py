@@ -1,0 +1,247 @@
+"""Contest standings as a projection of the log: incremental updates and per-contest re-scoring."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Iterable, Optional, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+
+from leaderboard.domain.scoring import ContestRules, agent_score, is_qualified, json_number
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.projections import ContestKpi, ContestStanding
+from leaderboard.models.roster import Agent
+from leaderboard.services.core.aggregates import add_rows, bump_standings_versions
+from leaderboard.services.core.clock import clawback_window
+from leaderboard.services.contests.rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
+                                                rules_of)
+from leaderboard.services.core.publishing import Notice
+
+
+def sale_notice(contest_id: int, sale: Sale, points: Decimal) -> Notice:
+    return {"event": "sale", "topic": f"contest:{contest_id}", "sale": sale.id,
+            "agent": {"key": sale.agent.key, "name": sale.agent.name},
+            "site": {"key": sale.agent.site.key, "name": sale.agent.site.name},
+            "product": {"code": sale.product.code, "name": sale.product.name}, "points": json_number(points)}
+
+
+def standings_notice(contest_id: int) -> Notice:
+    return {"event": "standings", "topic": f"contest:{contest_id}"}
+
+
+def kpi_window_days(contest: Contest) -> tuple[date, date]:
+    """KPI samples are dated: they count when their date is a local day of the contest window."""
+    zone = ZoneInfo(contest.timezone)
+    last_instant = contest.ends_at - timedelta(microseconds=1)
+    return contest.starts_at.astimezone(zone).date(), last_instant.astimezone(zone).date()
+
+
+STANDING_KEY = ("contest_id", "agent_id")
+
+
+class ContestProjection:
+    """Keeps ContestStanding and ContestKpi in step with the log for every open contest."""
+
+    def clear(self) -> None:
+        db.session.execute(delete(ContestStanding))
+        db.session.execute(delete(ContestKpi))
+        db.session.execute(update(Contest).values(standings_version=Contest.standings_version + 1))
+
+    def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
+        counted = [s for s in sales if s.id not in clawed_back]
+        if not counted:
+            return []
+        notices: list[Notice] = []
+        start = min(s.occurred_at for s in counted)
+        end = max(s.occurred_at for s in counted)
+        for contest in contests_overlapping(start, end):
+            notices += add_sales_to_contest(contest, counted)
+        return notices
+
+    def sale_clawed_back(self, sale: Sale) -> list[Notice]:
+        notices: list[Notice] = []
+        for contest in contests_overlapping(sale.occurred_at, sale.occurred_at):
+            if take_back_sale(contest, sale):
+                notices.append(standings_notice(contest.id))
+        return notices
+
+    def rescore_contest(self, contest: Contest) -> None:
+        rescore_contest(contest)
+
+    def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
+        if not samples:
+            return []
+        first, last = min(s.day for s in samples), max(s.day for s in samples)
+        # Widen by a day each side: the contest's local days may straddle UTC days.
+        window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=timezone.utc)
+        window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=timezone.utc)
+        notices: list[Notice] = []
+        for contest in contests_overlapping(window_start, window_end):
+            if add_kpis_to_contest(contest, samples):
+                notices.append(standings_notice(contest.id))
+        return notices
+
+
+def add_sales_to_contest(contest: Contest, sales: Iterable[Sale]) -> list[Notice]:
+    rules = rules_of(contest)
+    site_ids = {s.id for s in contest.sites}
+    confirmed_until = None if rules.count_pending else confirmed_through()
+    clawback = clawback_window()
+    per_agent: dict[int, list[tuple[Sale, Decimal]]] = defaultdict(list)
+    for sale in sales:
+        if not counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback):
+            continue
+        points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
+        if points is not None:
+            per_agent[sale.agent_id].append((sale, points))
+    if not per_agent:
+        return []
+    qualified_without_kpis = is_qualified(rules, {}, kpi_catalogue())
+    rows = []
+    for agent_id, scored in per_agent.items():
+        latest = max((s for s, _ in scored), key=lambda s: (s.occurred_at, s.id))
+        rows.append({"contest_id": contest.id, "agent_id": agent_id, "points": sum(p for _, p in scored),
+                     "sales": len(scored), "score": Decimal(0), "qualified": qualified_without_kpis,
+                     "reached_at": latest.occurred_at, "reached_sale_id": latest.id})
+    totals = add_rows(ContestStanding, rows, STANDING_KEY, ("points", "sales"), track_latest=True,
+                      returning=("agent_id", "points"))
+    _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
+    bump_standings_versions([contest.id])
+    notices = [sale_notice(contest.id, sale, points) for scored in per_agent.values() for sale, points in scored]
+    notices.append(standings_notice(contest.id))
+    return notices
+
+
+def add_kpis_to_contest(contest: Contest, samples: Iterable[KpiSample]) -> bool:
+    rules = rules_of(contest)
+    used = rules.kpis_used
+    if not used:
+        return False
+    first_day, last_day = kpi_window_days(contest)
+    site_ids = {s.id for s in contest.sites}
+    counted = [s for s in samples if s.kpi in used and first_day <= s.day <= last_day]
+    agent_sites = {row.id: row.site_id for row in db.session.execute(select(Agent.id, Agent.site_id).where(
+        Agent.id.in_({s.agent_id for s in counted})))} if counted else {}
+    sums: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for sample in counted:
+        if agent_sites[sample.agent_id] in site_ids:
+            sums[(sample.agent_id, sample.kpi)].append(sample.value)
+    if not sums:
+        return False
+    add_rows(ContestKpi, [{"contest_id": contest.id, "agent_id": agent_id, "kpi": kpi, "total": sum(values),
+                           "samples": len(values)} for (agent_id, kpi), values in sums.items()],
+             ("contest_id", "agent_id", "kpi"), ("total", "samples"))
+    # Adding zero locks (or creates) each standing, so the score below is computed from current points.
+    zero = is_qualified(rules, {}, kpi_catalogue())
+    totals = add_rows(ContestStanding, [{"contest_id": contest.id, "agent_id": agent_id, "points": Decimal(0),
+                                         "sales": 0, "score": Decimal(0), "qualified": zero}
+                                        for agent_id in {agent_id for agent_id, _ in sums}],
+                      STANDING_KEY, ("points", "sales"), returning=("agent_id", "points"))
+    _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
+    bump_standings_versions([contest.id])
+    return True
+
+
+def take_back_sale(contest: Contest, sale: Sale) -> bool:
+    """Remove a clawed-back sale from one contest; only the agent's 'reached' sale may need the log."""
+    rules = rules_of(contest)
+    confirmed_until = None if rules.count_pending else confirmed_through()
+    points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
+    if points is None or not counts_sale(contest, rules, sale, {s.id for s in contest.sites}, confirmed_until,
+                                         clawback_window()):
+        return False
+    key = (ContestStanding.contest_id == contest.id) & (ContestStanding.agent_id == sale.agent_id)
+    row = db.session.execute(update(ContestStanding).where(key).values(
+        points=ContestStanding.points - points, sales=ContestStanding.sales - 1)
+        .returning(ContestStanding.points, ContestStanding.sales, ContestStanding.reached_sale_id)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if row is None:
+        return False
+    has_kpis = db.session.scalar(select(ContestKpi.agent_id).where(
+        ContestKpi.contest_id == contest.id, ContestKpi.agent_id == sale.agent_id).limit(1)) is not None
+    if row.sales <= 0 and not has_kpis:
+        db.session.execute(delete(ContestStanding).where(key).execution_options(synchronize_session=False))
+    else:
+        if row.reached_sale_id == sale.id:
+            latest = _latest_counted(contest, rules, sale.agent_id, confirmed_until)
+            db.session.execute(update(ContestStanding).where(key).values(
+                reached_at=latest.occurred_at if latest else None, reached_sale_id=latest.id if latest else None)
+                .execution_options(synchronize_session=False))
+        _set_scores(contest, rules, {sale.agent_id: Decimal(row.points)})
+    bump_standings_versions([contest.id])
+    return True
+
+
+def _latest_counted(contest: Contest, rules: ContestRules, agent_id: int,
+                    confirmed_until: Optional[datetime]) -> Optional[Sale]:
+    site_ids = {s.id for s in contest.sites}
+    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+    newest_first = db.session.scalars(select(Sale).where(
+        Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+        Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).execution_options(yield_per=50))
+    for sale in newest_first:
+        if rules.sale_points(sale.product.code, sale.points, sale.quantity) is not None and counts_sale(
+                contest, rules, sale, site_ids, confirmed_until, clawback_window()):
+            return sale
+    return None
+
+
+def kpi_means(contest_id: int, agent_id: int) -> dict[str, float]:
+    return _kpi_means(contest_id, {agent_id}).get(agent_id, {})
+
+
+def _kpi_means(contest_id: int, agent_ids: set[int]) -> dict[int, dict[str, float]]:
+    means: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in db.session.execute(select(ContestKpi.agent_id, ContestKpi.kpi, ContestKpi.total, ContestKpi.samples)
+                                  .where(ContestKpi.contest_id == contest_id, ContestKpi.agent_id.in_(agent_ids))):
+        if row.samples:
+            means[row.agent_id][row.kpi] = row.total / row.samples
+    return means
+
+
+def _set_scores(contest: Contest, rules: ContestRules, points: dict[int, Decimal]) -> None:
+    """Score and gate from the locked rows' points and the KPI means (the formula is the domain's)."""
+    if not points:
+        return
+    catalogue = kpi_catalogue()
+    means = _kpi_means(contest.id, set(points)) if rules.kpis_used else {}
+    values = []
+    for agent_id in sorted(points):
+        agent_means = means.get(agent_id, {})
+        score, _ = agent_score(rules, points[agent_id], agent_means, catalogue)
+        values.append({"contest_id": contest.id, "agent_id": agent_id, "score": score,
+                       "qualified": is_qualified(rules, agent_means, catalogue)})
+    db.session.execute(update(ContestStanding), values, execution_options={"synchronize_session": False})
+
+
+def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
+    """Rebuild one contest from the log: after launch (backfill) and after a rules change."""
+    db.session.execute(delete(ContestStanding).where(ContestStanding.contest_id == contest.id))
+    db.session.execute(delete(ContestKpi).where(ContestKpi.contest_id == contest.id))
+    db.session.flush()
+    if contest.cancelled_at is not None:
+        return
+    site_ids = [s.id for s in contest.sites]
+    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+    statement = (select(Sale).join(Agent, Sale.agent_id == Agent.id)
+                 .where(Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+                        Agent.site_id.in_(site_ids), Sale.id.not_in(clawed))
+                 .order_by(Sale.occurred_at, Sale.id))
+    last: Optional[tuple[datetime, str]] = None
+    while True:
+        page = statement if last is None else statement.where(
+            (Sale.occurred_at > last[0]) | ((Sale.occurred_at == last[0]) & (Sale.id > last[1])))
+        chunk = list(db.session.scalars(page.limit(chunk_size)))
+        if not chunk:
+            break
+        add_sales_to_contest(contest, chunk)
+        last = (chunk[-1].occurred_at, chunk[-1].id)
+    first_day, last_day = kpi_window_days(contest)
+    samples = list(db.session.scalars(select(KpiSample).join(Agent, KpiSample.agent_id == Agent.id).where(
+        KpiSample.day >= first_day, KpiSample.day <= last_day, Agent.site_id.in_(site_ids))))
+    add_kpis_to_contest(contest, samples)
+    bump_standings_versions([contest.id])

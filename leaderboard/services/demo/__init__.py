@@ -1,0 +1,1 @@
+"""The demo: seeded centre, contests and a live sales simulator."""

@@ -1,0 +1,1 @@
+"""Lucky draws: tickets as a projection, freezing and the verifiable draw."""

@@ -1,0 +1,100 @@
+"""Lucky-draw tickets as a projection: every counted sale in the window earns its tickets."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional, Sequence
+
+from sqlalchemy import delete, select
+
+from leaderboard.domain.draws import ticket_ids
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.projections import ContestStanding, TicketGrant
+from leaderboard.models.roster import Agent
+from leaderboard.services.core.aggregates import insert_missing
+from leaderboard.services.core.clock import clawback_window
+from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
+from leaderboard.services.core.errors import FieldError, InvalidInput
+from leaderboard.services.core.publishing import Notice
+
+LUCKY_DRAW = "lucky_draw"
+
+
+def grant_tickets(contest: Contest, sales: Iterable[Sale]) -> int:
+    rules = rules_of(contest)
+    site_ids = {s.id for s in contest.sites}
+    confirmed_until = None if rules.count_pending else confirmed_through()
+    grants = []
+    for sale in sales:
+        if counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
+            count = rules.sale_tickets(sale.product.code, sale.points, sale.quantity)
+            if count > 0:
+                grants.append({"contest_id": contest.id, "sale_id": sale.id, "agent_id": sale.agent_id,
+                               "tickets": count})
+    # A sale confirmed again by the ticker, or replayed, keeps its one grant.
+    insert_missing(TicketGrant, grants, ("contest_id", "sale_id"))
+    return sum(g["tickets"] for g in grants)
+
+
+class TicketProjection:
+    def clear(self) -> None:
+        db.session.execute(delete(TicketGrant))
+
+    def sales_added(self, sales: Sequence[Sale], clawed_back: set[str]) -> list[Notice]:
+        counted = [s for s in sales if s.id not in clawed_back]
+        if counted:
+            start, end = min(s.occurred_at for s in counted), max(s.occurred_at for s in counted)
+            for contest in contests_overlapping(start, end):
+                if contest.kind == LUCKY_DRAW:
+                    grant_tickets(contest, counted)
+        return []
+
+    def sale_clawed_back(self, sale: Sale) -> list[Notice]:
+        db.session.execute(delete(TicketGrant).where(TicketGrant.sale_id == sale.id))
+        return []
+
+    def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
+        return []
+
+    def rescore_contest(self, contest: Contest) -> None:
+        db.session.execute(delete(TicketGrant).where(TicketGrant.contest_id == contest.id))
+        if contest.kind != LUCKY_DRAW or contest.cancelled_at is not None:
+            return
+        clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+        sales = db.session.scalars(select(Sale).join(Agent, Sale.agent_id == Agent.id).where(
+            Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+            Agent.site_id.in_([s.id for s in contest.sites]), Sale.id.not_in(clawed)))
+        grant_tickets(contest, sales)
+
+
+def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:
+    """(ticket id, agent key) of every live ticket whose agent passes the quality gate."""
+    rules = rules_of(contest)
+    statement = (select(TicketGrant.sale_id, TicketGrant.tickets, Agent.key)
+                 .join(Agent, TicketGrant.agent_id == Agent.id).where(TicketGrant.contest_id == contest.id))
+    if rules.gate is not None:
+        statement = statement.join(ContestStanding, (ContestStanding.contest_id == contest.id)
+                                   & (ContestStanding.agent_id == TicketGrant.agent_id)
+                                   ).where(ContestStanding.qualified.is_(True))
+    return [(tid, agent) for sale_id, count, agent in db.session.execute(statement)
+            for tid in ticket_ids(sale_id, count)]
+
+
+def tickets_view(contest: Contest, frozen_lines: Optional[list[str]], agent_key: Optional[str]) -> dict[str, Any]:
+    """Live tickets, or the frozen list once frozen (what the draw will use)."""
+    if contest.kind != LUCKY_DRAW:
+        raise InvalidInput("not a lucky draw", [FieldError("contest", "only lucky draw contests have tickets")])
+    pairs = ([tuple(line.split(" ", 1)) for line in frozen_lines] if frozen_lines is not None
+             else sorted(eligible_tickets(contest)))
+    total = len(pairs)
+    if agent_key is None:
+        counts: dict[str, int] = {}
+        for _, agent in pairs:
+            counts[agent] = counts.get(agent, 0) + 1
+        names = dict(db.session.execute(select(Agent.key, Agent.name).where(Agent.key.in_(counts))).all())
+        return {"total": total, "frozen": frozen_lines is not None,
+                "agents": [{"agent": a, "name": names.get(a, a), "count": n}
+                           for a, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]}
+    mine = [tid for tid, agent in pairs if agent == agent_key]
+    return {"agent": agent_key, "tickets": mine, "count": len(mine), "total": total,
+            "odds": len(mine) / total if total else 0.0, "frozen": frozen_lines is not None}

@@ -1,0 +1,1 @@
+"""Bonus earnings per sale, charity choices and payroll."""

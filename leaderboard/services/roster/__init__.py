@@ -1,0 +1,1 @@
+"""Sites, teams, agents and products, and roster import."""

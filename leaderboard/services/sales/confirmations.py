@@ -1,0 +1,49 @@
+"""Moves the "confirmed through" mark forward so count_pending=false contests pick up confirmed sales."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
+from leaderboard.models.events import Cancellation, Sale
+from leaderboard.models.projections import ProjectionState
+from leaderboard.models.roster import Agent
+from leaderboard.services.core.clock import clawback_window, utcnow
+from leaderboard.services.contests.projection import add_sales_to_contest, standings_notice
+from leaderboard.services.contests.rules import CONFIRMED_THROUGH, confirmed_through, rules_of
+from leaderboard.services.core.publishing import publish
+
+
+def advance(now: Optional[datetime] = None) -> int:
+    """Count sales whose clawback window ended since the last call; returns how many were added."""
+    now = now or utcnow()
+    previous = confirmed_through()
+    state = db.session.get(ProjectionState, CONFIRMED_THROUGH)
+    if state is None:
+        state = ProjectionState(name=CONFIRMED_THROUGH, at=now)
+        db.session.add(state)
+    elif now <= state.at:
+        return 0
+    state.at = now
+    db.session.flush()
+    waiting = [c for c in db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None)))
+               if not rules_of(c).count_pending]
+    added = 0
+    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
+    for contest in waiting:
+        statement = (select(Sale).join(Agent, Sale.agent_id == Agent.id).where(
+            Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+            Sale.occurred_at < now - clawback_window(), Agent.site_id.in_([s.id for s in contest.sites]),
+            Sale.id.not_in(clawed)))
+        if previous is not None:
+            statement = statement.where(Sale.occurred_at >= previous - clawback_window())
+        sales = list(db.session.scalars(statement))
+        add_sales_to_contest(contest, sales)
+        added += len(sales)
+    db.session.commit()
+    if added:
+        publish([standings_notice(c.id) for c in waiting])
+    return added

@@ -1,0 +1,1 @@
+"""TV channels, screens and pairing."""

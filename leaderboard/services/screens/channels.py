@@ -1,0 +1,115 @@
+"""TV screens and channels: registration with a pairing code, pairing by a lead, channel slides."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any, Optional
+
+from sqlalchemy import delete, select
+
+from leaderboard.extensions import db
+from leaderboard.models.auth import ApiKey
+from leaderboard.models.contests import Contest
+from leaderboard.models.screens import Channel, Screen
+from leaderboard.schemas import ChannelIn
+from leaderboard.services.core import audit
+from leaderboard.services.access.auth import Principal, hash_token
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound
+from leaderboard.services.core.publishing import publish
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read from across a room
+UNPAIRED_LIFETIME = timedelta(days=1)
+SLIDE_KINDS = {"standings": ("race", "lucky_draw", "league"), "match_centre": ("league",),
+               "league_table": ("league",), "bracket": ("league",), "lucky_draw": ("lucky_draw",)}
+
+
+def register_screen() -> tuple[Screen, str]:
+    """A new TV asks for a pairing code; its secret becomes its display token once paired."""
+    now = utcnow()
+    db.session.execute(delete(Screen).where(Screen.paired_at.is_(None), Screen.created_at < now - UNPAIRED_LIFETIME))
+    secret = "lbs_" + secrets.token_urlsafe(32)
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(Screen.id).where(Screen.code == code)) is None:
+            break
+    screen = Screen(code=code, secret_hash=hash_token(secret), created_at=now)
+    db.session.add(screen)
+    db.session.commit()
+    return screen, secret
+
+
+def screen_for_secret(secret: str) -> Optional[Screen]:
+    screen = db.session.scalar(select(Screen).where(Screen.secret_hash == hash_token(secret)))
+    if screen is not None:
+        screen.last_seen_at = utcnow()
+        db.session.commit()
+    return screen
+
+
+def pair(actor: Principal, code: str, channel_key: str) -> Screen:
+    if actor.role not in ("admin", "lead"):
+        raise Forbidden("only leads and admins pair screens")
+    screen = db.session.scalar(select(Screen).where(Screen.code == code.upper()))
+    if screen is None:
+        raise InvalidInput("unknown code", [FieldError("code", "no screen is showing this code")])
+    channel = channel_by_key(channel_key)
+    if channel is None:
+        raise InvalidInput("unknown channel", [FieldError("channel", f"no channel {channel_key!r}")])
+    screen.channel = channel
+    if screen.paired_at is None:
+        screen.paired_at, screen.paired_by = utcnow(), actor.name
+        db.session.add(ApiKey(name=f"screen {screen.code}", role="display", token_hash=screen.secret_hash,
+                              prefix=f"scr-{screen.code}", created_at=utcnow()))
+    audit.record(actor.name, "screen.pair", "screen", screen.code, after={"channel": channel.key})
+    db.session.commit()
+    return screen
+
+
+def channel_by_key(key: str) -> Optional[Channel]:
+    return db.session.scalar(select(Channel).where(Channel.key == key))
+
+
+def channel_view(channel: Channel) -> dict[str, Any]:
+    return {"key": channel.key, "name": channel.name, "slides": channel.slides,
+            "updated_at": channel.updated_at.isoformat()}
+
+
+def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel, bool]:
+    if actor.role not in ("admin", "lead"):
+        raise Forbidden("only leads and admins edit channels")
+    errors = []
+    for index, slide in enumerate(data.slides):
+        kinds = SLIDE_KINDS.get(slide.type)
+        if kinds is None:
+            continue
+        contest = db.session.get(Contest, slide.contest) if slide.contest else None
+        if contest is None:
+            errors.append(FieldError(f"slides[{index}].contest", "an existing contest is required"))
+        elif contest.kind not in kinds:
+            errors.append(FieldError(f"slides[{index}].contest",
+                                     f"a {slide.type} slide needs a {' or '.join(kinds)} contest"))
+        elif slide.type == "bracket" and contest.rules.get("format") != "cup":
+            errors.append(FieldError(f"slides[{index}].contest", "a bracket slide needs a cup"))
+    if errors:
+        raise InvalidInput("the channel has invalid slides", errors)
+    channel = channel_by_key(key)
+    created = channel is None
+    before = channel_view(channel) if channel else None
+    if channel is None:
+        channel = Channel(key=key, name=data.name, slides=[], updated_at=utcnow())
+        db.session.add(channel)
+    channel.name = data.name
+    channel.slides = [s.model_dump() for s in data.slides]
+    channel.updated_at = utcnow()
+    audit.record(actor.name, "channel.upsert", "channel", key, before=before, after=channel_view(channel))
+    db.session.commit()
+    publish([{"event": "channel", "topic": f"channel:{key}"}])
+    return channel, created
+
+
+def require_channel(key: str) -> Channel:
+    channel = channel_by_key(key)
+    if channel is None:
+        raise NotFound(f"no channel {key!r}")
+    return channel
