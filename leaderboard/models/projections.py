@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaderboard.models.base import Base, Money, UTCDateTime
@@ -18,8 +18,8 @@ class AgentDay(Base):
 
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
-    points: Mapped[int] = mapped_column(Integer, default=0)
-    sales: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    sales: Mapped[int] = mapped_column(BigInteger, default=0)
     # The sale that brought the agent to this score: the tie-break "who got there first".
     reached_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     reached_sale_id: Mapped[Optional[str]] = mapped_column(String(128))
@@ -97,5 +97,5 @@ class SiteHour(Base):
 
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
     hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
-    points: Mapped[int] = mapped_column(Integer, default=0)
-    sales: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    sales: Mapped[int] = mapped_column(BigInteger, default=0)
