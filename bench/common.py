@@ -78,6 +78,18 @@ def code_ref(ref: str) -> Optional[str]:
     return None if ref == "worktree" else ref
 
 
+def service(new: str, old: str):  # noqa: ANN201
+    """A service module by its path under leaderboard/services in the grouped layout (e.g. 'sales.ingest'),
+    or in the flat layout of older commits (e.g. 'sales'), so the bench can measure either."""
+    import importlib
+    try:
+        return importlib.import_module(f"leaderboard.services.{new}")
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("leaderboard.services"):
+            raise
+        return importlib.import_module(f"leaderboard.services.{old}")
+
+
 def sqlite_url(instance: Path) -> str:
     return f"sqlite:///{instance / 'bench.db'}"
 

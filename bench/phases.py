@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import loadgen
-from common import Server, run_cli
+from common import Server, run_cli, service
 
 
 def http_batches(server: Server, token: str, state: dict[str, Any], runs: int, seed: int,
@@ -98,7 +98,7 @@ def reads_under_write_load(server: Server, tokens: dict[str, str], state: dict[s
 
 def inprocess_standings(app, contest_id: int, reads: int) -> dict[str, Any]:  # noqa: ANN001
     """contest_standings() in this process: warm (cached board) and cold (cache dropped each call)."""
-    from leaderboard.services import contests, standings
+    contests, standings = service("contests.lifecycle", "contests"), service("boards.standings", "standings")
 
     with app.app_context():
         contest = contests.get_contest(contest_id)

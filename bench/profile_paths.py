@@ -78,7 +78,10 @@ def main() -> int:
     args = p.parse_args()
     from flask_migrate import upgrade
     from leaderboard.extensions import db
-    from leaderboard.services import auth, contests, projections, sales, standings
+    from common import service
+    auth, contests = service("access.auth", "auth"), service("contests.lifecycle", "contests")
+    projections, sales = service("core.projections", "projections"), service("sales.ingest", "sales")
+    standings = service("boards.standings", "standings")
 
     temporary = args.reuse is None
     if temporary:

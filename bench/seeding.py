@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
-from common import log
+from common import log, service
 import loadgen
 
 TIMEZONES = ["Europe/Paris", "Europe/Lisbon", "America/Toronto", "Asia/Manila", "America/Los_Angeles"]
@@ -28,7 +28,7 @@ def seed_roster(app, args: argparse.Namespace) -> dict[str, Any]:  # noqa: ANN00
     """`args.sites` sites in 5 timezones, 5 teams each, `args.agents` agents (10 % at 0.5 FTE), 5 products."""
     from leaderboard.extensions import db
     from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
-    from leaderboard.services import auth, roster
+    auth, roster = service("access.auth", "auth"), service("roster.people", "roster")
 
     actor = auth.SYSTEM
     rng = random.Random(args.seed)
@@ -62,7 +62,7 @@ def seed_roster(app, args: argparse.Namespace) -> dict[str, Any]:  # noqa: ANN00
 
 def create_contest(app, body: dict[str, Any]) -> int:  # noqa: ANN001
     from leaderboard.schemas import ContestIn
-    from leaderboard.services import auth, contests
+    auth, contests = service("access.auth", "auth"), service("contests.lifecycle", "contests")
 
     with app.app_context():
         return contests.create_contest(auth.SYSTEM, ContestIn.model_validate(body)).id
@@ -89,7 +89,7 @@ def create_live_contests(app, sites: list[str], first: datetime, last: datetime,
 
 
 def api_keys(app) -> dict[str, str]:  # noqa: ANN001
-    from leaderboard.services import auth
+    auth = service("access.auth", "auth")
 
     with app.app_context():
         _, integration = auth.create_api_key(f"bench-integration-{time.time_ns()}", "integration")
@@ -125,7 +125,7 @@ def sale_batches(count: int, batch: int, days: float, seed: int, agents: list[st
 
 def ingest(app, batches: Iterable[list[dict[str, Any]]], expected: int, label: str = "seeded") -> dict[str, Any]:  # noqa: ANN001
     """Feeds batches to sales.ingest_batch, timing only the service calls (one app context per batch)."""
-    from leaderboard.services import auth, sales
+    auth, sales = service("access.auth", "auth"), service("sales.ingest", "sales")
 
     ingest_seconds = 0.0
     per_batch: list[float] = []
