@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -116,11 +117,17 @@ def import_roster(csv_file: Path) -> None:
 @with_appcontext
 def rebuild() -> None:  # noqa: D401
     """Rebuild every projection (standings, tickets, goals, earnings) from the event log."""
-    def progress(kind: str, count: int) -> None:
-        click.echo(f"\r{kind}: {count:,} replayed", nl=False, err=True)
+    started: dict[str, float] = {}
+
+    def progress(kind: str, done: int, total: int) -> None:
+        """A text progress bar on stderr, one line per kind of event."""
+        elapsed = time.monotonic() - started.setdefault(kind, time.monotonic())
+        share = done / total if total else 1.0
+        rate = done / elapsed if elapsed > 0 else 0.0
+        click.echo(f"\r{kind:5} [{'#' * int(share * 30):<30}] {share:4.0%} {done:,}/{total:,} ({rate:,.0f}/s)",
+                   nl=done >= total, err=True)
 
     replayed = projections.rebuild(progress=progress)
-    click.echo("", err=True)
     click.echo(f"rebuilt projections from {replayed:,} sales")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Optional, Protocol, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
@@ -83,8 +83,11 @@ def clawed_back_ids() -> set[str]:
     return set(db.session.scalars(select(Cancellation.sale_id).where(Cancellation.late.is_(False))))
 
 
-def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int], None]] = None) -> int:
-    """Clear every projection and replay the whole log in one transaction; returns sales replayed."""
+def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:
+    """Clear every projection and stream the whole log through it in one transaction: keyset-paged chunks,
+    each written with set-based upserts. `progress(kind, done, total)` follows along. Returns sales replayed."""
+    totals = {"sales": db.session.scalar(select(func.count()).select_from(Sale)) or 0,
+              "kpis": db.session.scalar(select(func.count()).select_from(KpiSample)) or 0}
     for projection in registered():
         projection.clear()
     clawed_back = clawed_back_ids()
@@ -97,11 +100,13 @@ def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int], No
             db.session.flush()
             db.session.expunge_all()
             if progress:
-                progress("sales", replayed)
+                progress("sales", replayed, totals["sales"])
+        samples = 0
         for chunk in _kpi_chunks(chunk_size):
             kpis_added(chunk)
+            samples += len(chunk)
             if progress:
-                progress("kpis", len(chunk))
+                progress("kpis", samples, totals["kpis"])
     finally:
         db.session.info.pop(REBUILDING, None)
     for projection in registered():
