@@ -13,15 +13,21 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 _MATCH_LENGTH = re.compile(r"P([1-9][0-9]*)D")
+# A match longer than a (leap) year is no match, and unbounded days overflow datetime arithmetic.
+MAX_MATCH_DAYS = 366
 
 
 def parse_match_length(value: str) -> int:
-    """Return the day count of an ISO 8601 days-only duration such as "P1D" or "P7D"."""
+    """Return the day count of an ISO 8601 days-only duration such as "P1D" or "P7D", at most 366."""
     # Hours or weeks would break the "local midnight to local midnight" promise.
     match = _MATCH_LENGTH.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"match_length must be a day duration like 'P1D', got {value!r}")
-    return int(match.group(1))
+    # Checked on the digits first, so a length of a thousand digits never becomes an int.
+    digits = match.group(1)
+    if len(digits) > len(str(MAX_MATCH_DAYS)) or int(digits) > MAX_MATCH_DAYS:
+        raise ValueError(f"match_length must be at most P{MAX_MATCH_DAYS}D, got {value!r}")
+    return int(digits)
 
 
 def match_windows(

@@ -297,10 +297,14 @@ def validate_league_rules(rules: Mapping, site_count: int) -> list[tuple[str, st
     try:
         parse_match_length(rules.get("match_length"))
     except ValueError:
-        errors.append(("rules.match_length", "Match length must be whole days, like 'P1D'."))
+        errors.append(("rules.match_length", "Match length must be whole days from 'P1D' to 'P366D'."))
+    # Bounds keep goals (points ÷ points per goal) and table points within what the columns store.
+    most_points_per_goal, ppg_places, most_match_points = 1_000_000, 4, 100
     ppg = rules.get("points_per_goal")
-    if ppg != "auto" and not (_is_number(ppg) and ppg > 0):
-        message = "Points per goal must be a positive number or 'auto'."
+    if ppg != "auto" and not (_is_number(ppg) and 0 < ppg <= most_points_per_goal
+                              and (_exact(ppg) * 10**ppg_places).denominator == 1):
+        message = (f"Points per goal must be 'auto' or a positive number up to {most_points_per_goal:,} "
+                   f"with at most {ppg_places} decimals.")
         errors.append(("rules.points_per_goal", message))
     if rules.get("normalize") not in NORMALIZE_MODES:
         errors.append(("rules.normalize", "Normalize must be 'fte' or 'none'."))
@@ -311,8 +315,9 @@ def validate_league_rules(rules: Mapping, site_count: int) -> list[tuple[str, st
     valid = True
     for outcome in ("win", "draw", "loss"):
         value = mp.get(outcome)
-        if not (_is_number(value) and value >= 0):
-            errors.append((f"rules.match_points.{outcome}", "Must be a non-negative number."))
+        # Whole numbers only: the table adds them up and shows them as integers.
+        if not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= most_match_points):
+            errors.append((f"rules.match_points.{outcome}", f"Must be a whole number from 0 to {most_match_points}."))
             valid = False
     if valid and not mp["win"] >= mp["draw"] >= mp["loss"]:
         errors.append(("rules.match_points", "Points must satisfy win ≥ draw ≥ loss."))

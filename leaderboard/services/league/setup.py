@@ -15,6 +15,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.league import Match
 from leaderboard.models.projections import AgentDay
 from leaderboard.models.roster import Agent, Site
+from leaderboard.schemas import LATEST
 from leaderboard.services.core.errors import FieldError
 
 DEFAULT_RULES: dict[str, Any] = {"format": "league", "legs": 1, "match_length": "P1D", "points_per_goal": "auto",
@@ -50,8 +51,15 @@ def plan(rules: dict[str, Any], sites: list[Site], starts_at: datetime, tz: str,
     else:
         result.first_cup_round = rules_of_play.cup_bracket(keys)
         rounds = rules_of_play.cup_round_count(len(keys))
+    # Local days differ from 24 h only by a DST shift, so a schedule more than a day past LATEST
+    # is refused before it is computed: a long one would overflow datetime arithmetic.
+    if timedelta(days=length * rounds) > LATEST - starts_at + timedelta(days=1):
+        result.errors.append(_too_late())
+        return result
     result.windows = rules_of_play.match_windows(starts_at, tz, length, rounds)
     result.ends_at = result.windows[-1][1]
+    if result.ends_at >= LATEST:
+        result.errors.append(_too_late())
     if ends_at is not None and ends_at != result.ends_at:
         result.errors.append(FieldError("ends_at", f"contradicts the fixtures: {rounds} rounds of "
                                                    f"{merged['match_length']} end at {result.ends_at.isoformat()}; "
@@ -61,6 +69,10 @@ def plan(rules: dict[str, Any], sites: list[Site], starts_at: datetime, tz: str,
     chosen = auto_points_per_goal(sites, now) if auto else Decimal(str(points))
     result.derived = {"points_per_goal": str(chosen), "auto": auto, "seeds": keys, "rounds": rounds}
     return result
+
+
+def _too_late() -> FieldError:
+    return FieldError("rules.match_length", f"the fixtures would end after {LATEST.date().isoformat()}")
 
 
 def auto_points_per_goal(sites: list[Site], now: datetime) -> Decimal:
