@@ -1,4 +1,4 @@
-"""Rules about a single sale: its status over time and whether a cancellation claws it back."""
+"""Rules about a single sale: its status over time, whether a cancellation claws it back, whether it counts."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
 PENDING, CONFIRMED, CANCELLED = "pending", "confirmed", "cancelled"
 
@@ -44,3 +44,15 @@ def sale_status(occurred_at: datetime, now: datetime, clawback: timedelta, clawe
     if clawed_back:
         return CANCELLED
     return CONFIRMED if now >= occurred_at + clawback else PENDING
+
+
+def counts_in_contest(occurred_at: datetime, site_id: int, starts_at: datetime, ends_at: datetime,
+                      site_ids: Collection[int], count_pending: bool, confirmed_until: Optional[datetime],
+                      clawback: timedelta) -> bool:
+    """The one rule for "does this (not clawed back) sale count in a contest": inside the window
+    [starts_at, ends_at), from one of its sites, and confirmed unless the contest counts pending sales."""
+    if not (starts_at <= occurred_at < ends_at) or site_id not in site_ids:
+        return False
+    if count_pending:
+        return True
+    return confirmed_until is not None and occurred_at + clawback <= confirmed_until

@@ -39,3 +39,22 @@ def test_status_moves_from_pending_to_confirmed_when_the_window_ends():
     assert sale_status(T0, T0 + timedelta(days=13), WINDOW, clawed_back=False) == "pending"
     assert sale_status(T0, T0 + WINDOW, WINDOW, clawed_back=False) == "confirmed"
     assert sale_status(T0, T0 + WINDOW, WINDOW, clawed_back=True) == "cancelled"
+
+
+def test_counts_in_contest_window_sites_and_confirmation():
+    from datetime import datetime, timedelta, timezone
+
+    from leaderboard.domain.sales import counts_in_contest
+
+    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    end = start + timedelta(days=7)
+    week = timedelta(days=7)
+    inside = start + timedelta(days=1)
+    assert counts_in_contest(inside, 1, start, end, {1}, True, None, week)
+    assert not counts_in_contest(end, 1, start, end, {1}, True, None, week)  # the end is exclusive
+    assert counts_in_contest(start, 1, start, end, {1}, True, None, week)  # the start is inclusive
+    assert not counts_in_contest(inside, 2, start, end, {1}, True, None, week)
+    # Without pending sales, a sale counts once its clawback window ended before the confirmed mark.
+    assert not counts_in_contest(inside, 1, start, end, {1}, False, None, week)
+    assert not counts_in_contest(inside, 1, start, end, {1}, False, inside + week - timedelta(seconds=1), week)
+    assert counts_in_contest(inside, 1, start, end, {1}, False, inside + week, week)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
-from leaderboard.models.events import Cancellation, Sale
+from leaderboard.models.events import Sale
 from leaderboard.models.roster import Agent
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.league import views as league_views
@@ -21,6 +21,7 @@ from leaderboard.services.contests.lifecycle import contest_view
 from leaderboard.services.draws.state import frozen_lines
 from leaderboard.domain.scoring import json_number
 from leaderboard.services.core.errors import NotFound
+from leaderboard.services.contests.counting import not_clawed_back
 
 NEARBY = 5
 CELEBRATIONS = 8
@@ -80,8 +81,7 @@ def site_match(contest: Contest, agent: Agent, now: datetime) -> Optional[dict[s
 
 
 def celebrations() -> list[dict[str, Any]]:
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
-    latest = db.session.scalars(select(Sale).where(Sale.id.not_in(clawed))
+    latest = db.session.scalars(select(Sale).where(not_clawed_back())
                                 .order_by(Sale.occurred_at.desc()).limit(CELEBRATIONS))
     return [{"agent": s.agent.name, "site": s.agent.site.name, "product": s.product.name, "points": s.points,
              "at": s.occurred_at.isoformat()} for s in latest]

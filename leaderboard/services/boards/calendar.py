@@ -9,10 +9,11 @@ from sqlalchemy import delete, select, update
 
 from leaderboard.domain.periods import local_day, local_midnight
 from leaderboard.extensions import db
-from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import AgentDay, SiteHour
 from leaderboard.services.core.aggregates import add_rows
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.contests.counting import not_clawed_back
 
 
 def hour_of(instant: datetime) -> datetime:
@@ -69,12 +70,11 @@ class CalendarProjection:
         _take_back(AgentDay, in_day, sale.points)
         # The row is locked by the update above: re-deriving "reached" from the log is safe.
         if db.session.scalar(select(AgentDay.reached_sale_id).where(in_day)) == sale.id:
-            clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
             latest = db.session.execute(
                 select(Sale.occurred_at, Sale.id).where(
                     Sale.agent_id == sale.agent_id, Sale.occurred_at >= local_midnight(day, tz),
                     Sale.occurred_at < local_midnight(date.fromordinal(day.toordinal() + 1), tz),
-                    Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).limit(1)).one()
+                    not_clawed_back()).order_by(Sale.occurred_at.desc(), Sale.id.desc()).limit(1)).one()
             db.session.execute(update(AgentDay).where(in_day).values(reached_at=latest.occurred_at,
                                                                      reached_sale_id=latest.id)
                                .execution_options(synchronize_session=False))

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from leaderboard.domain.scoring import ContestRules, agent_score, is_qualified, json_number
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import ContestKpi, ContestStanding
 from leaderboard.models.roster import Agent
 from leaderboard.services.core.aggregates import add_rows, bump_standings_versions
@@ -20,6 +20,7 @@ from leaderboard.services.core.clock import clawback_window
 from leaderboard.services.contests.rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
                                                 rules_of)
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.contests.counting import not_clawed_back, sales_in_window
 
 
 def sale_notice(contest_id: int, sale: Sale, points: Decimal) -> Notice:
@@ -179,10 +180,9 @@ def take_back_sale(contest: Contest, sale: Sale) -> bool:
 def _latest_counted(contest: Contest, rules: ContestRules, agent_id: int,
                     confirmed_until: Optional[datetime]) -> Optional[Sale]:
     site_ids = {s.id for s in contest.sites}
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
     newest_first = db.session.scalars(select(Sale).where(
         Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
-        Sale.id.not_in(clawed)).order_by(Sale.occurred_at.desc(), Sale.id.desc()).execution_options(yield_per=50))
+        not_clawed_back()).order_by(Sale.occurred_at.desc(), Sale.id.desc()).execution_options(yield_per=50))
     for sale in newest_first:
         if rules.sale_points(sale.product.code, sale.points, sale.quantity) is not None and counts_sale(
                 contest, rules, sale, site_ids, confirmed_until, clawback_window()):
@@ -226,11 +226,7 @@ def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
     if contest.cancelled_at is not None:
         return
     site_ids = [s.id for s in contest.sites]
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
-    statement = (select(Sale).join(Agent, Sale.agent_id == Agent.id)
-                 .where(Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
-                        Agent.site_id.in_(site_ids), Sale.id.not_in(clawed))
-                 .order_by(Sale.occurred_at, Sale.id))
+    statement = sales_in_window(contest.starts_at, contest.ends_at, site_ids)
     last: Optional[tuple[datetime, str]] = None
     while True:
         page = statement if last is None else statement.where(

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Iterator, Optional
 
 from flask import current_app
 from sqlalchemy import select
 
+from leaderboard.domain.sales import counts_in_contest
 from leaderboard.domain.scoring import ContestRules, parse_rules
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
@@ -43,13 +44,10 @@ def confirmed_through() -> Optional[datetime]:
 
 
 def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set[int],
-                confirmed_until: Optional[datetime], clawback) -> bool:  # noqa: ANN001
-    """Window [starts_at, ends_at), contest sites, and pending sales only when the rules say so."""
-    if not (contest.starts_at <= sale.occurred_at < contest.ends_at) or sale.agent.site_id not in site_ids:
-        return False
-    if rules.count_pending:
-        return True
-    return confirmed_until is not None and sale.occurred_at + clawback <= confirmed_until
+                confirmed_until: Optional[datetime], clawback: timedelta) -> bool:
+    """The domain's counting rule applied to a stored sale (clawed-back sales are filtered in SQL first)."""
+    return counts_in_contest(sale.occurred_at, sale.agent.site_id, contest.starts_at, contest.ends_at, site_ids,
+                             rules.count_pending, confirmed_until, clawback)
 
 
 PRELOADED = "leaderboard.contests_overlapping"

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.services.contests.rules import contests_preloaded
-from leaderboard.models.events import Cancellation, KpiSample, Sale
+from leaderboard.models.events import KpiSample, Sale
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.contests import counting
 
 
 class Projection(Protocol):
@@ -80,7 +81,7 @@ def rescore_contest(contest: Contest) -> None:
 
 
 def clawed_back_ids() -> set[str]:
-    return set(db.session.scalars(select(Cancellation.sale_id).where(Cancellation.late.is_(False))))
+    return set(db.session.scalars(counting.clawed_back_ids()))
 
 
 def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:

@@ -20,6 +20,7 @@ from leaderboard.services.contests.rules import confirmed_through, contests_over
 from leaderboard.services.league.setup import capture_fte
 from leaderboard.services.core.projections import rebuilding
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.contests.counting import CANCELLED_IN_TIME, sales_in_window
 
 LEAGUE = "league"
 REASON_CANCELLED = "sale cancelled inside the clawback window"
@@ -31,10 +32,7 @@ GOAL_LISTENERS = "leaderboard.goal_listeners"
 def counted_sales(contest: Contest, match: Match, site: Site) -> list[tuple[Sale, Decimal]]:
     """The site's sales that count in this match window, with their contest points."""
     rules = rules_of(contest)
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
-    sales = db.session.scalars(select(Sale).join(Agent, Sale.agent_id == Agent.id).where(
-        Agent.site_id == site.id, Sale.occurred_at >= match.starts_at, Sale.occurred_at < match.ends_at,
-        Sale.id.not_in(clawed)).order_by(Sale.occurred_at, Sale.id))
+    sales = db.session.scalars(sales_in_window(match.starts_at, match.ends_at, [site.id]))
     confirmed_until = None if rules.count_pending else confirmed_through()
     out = []
     for sale in sales:
@@ -83,7 +81,7 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
     agents = {a.key: a for a in db.session.scalars(select(Agent).where(Agent.key.in_({g.agent for g in new})))}
     sites = {match.home.key: match.home, match.away.key: match.away}
     cancelled = set(db.session.scalars(select(Cancellation.sale_id).where(
-        Cancellation.sale_id.in_({i[1] for i in disallowed}), Cancellation.late.is_(False))))
+        Cancellation.sale_id.in_({i[1] for i in disallowed}), CANCELLED_IN_TIME)))
     changes: list[tuple[str, MatchGoal]] = []
     for identity in sorted(disallowed, key=lambda i: rows[i].at):
         row = rows[identity]

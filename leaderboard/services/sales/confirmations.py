@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.models.events import Cancellation, Sale
+from leaderboard.models.events import Sale
 from leaderboard.models.projections import ProjectionState
-from leaderboard.models.roster import Agent
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.projection import add_sales_to_contest, standings_notice
 from leaderboard.services.contests.rules import CONFIRMED_THROUGH, confirmed_through, rules_of
 from leaderboard.services.core.publishing import publish
+from leaderboard.services.contests.counting import sales_in_window
 
 
 def advance(now: Optional[datetime] = None) -> int:
@@ -32,12 +32,9 @@ def advance(now: Optional[datetime] = None) -> int:
     waiting = [c for c in db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None)))
                if not rules_of(c).count_pending]
     added = 0
-    clawed = select(Cancellation.sale_id).where(Cancellation.late.is_(False))
     for contest in waiting:
-        statement = (select(Sale).join(Agent, Sale.agent_id == Agent.id).where(
-            Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
-            Sale.occurred_at < now - clawback_window(), Agent.site_id.in_([s.id for s in contest.sites]),
-            Sale.id.not_in(clawed)))
+        statement = sales_in_window(contest.starts_at, contest.ends_at, [s.id for s in contest.sites]).where(
+            Sale.occurred_at < now - clawback_window())
         if previous is not None:
             statement = statement.where(Sale.occurred_at >= previous - clawback_window())
         sales = list(db.session.scalars(statement))
