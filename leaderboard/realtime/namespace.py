@@ -9,9 +9,9 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from leaderboard.extensions import db
-from leaderboard.models.contests import Contest
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.services.boards import live_snapshots
+from leaderboard.services.contests.lifecycle import find_contest, may_see
 from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.web.signin import session_principal
@@ -91,11 +91,11 @@ class LiveNamespace(Namespace):
             self._subscribe_contest(contest_id, principal)
 
     def _subscribe_contest(self, contest_id: int, principal: Principal) -> None:
-        contest = db.session.get(Contest, contest_id)
+        contest = find_contest(contest_id)
         if contest is None:
             emit("error", {"message": f"no contest {contest_id}"})
             return
-        if principal.role == "lead" and not any(principal.can_manage_site(s.id) for s in contest.sites):
+        if not may_see(principal, contest):
             emit("error", {"message": f"contest {contest_id} is not one of your sites'"})
             return
         join_room(f"contest:{contest_id}")

@@ -8,9 +8,8 @@ from flask import Flask, abort, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
 
-from leaderboard.extensions import db, login_manager
-from leaderboard.models.auth import AgentLink, User
-from leaderboard.services.access.auth import Principal, agent_principal, principal_for
+from leaderboard.extensions import login_manager
+from leaderboard.services.access.auth import Principal, agent_principal, console_user, live_agent_link, principal_for
 
 USER_PREFIX, LINK_PREFIX = "u:", "a:"
 
@@ -31,22 +30,24 @@ class SignedIn(UserMixin):
         return self.principal.role
 
 
-def signed_in_user(user: User) -> SignedIn:
+def signed_in_user(user: Any) -> SignedIn:
+    """The session of a user as services.access.auth returns it (user_by_email, console_user)."""
     return SignedIn(f"{USER_PREFIX}{user.id}", principal_for(user.email, user.role, user), user.email)
 
 
-def signed_in_agent(link: AgentLink) -> SignedIn:
+def signed_in_agent(link: Any) -> SignedIn:
+    """The session of an agent link as services.access.auth returns it (agent_link_for_token, live_agent_link)."""
     return SignedIn(f"{LINK_PREFIX}{link.id}", agent_principal(link), link.agent.name)
 
 
 def load_identity(ident: str) -> Optional[SignedIn]:
     if ident.startswith(USER_PREFIX) and ident[2:].isdigit():
-        user = db.session.get(User, int(ident[2:]))
-        return signed_in_user(user) if user is not None and user.role in ("admin", "lead") else None
+        user = console_user(int(ident[2:]))
+        return signed_in_user(user) if user is not None else None
     if ident.startswith(LINK_PREFIX) and ident[2:].isdigit():
-        link = db.session.get(AgentLink, int(ident[2:]))
+        link = live_agent_link(int(ident[2:]))
         # A revoked link ends the session at its next request.
-        return signed_in_agent(link) if link is not None and link.revoked_at is None and link.agent.active else None
+        return signed_in_agent(link) if link is not None else None
     return None
 
 

@@ -149,15 +149,30 @@ def revoke_agent_link(actor: Principal, link_id: int) -> AgentLink:
     return link
 
 
-def agent_link_for_token(token: str) -> Optional[AgentLink]:
-    link = db.session.scalar(select(AgentLink).where(AgentLink.token_hash == hash_token(token)))
+def _signs_in(link: Optional[AgentLink]) -> Optional[AgentLink]:
+    """The link while it still signs its agent in: not revoked, agent active."""
     if link is None or link.revoked_at is not None or not link.agent.active:
         return None
     return link
 
 
+def agent_link_for_token(token: str) -> Optional[AgentLink]:
+    return _signs_in(db.session.scalar(select(AgentLink).where(AgentLink.token_hash == hash_token(token))))
+
+
+def live_agent_link(link_id: int) -> Optional[AgentLink]:
+    """A browser session's link by id, or None once revoked or its agent deactivated."""
+    return _signs_in(db.session.get(AgentLink, link_id))
+
+
 def agent_principal(link: AgentLink) -> Principal:
     return Principal(name=f"agent:{link.agent.key}", role="agent", agent_id=link.agent_id)
+
+
+def console_user(user_id: int) -> Optional[User]:
+    """A browser session's user by id while it is an admin or a lead, else None."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.role in ("admin", "lead") else None
 
 
 def user_by_email(email: str) -> Optional[User]:

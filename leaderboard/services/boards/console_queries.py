@@ -27,6 +27,7 @@ from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.rules import rules_of
 from leaderboard.services.earnings.bonuses import safe_cell
 from leaderboard.services.boards.standings import contest_agent_entries, group_entries
+from leaderboard.services.roster.queries import names_by_key
 
 PER_PAGE = 50
 SALE_STATUSES = ("pending", "confirmed", "cancelled", "late-cancelled")
@@ -62,10 +63,6 @@ def visible_agents(actor: Principal) -> list[Agent]:
     return list(db.session.scalars(select(Agent).where(_in_sites(actor, Agent.site_id)).order_by(Agent.key)))
 
 
-def all_products() -> list[Product]:
-    return list(db.session.scalars(select(Product).order_by(Product.code)))
-
-
 def fte_text(agent: Agent) -> str:
     return format(agent.fte.normalize(), "f")
 
@@ -84,6 +81,11 @@ def agents_csv(actor: Principal) -> str:
 def agent_links(agent_id: int) -> list[AgentLink]:
     return list(db.session.scalars(select(AgentLink).where(AgentLink.agent_id == agent_id)
                                    .order_by(AgentLink.created_at.desc(), AgentLink.id.desc())))
+
+
+def sale_exists(sale_id: str) -> bool:
+    """Whether a sale with this id has been received (whatever its site)."""
+    return db.session.get(Sale, sale_id) is not None
 
 
 @dataclass
@@ -219,8 +221,7 @@ def standings_rows(contest: Contest, by: str) -> list[list[str]]:
     """Every row of a contest's board (agent, team or site), as CSV cells."""
     entries = contest_agent_entries(contest)
     if by != "agent":
-        model = Site if by == "site" else Team
-        names = dict(db.session.execute(select(model.key, model.name)).all())
+        names = names_by_key(by)
         entries = group_entries(entries, by, rules_of(contest).normalize == "fte", names)
     return [[str(e.rank), e.key, e.name, str(json_number(e.score)), str(e.sales),
              "true" if e.qualified or by != "agent" else "false"] for e in entries]

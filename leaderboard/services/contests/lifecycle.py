@@ -71,8 +71,13 @@ def league_summary(contest: Contest) -> dict[str, Any]:
             "points_per_goal_auto": derived.get("auto", False), "seeds": derived.get("seeds", [])}
 
 
+def find_contest(contest_id: int) -> Optional[Contest]:
+    """The contest, or None when there is no such contest."""
+    return db.session.get(Contest, contest_id)
+
+
 def get_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
+    contest = find_contest(contest_id)
     if contest is None:
         raise NotFound(f"no contest {contest_id}")
     return contest
@@ -81,6 +86,16 @@ def get_contest(contest_id: int) -> Contest:
 def list_contests(actor: Principal) -> list[Contest]:
     contests = db.session.scalars(select(Contest).order_by(Contest.starts_at.desc(), Contest.id.desc()))
     return [c for c in contests if _may_see(actor, c)]
+
+
+def contest_names() -> dict[int, str]:
+    """{id: name} of every contest, cancelled ones included."""
+    return dict(db.session.execute(select(Contest.id, Contest.name)).all())
+
+
+def may_see(actor: Principal, contest: Contest) -> bool:
+    """Leads see the contests of their sites; every other role sees every contest."""
+    return _may_see(actor, contest)
 
 
 def _may_see(actor: Principal, contest: Contest) -> bool:

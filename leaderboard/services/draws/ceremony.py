@@ -10,21 +10,21 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.events import Cancellation
-from leaderboard.models.roster import Agent
 from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import get_contest, require_manager
-from leaderboard.services.draws.state import draw_summary, frozen_lines
+from leaderboard.services.draws.state import draw_for, draw_summary, frozen_lines, frozen_lines_for
 from leaderboard.services.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
 from leaderboard.services.draws.tickets import LUCKY_DRAW, eligible_tickets
+from leaderboard.services.roster.queries import names_by_key
 
 
 def draw_of(contest: Contest) -> Draw:
     if contest.kind != LUCKY_DRAW:
         raise InvalidInput("not a lucky draw", [FieldError("contest", "only lucky draw contests have a draw")])
-    draw = db.session.get(Draw, contest.id)
+    draw = draw_for(contest.id)
     if draw is None:
         raise NotFound(f"contest {contest.id} has no draw")
     return draw
@@ -83,7 +83,7 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
                        "entropy is given", draw=draw_summary(draw))
     if draw.status == "drawn" or not _claim(contest.id, "frozen", "drawn"):
         db.session.rollback()
-        raise Conflict("this contest has already been drawn", proof=db.session.get(Draw, contest_id).proof)
+        raise Conflict("this contest has already been drawn", proof=draw_for(contest_id).proof)
     db.session.refresh(draw)
     slots = protocol.expand_slots(contest.prizes)
     proof = protocol.build_proof(bytes.fromhex(draw.seed_hex), frozen_lines(draw) or [], public_entropy, slots,
@@ -92,7 +92,7 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
     audit.record(actor.name, "draw.run", "contest", str(contest.id),
                  after={"public_entropy": public_entropy, "winners": proof["winners"]})
     db.session.commit()
-    names = dict(db.session.execute(select(Agent.key, Agent.name)).all())
+    names = names_by_key("agent")
     publish([{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner,
               "agent_name": names.get(winner["agent"])} for winner in proof["winners"]])
     return proof
@@ -107,8 +107,7 @@ def stored_proof(contest_id: int) -> dict[str, Any]:
 
 def cancelled_after_freeze(contest_id: int) -> list[str]:
     """Frozen tickets whose sale was cancelled later: they stay in the draw, flagged for leads."""
-    draw = db.session.get(Draw, contest_id)
-    lines = frozen_lines(draw)
+    lines = frozen_lines_for(contest_id)
     if not lines:
         return []
     sale_ids = {line.split(" ", 1)[0].rsplit("#", 1)[0] for line in lines}

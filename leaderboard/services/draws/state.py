@@ -22,8 +22,13 @@ def draw_summary(draw: Draw) -> dict[str, Any]:
             "tickets_count": draw.tickets_count}
 
 
+def draw_for(contest_id: int) -> Optional[Draw]:
+    """The contest's draw, or None when it has none (not a lucky draw)."""
+    return db.session.get(Draw, contest_id)
+
+
 def summary_for(contest: Contest) -> Optional[dict[str, Any]]:
-    draw = db.session.get(Draw, contest.id)
+    draw = draw_for(contest.id)
     return draw_summary(draw) if draw is not None else None
 
 
@@ -31,3 +36,8 @@ def frozen_lines(draw: Optional[Draw]) -> Optional[list[str]]:
     if draw is None or draw.frozen_lines is None:
         return None
     return draw.frozen_lines.split("\n") if draw.frozen_lines else []
+
+
+def frozen_lines_for(contest_id: int) -> Optional[list[str]]:
+    """The contest's frozen ticket lines; None while not frozen or without a draw."""
+    return frozen_lines(draw_for(contest_id))

@@ -16,6 +16,7 @@ from leaderboard.services.core.clock import clawback_window
 from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.core.errors import FieldError, InvalidInput
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.roster.queries import names_by_key
 
 LUCKY_DRAW = "lucky_draw"
 
@@ -91,7 +92,7 @@ def tickets_view(contest: Contest, frozen_lines: Optional[list[str]], agent_key:
         counts: dict[str, int] = {}
         for _, agent in pairs:
             counts[agent] = counts.get(agent, 0) + 1
-        names = dict(db.session.execute(select(Agent.key, Agent.name).where(Agent.key.in_(counts))).all())
+        names = names_by_key("agent", counts)
         return {"total": total, "frozen": frozen_lines is not None,
                 "agents": [{"agent": a, "name": names.get(a, a), "count": n}
                            for a, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]}

@@ -9,12 +9,12 @@ from sqlalchemy import delete, select
 
 from leaderboard.extensions import db
 from leaderboard.models.auth import ApiKey
-from leaderboard.models.contests import Contest
 from leaderboard.models.screens import Channel, Screen
 from leaderboard.schemas import ChannelIn
 from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal, hash_token
 from leaderboard.services.core.clock import utcnow
+from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
 
@@ -70,6 +70,17 @@ def channel_by_key(key: str) -> Optional[Channel]:
     return db.session.scalar(select(Channel).where(Channel.key == key))
 
 
+def all_channels() -> list[Channel]:
+    """Every channel, ordered by key."""
+    return list(db.session.scalars(select(Channel).order_by(Channel.key)))
+
+
+def paired_screens() -> list[Screen]:
+    """Screens paired to a channel, most recently paired first."""
+    return list(db.session.scalars(select(Screen).where(Screen.paired_at.is_not(None))
+                                   .order_by(Screen.paired_at.desc())))
+
+
 def channel_view(channel: Channel) -> dict[str, Any]:
     return {"key": channel.key, "name": channel.name, "slides": channel.slides,
             "updated_at": channel.updated_at.isoformat()}
@@ -83,7 +94,7 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
         kinds = SLIDE_KINDS.get(slide.type)
         if kinds is None:
             continue
-        contest = db.session.get(Contest, slide.contest) if slide.contest else None
+        contest = find_contest(slide.contest) if slide.contest else None
         if contest is None:
             errors.append(FieldError(f"slides[{index}].contest", "an existing contest is required"))
         elif contest.kind not in kinds:

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from leaderboard.extensions import db
-from leaderboard.models.draws import Draw
 from leaderboard.schemas import DrawIn
 from leaderboard.services.draws import ceremony as draws
 from leaderboard.services.draws import tickets
 from leaderboard.services.contests.lifecycle import get_contest
-from leaderboard.services.draws.state import frozen_lines
+from leaderboard.services.draws.state import frozen_lines_for
 from leaderboard.web.api.http import current_principal, json_body, parse, requires
 
 bp = Blueprint("draws", __name__)
@@ -21,7 +19,7 @@ READERS = ("admin", "lead", "agent", "display", "integration")
 def list_tickets(contest_id: int):
     """Tickets per agent, or one agent's ticket ids and odds (the frozen list once frozen)."""
     contest = get_contest(contest_id)
-    frozen = frozen_lines(db.session.get(Draw, contest.id))
+    frozen = frozen_lines_for(contest.id)
     return tickets.tickets_view(contest, frozen, request.args.get("agent"))
 
 

@@ -6,25 +6,16 @@ import re
 from typing import Any, Callable
 
 from flask import Blueprint, request
-from sqlalchemy import select
 
-from leaderboard.extensions import db
-from leaderboard.models.roster import Agent, Product, Site, Team
 from leaderboard.schemas import TEXT_CONTROL_CHARACTERS, AgentIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services.roster import people as roster
+from leaderboard.services.roster import queries as roster_queries
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem, requires
 
 bp = Blueprint("roster", __name__)
 CSV_CONTROL_CHARACTERS = re.compile(f"[{TEXT_CONTROL_CHARACTERS}]")
 READERS = ("admin", "lead", "integration", "display")
 EDITORS = ("admin", "lead")
-
-COLLECTIONS: dict[str, tuple[type, Any, Callable[[Any], dict]]] = {
-    "sites": (Site, Site.key, roster.site_state),
-    "teams": (Team, Team.key, roster.team_state),
-    "agents": (Agent, Agent.key, roster.agent_state),
-    "products": (Product, Product.code, roster.product_state),
-}
 
 
 def _saved(row_and_result: tuple[Any, str], state: Callable[[Any], dict]):
@@ -60,19 +51,16 @@ def put_product(code: str):
 @bp.get("/<any(sites, teams, agents, products):collection>")
 @requires(*READERS)
 def list_collection(collection: str):
-    model, key_column, state = COLLECTIONS[collection]
-    rows = db.session.scalars(select(model).order_by(key_column))
-    return {"items": [state(row) for row in rows]}
+    return {"items": roster_queries.collection_items(collection)}
 
 
 @bp.get("/<any(sites, teams, agents, products):collection>/<key>")
 @requires(*READERS)
 def get_item(collection: str, key: str):
-    model, key_column, state = COLLECTIONS[collection]
-    row = db.session.scalar(select(model).where(key_column == key))
-    if row is None:
+    item = roster_queries.collection_item(collection, key)
+    if item is None:
         return problem(404, "Not found", f"no {collection[:-1]} {key!r}")
-    return state(row)
+    return item
 
 
 @bp.post("/roster/import")

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
-from sqlalchemy import select
 
-from leaderboard.extensions import db
-from leaderboard.models.screens import Channel
 from leaderboard.schemas import ChannelIn, PairIn
 from leaderboard.services.screens import channels as screens
 from leaderboard.web.api.contests import READERS
@@ -53,7 +50,7 @@ def put_channel(key: str):
 @requires(*READERS)
 def list_channels():
     """Every channel."""
-    return {"items": [screens.channel_view(c) for c in db.session.scalars(select(Channel).order_by(Channel.key))]}
+    return {"items": [screens.channel_view(c) for c in screens.all_channels()]}
 
 
 @bp.get("/channels/<key>")

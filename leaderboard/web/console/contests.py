@@ -10,15 +10,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import Optional as Blank
 from wtforms.validators import ValidationError
 
-from leaderboard.extensions import db
-from leaderboard.models.contests import Contest
-from leaderboard.models.roster import Agent, Site
 from leaderboard.schemas import ContestPatch
 from leaderboard.services.contests import preview as contest_preview
 from leaderboard.services.contests import lifecycle as contests
@@ -26,6 +22,8 @@ from leaderboard.services.league import cup
 from leaderboard.services.draws import ceremony as draws
 from leaderboard.services.league import views as league_views
 from leaderboard.services.boards import standings
+from leaderboard.services.boards.console_queries import visible_sites
+from leaderboard.services.roster.queries import names_by_key
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from leaderboard.web.console import contest_forms as forms
@@ -80,12 +78,7 @@ def index():
     return redirect(url_for("console.dashboard"))
 
 
-def manageable_sites() -> list[Site]:
-    actor = principal()
-    return [s for s in db.session.scalars(select(Site).order_by(Site.key)) if actor.can_manage_site(s.id)]
-
-
-def wizard_defaults(kind: str, sites: list[Site]) -> dict[str, Any]:
+def wizard_defaults(kind: str, sites: list[Any]) -> dict[str, Any]:
     tz = sites[0].timezone if sites else "UTC"
     tomorrow = (utcnow().astimezone(ZoneInfo(tz)) + timedelta(days=1)).replace(
         hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
@@ -96,7 +89,7 @@ def wizard_defaults(kind: str, sites: list[Site]) -> dict[str, Any]:
 @bp.route("/new/<kind>", methods=["GET", "POST"])
 @roles_required(*LEADS)
 def new(kind: str):
-    sites = manageable_sites()
+    sites = visible_sites(principal())  # the sites the lead or admin manages
     form = forms.wizard_form(kind, current_app.config["KPIS"], [(s.key, s.name) for s in sites],
                              wizard_defaults(kind, sites))
     if form is None:
@@ -117,7 +110,7 @@ def new(kind: str):
                            preview=preview, timezones=forms.COMMON_TIMEZONES), (422 if failed else 200)
 
 
-def visible_contest(contest_id: int) -> Contest:
+def visible_contest(contest_id: int) -> Any:
     """The contest if the signed-in lead manages one of its sites (admins see all), else 404/403."""
     try:
         contest = contests.get_contest(contest_id)
@@ -129,7 +122,7 @@ def visible_contest(contest_id: int) -> Contest:
     return contest
 
 
-def may_manage(contest: Contest) -> bool:
+def may_manage(contest: Any) -> bool:
     try:
         contests.require_manager(principal(), contest)
     except Forbidden:
@@ -137,13 +130,13 @@ def may_manage(contest: Contest) -> bool:
     return True
 
 
-def edit_form(contest: Contest, formdata: bool) -> EditForm:
+def edit_form(contest: Any, formdata: bool) -> EditForm:
     data = {"name": contest.name, "ends_at": forms.local_input(contest.ends_at, contest.timezone),
             "rules": json.dumps(contest.rules, indent=2, ensure_ascii=False)}
     return EditForm(data=data) if formdata else EditForm(formdata=None, data=data)
 
 
-def league_context(contest: Contest) -> dict[str, Any]:
+def league_context(contest: Any) -> dict[str, Any]:
     matches = [{**m, "starts_at": datetime.fromisoformat(m["starts_at"]), "ends_at": datetime.fromisoformat(m["ends_at"])}
                for m in league_views.matches_view(contest)["items"]]
     live = [m for m in matches if m["status"] == "live"]
@@ -159,19 +152,19 @@ def league_context(contest: Contest) -> dict[str, Any]:
     return context
 
 
-def draw_context(contest: Contest) -> dict[str, Any]:
+def draw_context(contest: Any) -> dict[str, Any]:
     summary = contests.contest_view(contest)["draw"] or {}
     try:
         proof: Optional[dict[str, Any]] = draws.stored_proof(contest.id)
     except NotFound:
         proof = None
     flagged = draws.cancelled_after_freeze(contest.id)
-    names = dict(db.session.execute(select(Agent.key, Agent.name)).all()) if proof else {}
+    names = names_by_key("agent") if proof else {}
     return {"draw": summary, "proof": proof, "flagged": flagged, "agent_names": names,
             "running": utcnow() < contest.ends_at}
 
 
-def render_detail(contest: Contest, status: int = 200, **forms_in_use: FlaskForm):
+def render_detail(contest: Any, status: int = 200, **forms_in_use: FlaskForm):
     by = request.args.get("by", "agent")
     by = by if by in SCOPES else "agent"
     context: dict[str, Any] = {"contest": contest, "view": contests.contest_view(contest), "by": by,

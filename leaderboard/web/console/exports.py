@@ -13,8 +13,6 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField
 
-from leaderboard.extensions import db
-from leaderboard.models.contests import Contest
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.earnings import bonuses as earnings
@@ -64,7 +62,7 @@ def index():
 def standings_csv():
     form = _standings_form(request.args)
     raw = (form.contest.data or "").strip()
-    contest = db.session.get(Contest, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    contest = contests.find_contest(int(raw)) if raw.isdigit() and len(raw) < 10 else None
     if contest is None:
         form.contest.errors = [_("Choose one of your contests.")]
     elif raw not in {value for value, _label in form.contest.choices}:

@@ -19,6 +19,7 @@ from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn,
 from leaderboard.services.access import auth
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.roster import people as roster
+from leaderboard.services.roster.queries import all_products
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound, ServiceError
 from leaderboard.web.console.common import LEADS, apply_errors, principal
 from leaderboard.web.signin import roles_required
@@ -198,7 +199,7 @@ def _index(import_form: ImportForm, status: int = 200):
     actor = principal()
     return render_template("console/roster.html", sites=queries.visible_sites(actor),
                            teams=queries.visible_teams(actor), agents=queries.visible_agents(actor),
-                           products=queries.all_products(), import_form=import_form,
+                           products=all_products(), import_form=import_form,
                            is_admin=actor.role == "admin"), status
 
 

@@ -20,9 +20,9 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.validators import Optional as Blank
 
 from leaderboard.extensions import db
-from leaderboard.models.events import Sale
 from leaderboard.schemas import CancelIn
 from leaderboard.services.boards import console_queries as queries
+from leaderboard.services.roster.queries import all_products
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Forbidden, NotFound, ServiceError
@@ -57,7 +57,7 @@ def _filter_form() -> FilterForm:
     form = FilterForm(MultiDict({k: request.args.get(k, "") for k in FILTERS}))
     every = [("", _("all"))]
     form.site.choices = every + [(s.key, s.name) for s in queries.visible_sites(principal())]
-    form.product.choices = every + [(p.code, f"{p.code} – {p.name}") for p in queries.all_products()]
+    form.product.choices = every + [(p.code, f"{p.code} – {p.name}") for p in all_products()]
     form.status.choices = every + [(k, str(v)) for k, v in STATUS_LABELS.items()]
     return form
 
@@ -99,7 +99,7 @@ def cancel():
     if not form.validate_on_submit():
         return _render(form, 422)
     sale_id = form.sale_id.data
-    if db.session.get(Sale, sale_id) is None:
+    if not queries.sale_exists(sale_id):
         abort(404)
     try:
         _view, recorded = sales.cancel_sale(principal(), sale_id, CancelIn(reason=form.reason.data.strip()))

@@ -8,15 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as SchemaError
-from sqlalchemy import select
 from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Blank
 from wtforms.validators import ValidationError
 
-from leaderboard.extensions import db
-from leaderboard.models.contests import Contest
-from leaderboard.models.screens import Channel, Screen
 from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.screens import channels as screens
@@ -72,15 +68,15 @@ def contest_choices(extra: set[int]) -> list[tuple[str, str]]:
     """Contests the lead can see (not cancelled), plus any a slide already names."""
     visible = [c for c in contests.list_contests(principal()) if c.cancelled_at is None]
     known = {c.id for c in visible}
-    visible += [c for c in (db.session.get(Contest, i) for i in sorted(extra - known)) if c is not None]
+    visible += [c for c in (contests.find_contest(i) for i in sorted(extra - known)) if c is not None]
     return [("", "—")] + [(str(c.id), f"#{c.id} {c.name} ({c.kind})") for c in visible]
 
 
 def channel_choices() -> list[tuple[str, str]]:
-    return [(c.key, f"{c.name} ({c.key})") for c in db.session.scalars(select(Channel).order_by(Channel.key))]
+    return [(c.key, f"{c.name} ({c.key})") for c in screens.all_channels()]
 
 
-def slides_summary(channel: Channel, names: dict[int, str]) -> list[str]:
+def slides_summary(channel: Any, names: dict[int, str]) -> list[str]:
     labels = dict(SLIDE_TYPES)
     out = []
     for slide in channel.slides:
@@ -96,12 +92,11 @@ def slides_summary(channel: Channel, names: dict[int, str]) -> list[str]:
 
 
 def render_index(pair_form: Optional[PairForm] = None, status: int = 200):
-    channels = list(db.session.scalars(select(Channel).order_by(Channel.key)))
-    names = {c.id: c.name for c in db.session.scalars(select(Contest))}
+    channels = screens.all_channels()
+    names = contests.contest_names()
     form = pair_form or PairForm(formdata=None)
     form.channel.choices = channel_choices()
-    paired = list(db.session.scalars(select(Screen).where(Screen.paired_at.is_not(None))
-                                     .order_by(Screen.paired_at.desc())))
+    paired = screens.paired_screens()
     return render_template("console/screens.html", channels=channels, screens=paired, pair_form=form,
                            summaries={c.key: slides_summary(c, names) for c in channels}), status
 
@@ -181,7 +176,7 @@ def place_errors(form: ChannelForm, errors: list[FieldError], rows: list[int]) -
             flash(f"{path}: {problem.message}", "error")
 
 
-def edit_channel(form: ChannelForm, key: str, channel: Optional[Channel]):
+def edit_channel(form: ChannelForm, key: str, channel: Optional[Any]):
     form.slide_errors = []
     extra = {s["contest"] for s in channel.slides if s.get("contest")} if channel else set()
     extra |= {int(e.form.contest.data) for e in form.slides if (e.form.contest.data or "").isdigit()}

@@ -1,0 +1,54 @@
+"""Read-only roster queries for the adapters: whole collections, one row by key, names by key.
+
+Nothing here writes; rows come back as the API's state dicts or as {key: name} maps.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional
+
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.roster import Agent, Product, Site, Team
+from leaderboard.services.roster import people
+
+# collection name → (model, key column, state of one row, lookup of one row by key)
+COLLECTIONS: dict[str, tuple[type, Any, Callable[[Any], dict], Callable[[str], Any]]] = {
+    "sites": (Site, Site.key, people.site_state, people.site_by_key),
+    "teams": (Team, Team.key, people.team_state, people.team_by_key),
+    "agents": (Agent, Agent.key, people.agent_state, people.agent_by_key),
+    "products": (Product, Product.code, people.product_state, people.product_by_code),
+}
+NAMED = {"site": Site, "team": Team, "agent": Agent}
+
+
+def all_rows(collection: str) -> list[Any]:
+    """Every row of a roster collection, ordered by key (products by code)."""
+    model, key_column, _state, _lookup = COLLECTIONS[collection]
+    return list(db.session.scalars(select(model).order_by(key_column)))
+
+
+def all_products() -> list[Product]:
+    return all_rows("products")
+
+
+def collection_items(collection: str) -> list[dict[str, Any]]:
+    """The state of every row of a collection (sites, teams, agents, products), ordered by key."""
+    state = COLLECTIONS[collection][2]
+    return [state(row) for row in all_rows(collection)]
+
+
+def collection_item(collection: str, key: str) -> Optional[dict[str, Any]]:
+    """The state of one row by key (code for products), or None when there is none."""
+    _model, _column, state, lookup = COLLECTIONS[collection]
+    row = lookup(key)
+    return state(row) if row is not None else None
+
+
+def names_by_key(kind: str, keys: Optional[Iterable[str]] = None) -> dict[str, str]:
+    """{key: name} of every site, team or agent, or only of the given keys."""
+    model = NAMED[kind]
+    statement = select(model.key, model.name)
+    if keys is not None:
+        statement = statement.where(model.key.in_(list(keys)))
+    return dict(db.session.execute(statement).all())
