@@ -1,6 +1,7 @@
 """Running the server process, optionally with the demo sales simulator beside it."""
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from typing import Optional, Sequence
@@ -17,9 +18,23 @@ from leaderboard.realtime.publisher import PUBLISHER_KEY
 from leaderboard.services.sales import confirmations
 from leaderboard.services.league import upkeep as league_upkeep
 from leaderboard.services.demo import simulator
+from leaderboard.web.security import MAX_URL_BYTES
 
 log = logging.getLogger(__name__)
 CONFIRM_EVERY_SECONDS = 30.0
+
+
+def _problem_response(status: int, reason: str, detail: str) -> bytes:
+    """A complete HTTP response carrying an RFC 9457 problem, for refusals made before the app runs."""
+    problem = {"type": "about:blank", "title": reason, "status": status, "detail": detail}
+    body = json.dumps(problem, separators=(",", ":")).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/problem+json\r\n"
+            f"Content-Length: {len(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+# The same detail the app gives URLs just under gevent's limit (leaderboard.web.security).
+URI_TOO_LONG = _problem_response(414, "URI Too Long", f"the URL is longer than {MAX_URL_BYTES} bytes")
 
 
 class PromptHandler(WebSocketHandler):
@@ -38,7 +53,12 @@ class PromptHandler(WebSocketHandler):
         # A connection whose next request is already buffered never blocks, so never yields:
         # give the other greenlets (screens, other clients) a turn between requests.
         gevent.sleep(0)
-        return super().handle_one_request()
+        result = super().handle_one_request()
+        # gevent refuses a request line of 8 KB or more itself, before the app could answer
+        # with a problem like every other refusal: replace its empty 414 with one.
+        if isinstance(result, tuple) and result[0] == "414":
+            return "414", URI_TOO_LONG
+        return result
 
 
 def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: bool = False,
