@@ -28,18 +28,18 @@ PRODUCT_POINTS = 7
 
 
 def run_together(calls: list[Callable[[], Any]], workers: int = 20) -> list[Any]:
-    """Start every call at the same moment from `workers` threads; return their results in order."""
-    barrier = threading.Barrier(min(workers, len(calls)))
+    """Run every call from `workers` threads, the first wave released at the same moment; results in order."""
+    first_wave = min(workers, len(calls))
+    barrier = threading.Barrier(first_wave)
 
-    def start(call: Callable[[], Any]) -> Any:
-        try:
+    def start(indexed: tuple[int, Callable[[], Any]]) -> Any:
+        index, call = indexed
+        if index < first_wave:
             barrier.wait(timeout=30)
-        except threading.BrokenBarrierError:
-            pass  # fewer calls left than threads: go anyway
         return call()
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(start, calls))
+        return list(pool.map(start, enumerate(calls)))
 
 
 @pytest.fixture()
