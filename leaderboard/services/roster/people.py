@@ -1,8 +1,12 @@
-"""Roster upserts (sites, teams, agents, products) and CSV import, all audited."""
+"""Roster upserts (sites, teams, agents, products) and CSV import, all audited.
+
+Every entry point (API, console, CSV, CLI) comes through here, so keys are checked here too.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Optional
@@ -12,13 +16,30 @@ from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent, Product, Site, Team
-from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn, field_errors
+from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn, field_errors
 from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
 CSV_COLUMNS = ["key", "name", "site", "team", "fte"]
+_KEY = re.compile(KEY_PATTERN)
+
+
+class UnreadableCsv(InvalidInput):
+    """A file the csv module cannot parse: a malformed request (400), like JSON that does not parse."""
+
+    status = 400
+    title = "Bad CSV"
+
+
+def _check_key(key: str, field_name: str = "key") -> None:
+    """Refuse a key the API's paths and bodies would refuse, whichever adapter sent it."""
+    # fullmatch, not match: "$" would let a key with a trailing newline through.
+    if not isinstance(key, str) or _KEY.fullmatch(key) is None:
+        raise InvalidInput(f"invalid {field_name} {key!r}",
+                           [FieldError(field_name, "must be 1 to 64 letters, digits, _ . : or -, "
+                                                   "starting with a letter or digit")])
 
 
 def site_state(site: Site) -> dict[str, Any]:
@@ -74,6 +95,7 @@ def _upsert(actor: Principal, kind: str, key: str, row: Any, create: Callable[[]
 
 
 def upsert_site(actor: Principal, key: str, data: SiteIn, commit: bool = True) -> tuple[Site, str]:
+    _check_key(key)
     site = site_by_key(key)
     if site is None and actor.role != "admin":
         raise Forbidden("only admins create sites")
@@ -90,6 +112,7 @@ def upsert_site(actor: Principal, key: str, data: SiteIn, commit: bool = True) -
 
 
 def upsert_team(actor: Principal, key: str, data: TeamIn, commit: bool = True) -> tuple[Team, str]:
+    _check_key(key)
     site = _require_site(data.site, "site")
     actor.require_site(site.id, f"teams of site {site.key!r}")
     team = team_by_key(key)
@@ -106,6 +129,7 @@ def upsert_team(actor: Principal, key: str, data: TeamIn, commit: bool = True) -
 
 def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
                  field_prefix: str = "") -> tuple[Agent, str]:
+    _check_key(key)
     site = _require_site(data.site, f"{field_prefix}site")
     team = None
     if data.team:
@@ -132,6 +156,7 @@ def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
 
 
 def upsert_product(actor: Principal, code: str, data: ProductIn, commit: bool = True) -> tuple[Product, str]:
+    _check_key(code, "code")
     if actor.role != "admin":
         raise Forbidden("only admins change products")
 
@@ -159,15 +184,23 @@ class ImportRow:
 
 
 def import_roster_csv(actor: Principal, text: str) -> list[ImportRow]:
-    """Upsert agents from CSV (key,name,site,team,fte); each row stands or fails alone."""
+    """Upsert agents from CSV (key,name,site,team,fte); each row stands or fails alone.
+
+    A file that does not parse as CSV is refused whole (UnreadableCsv), before any row is stored.
+    """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a lone carriage return in an unquoted field, a field over 128 KiB
+        raise UnreadableCsv(f"the CSV cannot be read: {exc}",
+                            [FieldError("file", f"line {reader.line_num}: {exc}")]) from None
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise InvalidInput("the CSV header must be key,name,site,team,fte",
                            [FieldError("header", f"missing column {c!r}") for c in missing])
     report: list[ImportRow] = []
-    for number, raw in enumerate(reader, start=1):
+    for number, raw in enumerate(rows, start=1):
         values = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         key = values.get("key") or None
         report.append(_import_row(actor, number, key, values))
