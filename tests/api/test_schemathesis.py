@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -11,7 +11,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from tests.conftest import bearer
+from tests.conftest import NOW, bearer
 
 # About 1,000 requests over every operation, half within the schema and half outside it.
 TOTAL_EXAMPLES = 1000
@@ -19,16 +19,20 @@ MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 
 @pytest.fixture()
-def world(client, make):
-    """Something to find beside the admin's token: a New York site, an agent, a product and a live race."""
+def world(client, make, at_now):
+    """Something to find beside the admin's token: a New York site, an agent, a product and a live race.
+
+    The clock stands still at NOW (at_now): the generated requests are the same on every run, and so
+    is the instant their dates are judged against ("in the future?", "inside the race?", the rate
+    limit windows). With the real clock the same request could be accepted one day and refused the next.
+    """
     make.site("ny", tz="America/New_York")
     make.agent(site="ny", key="ny-agent")
     make.product("P", points=10, bonus="5.00")
     admin = bearer(make.token("admin"))
-    now = datetime.now(timezone.utc).replace(microsecond=0)
     race = client.post("/api/v1/contests", headers=admin, json={
-        "name": "Race", "kind": "race", "starts_at": (now - timedelta(days=1)).isoformat(),
-        "ends_at": (now + timedelta(days=1)).isoformat()})
+        "name": "Race", "kind": "race", "starts_at": (NOW - timedelta(days=1)).isoformat(),
+        "ends_at": (NOW + timedelta(days=1)).isoformat()})
     assert race.status_code == 201, race.get_json()
     return admin, race.get_json()["id"]
 
