@@ -11,6 +11,7 @@ from leaderboard import cli, models, realtime  # models: registers every table
 from leaderboard.config import PROJECT_ROOT, configure
 from leaderboard.extensions import csrf, db, limiter, migrate
 from leaderboard.services.core import projections
+from leaderboard.services.core import settings as service_settings
 from leaderboard.services.boards.calendar import CalendarProjection
 from leaderboard.services.contests.projection import ContestProjection
 from leaderboard.services.earnings.bonuses import EarningsProjection
@@ -31,6 +32,7 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
                 template_folder=str(PROJECT_ROOT / "wallboard" / "templates"),
                 static_folder=str(PROJECT_ROOT / "wallboard" / "static"))
     configure(app, overrides)
+    service_settings.install(app)
     app.json.sort_keys = False
 
     db.init_app(app)

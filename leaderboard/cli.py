@@ -136,7 +136,7 @@ def rebuild() -> None:  # noqa: D401
 @with_appcontext
 def demo(then_serve: bool) -> None:
     """Seed the demo company (idempotent), then serve it with the live sales simulator."""
-    summary = demo_service.seed()
+    summary = demo_service.seed(Path(current_app.instance_path))
     app = current_app._get_current_object()
     base = f"http://localhost:{app.config['SERVER_PORT']}"
     if not then_serve:

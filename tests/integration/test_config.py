@@ -45,3 +45,17 @@ def test_invalid_values_fail_loudly(tmp_path, monkeypatch):
         create_app({"SALES_CLAWBACK_DAYS": -1})
     with pytest.raises(ConfigError):
         create_app({"REALTIME_ALLOWED_ORIGINS": ["*"]})
+
+
+def test_services_get_typed_settings_built_from_the_config(monkeypatch):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from leaderboard.services.core.settings import EXTENSION_KEY
+
+    monkeypatch.setenv("LEADERBOARD_SALES_CLAWBACK_DAYS", "9")
+    app = create_app({"EARNINGS_COMPANY_MATCH_PERCENT": 25})
+    settings = app.extensions[EXTENSION_KEY]
+    assert settings.clawback == timedelta(days=9)
+    assert settings.company_match == Decimal("0.25")
+    assert settings.kpi_directions["aht_seconds"] is False

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.extensions import db
@@ -22,6 +21,7 @@ from leaderboard.services.draws.state import frozen_lines
 from leaderboard.domain.scoring import json_number
 from leaderboard.services.core.errors import NotFound
 from leaderboard.services.contests.counting import not_clawed_back
+from leaderboard.services.core.settings import configured
 
 NEARBY = 5
 CELEBRATIONS = 8
@@ -37,7 +37,7 @@ def overview(agent_id: int, now: Optional[datetime] = None) -> dict[str, Any]:
                       "timezone": agent.site.timezone},
             "contests": [contest_card(c, agent, now) for c in live_contests(agent, now)],
             "earnings": earnings.agent_earnings(agent, month),
-            "charities": list(current_app.config["EARNINGS_CHARITIES"]),
+            "charities": list(configured().charities),
             "celebrations": celebrations(), "as_of": now.isoformat()}
 
 

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.domain.sales import counts_in_contest
@@ -16,12 +15,13 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import Sale
 from leaderboard.models.projections import ProjectionState
+from leaderboard.services.core.settings import configured
 
 CONFIRMED_THROUGH = "sales_confirmed_through"
 
 
 def kpi_catalogue() -> dict[str, bool]:
-    return {name: spec["higher_is_better"] for name, spec in current_app.config["KPIS"].items()}
+    return dict(configured().kpi_directions)
 
 
 @lru_cache(maxsize=512)

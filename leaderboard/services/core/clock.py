@@ -1,7 +1,7 @@
 """The service layer's notion of now (patched in tests with time-machine)."""
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app
+from leaderboard.services.core.settings import configured
 
 
 def utcnow() -> datetime:
@@ -9,4 +9,4 @@ def utcnow() -> datetime:
 
 
 def clawback_window() -> timedelta:
-    return timedelta(days=current_app.config["SALES_CLAWBACK_DAYS"])
+    return configured().clawback

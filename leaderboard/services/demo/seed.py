@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.extensions import db
@@ -58,7 +57,7 @@ class DemoSummary:
                 f"agent's phone page ({AGENT_KEY}): {base_url}{self.agent_path}"]
 
 
-def seed() -> DemoSummary:
+def seed(instance_path: Path) -> DemoSummary:
     actor = auth.SYSTEM
     for key, name, tz in SITES:
         roster.upsert_site(actor, key, SiteIn(name=name, timezone=tz), commit=False)
@@ -77,13 +76,13 @@ def seed() -> DemoSummary:
                                                     fte=PART_TIME.get(index, Decimal("1"))), commit=False)
             agent_keys.append(key)
     db.session.commit()
-    admin_password = _user(ADMIN_EMAIL, "admin", ())
-    lead_password = _user(LEAD_EMAIL, "lead", LEAD_SITES)
+    admin_password = _user(instance_path, ADMIN_EMAIL, "admin", ())
+    lead_password = _user(instance_path, LEAD_EMAIL, "lead", LEAD_SITES)
     history = _seed_history(agent_keys)
     launched = _seed_contests()
     _seed_channel(launched)
-    display_token = _instance_secret("demo-display-token", lambda: auth.create_api_key("demo TV", "display")[1])
-    link_token = _instance_secret("demo-agent-link", lambda: auth.issue_agent_link(
+    display_token = _instance_secret(instance_path, "demo-display-token", lambda: auth.create_api_key("demo TV", "display")[1])
+    link_token = _instance_secret(instance_path, "demo-agent-link", lambda: auth.issue_agent_link(
         auth.SYSTEM, roster.agent_by_key(AGENT_KEY))[1])
     return DemoSummary(admin_password, lead_password, len(agent_keys), history,
                        tv_path=f"/tv/{CHANNEL_KEY}#token={display_token}", agent_path=f"/me/link/{link_token}",
@@ -103,9 +102,9 @@ def _seed_channel(launched: list[Contest]) -> None:
         screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides))
 
 
-def _instance_secret(name: str, create: Callable[[], str]) -> str:
+def _instance_secret(instance_path: Path, name: str, create: Callable[[], str]) -> str:
     """Demo credentials live in the instance folder (never the repo), so every run prints the same."""
-    path = Path(current_app.instance_path) / name
+    path = instance_path / name
     if not path.exists():
         path.write_text(create())
         path.chmod(0o600)
@@ -145,8 +144,8 @@ def _seed_contests() -> list[Contest]:
     return launched
 
 
-def _user(email: str, role: str, sites: tuple[str, ...]) -> str:
-    password = _instance_secret(f"demo-{role}-password", lambda: secrets.token_urlsafe(12))
+def _user(instance_path: Path, email: str, role: str, sites: tuple[str, ...]) -> str:
+    password = _instance_secret(instance_path, f"demo-{role}-password", lambda: secrets.token_urlsafe(12))
     if db.session.scalar(select(User).where(User.email == email)) is None:
         auth.create_user(email, role, password, sites)
     return password

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from leaderboard.extensions import db
@@ -21,6 +20,7 @@ from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import Notice
+from leaderboard.services.core.settings import configured
 
 PAYROLL_COLUMNS = ["month", "agent", "name", "site", "currency", "confirmed", "donated", "payable", "pending",
                    "clawed_back", "company_match", "charity"]
@@ -86,7 +86,7 @@ def choose_charity(actor: Principal, agent: Agent, charity: Optional[str]) -> No
     """Applies to sales from now on; earlier sales keep the choice that held when they happened."""
     if not (actor.role == "admin" or actor.agent_id == agent.id or actor.can_manage_site(agent.site_id)):
         raise Forbidden("you may only choose a charity for yourself")
-    allowed = current_app.config["EARNINGS_CHARITIES"]
+    allowed = configured().charities
     if charity is not None and charity not in allowed:
         raise InvalidInput("unknown charity", [FieldError("charity", f"choose one of: {', '.join(allowed)}")])
     db.session.add(CharityChoice(agent_id=agent.id, charity=charity, effective_from=utcnow()))
@@ -98,7 +98,7 @@ def monthly_totals(agent_ids: Optional[list[int]], month: str,
                    now: Optional[datetime] = None) -> dict[tuple[int, str], dict[str, Any]]:
     """(agent id, currency) → pending, confirmed, clawed_back, donated, matched for the month."""
     now = now or utcnow()
-    match = Decimal(str(current_app.config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100
+    match = configured().company_match
     statement = select(Earning).where(Earning.month == month)
     if agent_ids is not None:
         statement = statement.where(Earning.agent_id.in_(agent_ids))
@@ -161,7 +161,7 @@ def payroll_csv(actor: Principal, month: str) -> str:
 
 
 def _match() -> Decimal:
-    return Decimal(str(current_app.config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100
+    return configured().company_match
 
 
 def safe_cell(value: str) -> str:

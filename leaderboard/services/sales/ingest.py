@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Optional
 
-from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from leaderboard.services.sales.group_commit import GroupCommit
 from leaderboard.services.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import Notice, publish
 from leaderboard.services.core.transactions import retrying, serialize_sales
+from leaderboard.services.core.settings import configured
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 
@@ -76,7 +76,7 @@ def _references(data: SaleIn, prefix: str, agents: dict[str, Agent], products: d
         errors.append(FieldError(f"{prefix}agent", f"unknown agent {data.agent!r}"))
     if data.product not in products:
         errors.append(FieldError(f"{prefix}product", f"unknown product {data.product!r}"))
-    limit = timedelta(minutes=current_app.config["SALES_MAX_FUTURE_MINUTES"])
+    limit = configured().max_future
     if data.occurred_at > now + limit:
         errors.append(FieldError(f"{prefix}occurred_at",
                                  f"is more than {limit.seconds // 60} minutes in the future"))
@@ -278,7 +278,7 @@ def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[Optiona
         raise Forbidden(f"role {actor.role!r} may not cancel sales")
     now = utcnow()
     cancelled_at = data.cancelled_at or now
-    if cancelled_at > now + timedelta(minutes=current_app.config["SALES_MAX_FUTURE_MINUTES"]):
+    if cancelled_at > now + configured().max_future:
         raise InvalidInput("cancellation time is in the future",
                            [FieldError("cancelled_at", "is more than a few minutes in the future")])
     return retrying(lambda: _record_cancellation(actor, sale_id, data.reason, cancelled_at, now))

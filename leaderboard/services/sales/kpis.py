@@ -1,7 +1,6 @@
 """Support KPI samples (handling time, referral rate, quality) for the KPIs declared in config."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.extensions import db
@@ -14,13 +13,14 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import publish
 from leaderboard.services.core.transactions import retrying
+from leaderboard.services.core.settings import configured
 
 
 def record_samples(actor: Principal, batch: KpiBatchIn) -> int:
     """Store all samples or none: a KPI batch is small and a partial one would skew averages."""
     if actor.role not in ("admin", "integration"):
         raise Forbidden(f"role {actor.role!r} may not post KPI samples")
-    catalogue = current_app.config["KPIS"]
+    catalogue = configured().kpi_directions
     keys = {s.agent for s in batch.samples}
     agents = {a.key: a for a in db.session.scalars(select(Agent).where(Agent.key.in_(keys)))}
     errors = []

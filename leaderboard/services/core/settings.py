@@ -1,0 +1,43 @@
+"""The business settings services obey (clawback, KPI catalogue, charities…), typed and built once per app.
+
+Adapters and the app factory hand them over; this is the one place services find them in a request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, Mapping
+
+from flask import Flask, current_app
+
+EXTENSION_KEY = "leaderboard.service_settings"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    clawback: timedelta
+    max_future: timedelta
+    # KPI name -> True when higher is better.
+    kpi_directions: Mapping[str, bool]
+    charities: tuple[str, ...]
+    company_match: Decimal  # a fraction: 0.5 for 50 %
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "ServiceSettings":
+        return cls(clawback=timedelta(days=config["SALES_CLAWBACK_DAYS"]),
+                   max_future=timedelta(minutes=config["SALES_MAX_FUTURE_MINUTES"]),
+                   kpi_directions={name: spec["higher_is_better"] for name, spec in config["KPIS"].items()},
+                   charities=tuple(config["EARNINGS_CHARITIES"]),
+                   company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100)
+
+
+def install(app: Flask) -> ServiceSettings:
+    settings = ServiceSettings.from_config(app.config)
+    app.extensions[EXTENSION_KEY] = settings
+    return settings
+
+
+def configured() -> ServiceSettings:
+    """The settings of the app serving this request, job or command."""
+    return current_app.extensions[EXTENSION_KEY]
