@@ -1,4 +1,4 @@
-"""A Python screen that follows the same protocol as the TV page: seq checks, gaps, heartbeats, silence."""
+"""A Python screen that follows the same protocol as the TV page: epochs, seq checks, gaps, heartbeats, silence."""
 from __future__ import annotations
 
 import threading
@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import socketio
 
-SILENCE_SECONDS = 3.0
+SILENCE_SECONDS = 4.0  # two heartbeat intervals
 
 
 class ConvergingScreen:
@@ -15,6 +15,7 @@ class ConvergingScreen:
         self.topic = f"contest:{contest_id}"
         self.contest_id = contest_id
         self.seq: Optional[int] = None
+        self.epoch: Optional[str] = None
         self.data: Optional[dict[str, Any]] = None
         self.sales_seen: list[str] = []
         self.last_heard = time.monotonic()
@@ -37,7 +38,7 @@ class ConvergingScreen:
     def _snapshot(self, message: dict) -> None:
         with self.lock:
             self.last_heard = time.monotonic()
-            self.seq, self.data = message["seq"], message["data"]
+            self.epoch, self.seq, self.data = message["epoch"], message["seq"], message["data"]
 
     def _handler(self, event: str):  # noqa: ANN202
         def handle(message: dict) -> None:
@@ -45,10 +46,14 @@ class ConvergingScreen:
                 self.last_heard = time.monotonic()
                 if self.seq is None:
                     return
-                if event == "heartbeat":
-                    stale = message["seq"] > self.seq
-                elif message["seq"] <= self.seq:
+                if message["epoch"] != self.epoch:
+                    stale = True  # the counters were lost (Redis emptied, process restarted)
+                elif event == "heartbeat":
+                    stale = message["seq"] != self.seq
+                elif message["seq"] == self.seq:
                     return
+                elif message["seq"] < self.seq:
+                    stale = True
                 else:
                     stale = message["seq"] != self.seq + 1
                     if not stale:

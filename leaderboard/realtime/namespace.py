@@ -103,13 +103,14 @@ class LiveNamespace(Namespace):
 
     def _send_contest_snapshot(self, contest_id: int) -> None:
         topic = f"contest:{contest_id}"
-        seq = self.publisher.current_seq(topic)  # read before the data: a later change re-triggers
+        stamp = self.publisher.current_stamp(topic)  # read before the data: a later change re-triggers
         data = live_snapshots.contest_snapshot(contest_id)
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
-        emit("snapshot", {"topic": topic, "seq": seq, "data": data}, ignore_queue=True)
+        emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
     def _send_snapshot(self, topic: str, data: dict) -> None:
-        emit("snapshot", {"topic": topic, "seq": self.publisher.current_seq(topic), "data": data}, ignore_queue=True)
+        stamp = self.publisher.current_stamp(topic)
+        emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
     def _authenticate(self, auth: Optional[dict]) -> Optional[Principal]:
         token = auth.get("token") if isinstance(auth, dict) else None

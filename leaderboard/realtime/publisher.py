@@ -3,7 +3,8 @@
 Standings pushes are coalesced to at most STANDINGS_PER_SECOND per topic. Sales go out one delta
 each up to SALES_PER_SECOND per topic; beyond that they are folded into one delta carrying `more`.
 When a push fails (message queue down) the topic's next seq skips a number, so screens see a gap
-and ask for a snapshot; heartbeats carry the current seq so idle screens notice too.
+and ask for a snapshot; heartbeats carry the current seq so idle screens notice too. Every message
+also carries the counters' epoch: a new epoch (an emptied Redis, a restarted process) means resync.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from leaderboard.realtime.sequences import Sequences
+from leaderboard.realtime.sequences import Sequences, Stamp
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
@@ -22,6 +23,7 @@ STANDINGS_PER_SECOND = 2
 SALES_PER_SECOND = 5
 HEARTBEAT_SECONDS = 2.0
 Emit = Callable[[str, dict[str, Any], str], None]
+UNKNOWN_EPOCH = "unknown"
 
 
 @dataclass
@@ -99,17 +101,17 @@ class LivePublisher:
                     continue
                 try:
                     # After a failed push, move the seq on so every screen sees it is behind.
-                    seq = self._sequences.next(topic, skip=1) if state.broken else self._sequences.current(topic)
-                    self._emit("heartbeat", {"topic": topic, "seq": seq}, topic)
+                    stamp = self._sequences.next(topic, skip=1) if state.broken else self._sequences.current(topic)
+                    self._emit("heartbeat", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq}, topic)
                     state.broken = False
                 except Exception:  # noqa: BLE001 - transport down; the next beat retries
                     state.broken = True
 
-    def current_seq(self, topic: str) -> int:
+    def current_stamp(self, topic: str) -> Stamp:
         try:
             return self._sequences.current(topic)
-        except Exception:  # noqa: BLE001 - counter store down: 0 makes the next delta look like a gap
-            return 0
+        except Exception:  # noqa: BLE001 - counter store down: an epoch of its own makes the next delta a resync
+            return Stamp(UNKNOWN_EPOCH, 0)
 
     def _flush_folded(self, topic: str, state: TopicState) -> None:
         if state.folded is None:
@@ -119,8 +121,8 @@ class LivePublisher:
 
     def _send(self, topic: str, event: str, payload: dict[str, Any], state: TopicState) -> None:
         try:
-            seq = self._sequences.next(topic, skip=1 if state.broken else 0)
-            self._emit(event, {"topic": topic, "seq": seq, **payload}, topic)
+            stamp = self._sequences.next(topic, skip=1 if state.broken else 0)
+            self._emit(event, {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, **payload}, topic)
             state.broken = False
         except Exception:  # noqa: BLE001 - a failed push must never break the write path
             state.broken = True

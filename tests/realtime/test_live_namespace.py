@@ -54,8 +54,8 @@ def test_subscribe_gives_a_snapshot_then_consecutive_deltas(app, api, race, make
     deltas = [m for m in client.get_received("/live") if m["name"] != "heartbeat"]
     assert [m["name"] for m in deltas] == ["sale", "standings"]
     sale = deltas[0]["args"][0]
-    assert sale == {"topic": f"contest:{race['id']}", "seq": snapshot["seq"] + 1, "sale": "s1",
-                    "agent": {"key": "ola", "name": "Ola"}, "site": {"key": "oslo", "name": "Oslo"},
+    assert sale == {"topic": f"contest:{race['id']}", "epoch": snapshot["epoch"], "seq": snapshot["seq"] + 1,
+                    "sale": "s1", "agent": {"key": "ola", "name": "Ola"}, "site": {"key": "oslo", "name": "Oslo"},
                     "product": {"code": "CARD", "name": "Product CARD"}, "points": 50}
     assert deltas[1]["args"][0]["seq"] == snapshot["seq"] + 2
     client.emit("snapshot", {"topic": f"contest:{race['id']}"}, namespace="/live")

@@ -1,9 +1,9 @@
-// The /live connection: auth, subscriptions, per-topic seq checks, snapshot on gap or reconnect.
+// The /live connection: auth, subscriptions, per-topic epoch and seq checks, snapshot on gap or reconnect.
 import { hhmm } from "./dom.js";
 
 const RESYNC_MIN_MS = 500;
-// Servers send a heartbeat every 2 s; this much silence means pushes are being lost somewhere.
-const SILENCE_MS = 3000;
+// Servers send a heartbeat every 2 s; two intervals of silence mean pushes are being lost somewhere.
+const SILENCE_MS = 4000;
 
 export class LiveFeed {
   constructor({ token, subscriptions, onSnapshot, onDelta, onState }) {
@@ -12,7 +12,9 @@ export class LiveFeed {
     this.onDelta = onDelta;
     this.onState = onState;
     this.seq = new Map();
+    this.epoch = new Map();
     this.lastResync = new Map();
+    this.deferred = new Map();
     this.offlineSince = null;
     this.lastHeard = Date.now();
     setInterval(() => this.watchdog(), 1000);
@@ -64,6 +66,7 @@ export class LiveFeed {
   snapshot(message) {
     this.lastHeard = Date.now();
     this.seq.set(message.topic, message.seq);
+    this.epoch.set(message.topic, message.epoch);
     this.onSnapshot(message.topic, message.data);
   }
 
@@ -71,11 +74,9 @@ export class LiveFeed {
     this.lastHeard = Date.now();
     const known = this.seq.get(message.topic);
     if (known === undefined) return; // no snapshot yet: it is on its way
-    if (message.seq <= known) return; // already reflected
-    if (message.seq !== known + 1) {
-      this.resync(message.topic);
-      return;
-    }
+    if (message.epoch !== this.epoch.get(message.topic)) return this.resync(message.topic); // counters lost
+    if (message.seq === known) return; // already reflected
+    if (message.seq !== known + 1) return this.resync(message.topic); // a gap, or a seq going backwards
     this.seq.set(message.topic, message.seq);
     this.onDelta(event, message);
   }
@@ -83,13 +84,20 @@ export class LiveFeed {
   heartbeat(message) {
     this.lastHeard = Date.now();
     const known = this.seq.get(message.topic);
-    if (known !== undefined && message.seq > known) this.resync(message.topic);
+    if (known === undefined) return;
+    if (message.epoch !== this.epoch.get(message.topic) || message.seq !== known) this.resync(message.topic);
   }
 
   resync(topic) {
-    const now = Date.now();
-    if (now - (this.lastResync.get(topic) || 0) < RESYNC_MIN_MS) return;
-    this.lastResync.set(topic, now);
+    // Rate-limited, never dropped: a resync asked for too soon runs as soon as it may.
+    const wait = (this.lastResync.get(topic) || 0) + RESYNC_MIN_MS - Date.now();
+    if (wait > 0) {
+      if (!this.deferred.has(topic)) {
+        this.deferred.set(topic, setTimeout(() => { this.deferred.delete(topic); this.resync(topic); }, wait));
+      }
+      return;
+    }
+    this.lastResync.set(topic, Date.now());
     this.socket.emit("snapshot", { topic });
   }
 
