@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, Callable, Optional
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, rooms
 
 from leaderboard.extensions import db
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
@@ -78,17 +78,20 @@ class LiveNamespace(Namespace):
             if kind == "contest":
                 self._send_contest_snapshot(int(ident))
             elif kind == "channel":
-                self._send_snapshot(topic, live_snapshots.channel_snapshot(ident))
+                # The channel may have changed since the screen subscribed: join its new contests too.
+                self._subscribe_channel(ident, self.viewers.get(request.sid, PUBLIC), only_new_contests=True)
         except (ServiceError, ValueError) as exc:
             emit("error", {"message": str(exc)})
 
-    def _subscribe_channel(self, key: str, principal: Principal) -> None:
+    def _subscribe_channel(self, key: str, principal: Principal, only_new_contests: bool = False) -> None:
         topic = f"channel:{key}"
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
         self._send_snapshot(topic, snapshot)
+        joined = set(rooms()) if only_new_contests else set()
         for contest_id in live_snapshots.channel_contests(key):
-            self._subscribe_contest(contest_id, principal)
+            if f"contest:{contest_id}" not in joined:
+                self._subscribe_contest(contest_id, principal)
 
     def _subscribe_contest(self, contest_id: int, principal: Principal) -> None:
         contest = find_contest(contest_id)

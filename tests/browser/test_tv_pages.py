@@ -120,3 +120,15 @@ def test_reconnects_after_a_server_restart_and_shows_new_data_without_reload(off
     office.sale("marc", "CARD", quantity=20)  # 1,000 points: Marc takes the lead
     expect(page.locator(".board-row .name").first).to_have_text("Marc Dubois", timeout=5000)
     assert page.evaluate("window.loadedOnce") is True  # same page: no reload happened
+
+
+def test_a_channel_edited_while_shown_plays_its_new_slide_with_data_within_two_seconds(office, page):
+    office.put("/api/v1/channels/edited", {"name": "Edited", "slides": [
+        {"type": "message", "text": "Before the edit", "seconds": 60}]})
+    office.tv(page, "edited")
+    page.wait_for_selector("text=Before the edit")
+    office.put("/api/v1/channels/edited", {"name": "Edited", "slides": [
+        {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60}]})
+    # The new slide joins its contest's room and shows its rows, not "Loading…".
+    page.locator(".board-row").first.wait_for(timeout=2000)
+    assert page.locator(".board-row .name").first.inner_text() == "Zoë Maximilienne de la Tour-Fontaine"

@@ -107,3 +107,24 @@ def test_pairing_turns_the_screen_secret_into_a_display_token(app, client, race,
     assert connect(app, token=registered["secret"]).is_connected("/live")
     wrong = client.post("/api/v1/screens/pair", json={"code": "ZZZZZZ", "channel": "lobby"}, headers=admin)
     assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "code"
+
+
+def test_a_channel_edit_reaches_the_screen_and_joins_the_new_contest(app, api, client, race, make):
+    admin = bearer(make.token("admin"))
+    client.put("/api/v1/channels/lobby", json={"name": "Lobby", "slides": [
+        {"type": "message", "text": "Hello", "seconds": 5}]}, headers=admin)
+    viewer = connect(app, token=make.token("display"))
+    viewer.emit("subscribe", {"channel": "lobby"}, namespace="/live")
+    assert [s["topic"] for s in received(viewer, "snapshot")] == ["channel:lobby"]
+    slides = [{"type": "standings", "contest": race["id"], "seconds": 10}]
+    assert client.put("/api/v1/channels/lobby", json={"name": "Lobby", "slides": slides},
+                      headers=admin).status_code == 200
+    delta = received(viewer, "channel")[0]
+    assert [s["contest"] for s in delta["channel"]["slides"]] == [race["id"]]
+    viewer.emit("snapshot", {"topic": "channel:lobby"}, namespace="/live")
+    assert [s["topic"] for s in received(viewer, "snapshot")] == ["channel:lobby", f"contest:{race['id']}"]
+    api.sale("after-edit", "ana", "CARD", NOW - timedelta(minutes=1))
+    assert [d["sale"] for d in received(viewer, "sale")] == ["after-edit"]
+    # Asking again joins nothing twice.
+    viewer.emit("snapshot", {"topic": "channel:lobby"}, namespace="/live")
+    assert [s["topic"] for s in received(viewer, "snapshot")] == ["channel:lobby"]

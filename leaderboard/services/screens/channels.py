@@ -115,7 +115,8 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
     channel.updated_at = utcnow()
     audit.record(actor.name, "channel.upsert", "channel", key, before=before, after=channel_view(channel))
     db.session.commit()
-    publish([{"event": "channel", "topic": f"channel:{key}"}])
+    # The new slide list travels with the delta; screens then ask for the channel, which joins new contests.
+    publish([{"event": "channel", "topic": f"channel:{key}", "channel": channel_view(channel)}])
     return channel, created
 
 

@@ -96,15 +96,21 @@ function contestId(topic) {
 
 function onSnapshot(topic, data) {
   if (topic.startsWith("channel:")) {
-    const first = !state.channel;
-    state.channel = data;
-    if (first) { render(); schedule(); }
+    setChannel(data);
   } else {
     state.contests.set(contestId(topic), data);
     const slide = slides()[state.index % Math.max(1, slides().length)];
     if (slide && slide.contest === contestId(topic)) render();
   }
   touched();
+}
+
+function setChannel(channel) {
+  const first = !state.channel;
+  state.channel = channel;
+  if (state.index >= slides().length) { state.index = 0; state.page = 0; }
+  render();
+  if (first) schedule();
 }
 
 function showSlideOf(contest, type) {
@@ -147,6 +153,9 @@ function onDelta(event, message) {
     }
     state.ceremony.winners.push({ ...message, agent_name: message.agent_name || message.agent });
     render();
+  } else if (event === "channel") {
+    setChannel(message.channel); // the new slides now; the refresh joins their contests' rooms
+    feed.refresh(message.topic);
   } else {
     feed.refresh(message.topic);
   }
