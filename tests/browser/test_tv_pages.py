@@ -1,5 +1,6 @@
 """The TV pages in real Chromium: leader shown, live sales and goals, reconnect, XSS, sizes, memory."""
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -132,3 +133,22 @@ def test_a_channel_edited_while_shown_plays_its_new_slide_with_data_within_two_s
     # The new slide joins its contest's room and shows its rows, not "Loading…".
     page.locator(".board-row").first.wait_for(timeout=2000)
     assert page.locator(".board-row .name").first.inner_text() == "Zoë Maximilienne de la Tour-Fontaine"
+
+
+def test_a_burst_of_sales_is_folded_into_one_celebration(office, page):
+    office.tv(page, "only-standings")
+    page.locator(".board-row").first.wait_for()
+    page.evaluate("""() => {
+        window.shownOverlays = [];
+        const overlay = document.getElementById("overlay");
+        new MutationObserver(() => { if (!overlay.hidden) window.shownOverlays.push(overlay.textContent); })
+            .observe(overlay, { childList: true, characterData: true, subtree: true, attributes: true });
+    }""")
+    now = datetime.now(timezone.utc)
+    office.post("/api/v1/sales", {"sales": [
+        {"id": f"burst-{n}-{now.timestamp()}", "agent": "julie", "product": "ENROL", "quantity": 1,
+         "occurred_at": (now - timedelta(seconds=n)).isoformat()} for n in range(5)]})
+    page.wait_for_function("() => window.shownOverlays.some((text) => text.includes('(+3 more)'))", timeout=8000)
+    shown = sorted(set(page.evaluate("() => window.shownOverlays")))
+    # Five sales, two celebrations: the first on its own, the other four folded into one.
+    assert len(shown) == 2, shown

@@ -3,7 +3,7 @@ import { clock, el, replace } from "./dom.js";
 import { LiveFeed } from "./live.js";
 import { RENDERERS } from "./slides.js";
 
-const MAX_QUEUE = 20;
+const MAX_AGE_MS = 10000;
 const OVERLAY_MS = 2500;
 const GOAL_MS = 4000;
 const REVEAL_MS = 2500;
@@ -14,7 +14,6 @@ const overlay = document.getElementById("overlay");
 const state = { channel: null, contests: new Map(), index: 0, page: 0, pages: 1, timer: null, ceremony: null };
 const queue = [];
 let overlayBusy = false;
-let dropped = 0;
 
 function token() {
   const match = window.location.hash.match(/token=([^&]+)/);
@@ -72,22 +71,31 @@ function touched() {
   document.getElementById("updated").textContent = `updated ${clock()}`;
 }
 
-function celebrate(text, kind = "sale") {
-  queue.push({ text, kind });
-  while (queue.length > MAX_QUEUE) { queue.shift(); dropped += 1; }
+// A celebration is news only while it is fresh: never shown more than 10 s after it happened.
+function celebrate(text, kind = "sale", count = 1) {
+  queue.push({ text, kind, count, at: Date.now() });
   if (!overlayBusy) nextOverlay();
 }
 
 function nextOverlay() {
+  while (queue.length && Date.now() - queue[0].at > MAX_AGE_MS) queue.shift();
   const item = queue.shift();
   if (!item) { overlay.hidden = true; overlayBusy = false; return; }
   overlayBusy = true;
-  const extra = dropped ? ` (+${dropped} more)` : "";
-  dropped = 0;
+  let more = item.count - 1;
+  if (item.kind === "sale") {
+    // A burst of sales is folded into this one celebration: "+N more".
+    for (const waiting of queue.filter((i) => i.kind === "sale")) more += waiting.count;
+    queue.splice(0, queue.length, ...queue.filter((i) => i.kind !== "sale"));
+  }
   overlay.className = `overlay ${item.kind}`;
-  overlay.textContent = item.text + extra;
+  overlay.textContent = item.text + (more > 0 ? ` (+${more} more)` : "");
   overlay.hidden = false;
   setTimeout(nextOverlay, item.kind === "sale" ? OVERLAY_MS : GOAL_MS);
+}
+
+function forgetCelebrations() {
+  queue.length = 0; // nothing is replayed after a reconnect or once the server is gone
 }
 
 function contestId(topic) {
@@ -132,8 +140,7 @@ function onDelta(event, message) {
   touched();
   const id = contestId(message.topic);
   if (event === "sale") {
-    const more = message.more ? ` (+${message.more} more)` : "";
-    celebrate(`${message.agent.name} · ${message.product.name} · +${message.points}${more}`);
+    celebrate(`${message.agent.name} · ${message.product.name} · +${message.points}`, "sale", 1 + (message.more || 0));
   } else if (event === "match.goal") {
     celebrate(`GOAL! ${message.agent.name} · ${message.home} ${message.score.home}–${message.score.away} ${message.away}`, "goal");
     feed.refresh(message.topic);
@@ -162,6 +169,7 @@ function onDelta(event, message) {
 }
 
 function onState(name, since) {
+  if (name !== "live") forgetCelebrations();
   const badge = document.getElementById("connection");
   badge.dataset.state = name === "refused" ? "offline" : name;
   badge.textContent = name === "live" ? "live" : name === "refused" ? "not paired: open /tv"
