@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -122,9 +123,12 @@ def run_cli(instance: Path, args: list[str], url: Optional[str] = None, code: Op
             timeout: float = 3600) -> tuple[float, str]:
     """Runs `leaderboard <args>` as a subprocess; returns (wall seconds, combined output). Raises on failure."""
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", CONSOLE, *args], env=app_env(instance, url, code),
                           cwd=str(code or PROJECT_ROOT), capture_output=True, text=True, timeout=timeout)
     seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_cli.last_cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     output = (done.stdout + done.stderr).replace("\r", "\n")
     if done.returncode != 0:
         raise SystemExit(f"leaderboard {' '.join(args)} exited {done.returncode}:\n{output[-2000:]}")

@@ -128,5 +128,5 @@ def cli_rebuild(instance: Path, url: Optional[str], code: Optional[Path]) -> dic
     for word in (last[0] if last else "").replace(",", "").split():
         if word.isdigit():
             replayed = int(word)
-    return {"seconds": seconds, "sales_replayed": replayed,
+    return {"seconds": seconds, "cpu_s": getattr(run_cli, "last_cpu_s", None), "sales_replayed": replayed,
             "events_per_s": replayed / seconds if replayed else None, "last_line": last[0] if last else ""}

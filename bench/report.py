@@ -50,6 +50,7 @@ def summary_rows(r: dict[str, Any]) -> list[tuple[str, str, Optional[float], str
         ("", "contest_standings() in-process, cached, p99", inproc.get("warm", {}).get("p99_ms"), "ms"),
         ("", "contest_standings() in-process, cache cold, p50", inproc.get("cold", {}).get("p50_ms"), "ms"),
         ("rebuild_s", "`leaderboard rebuild` (wall, own process)", rebuild.get("seconds"), "s"),
+        ("", "  CPU time of the rebuild process (user + system)", rebuild.get("cpu_s"), "s"),
         ("rebuild_equal", "  every projection table equal to the incremental result",
          None if equal is None else float(equal), "1 = yes"),
     ]
