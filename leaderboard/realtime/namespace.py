@@ -10,10 +10,11 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, r
 
 from leaderboard.extensions import db
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
-from leaderboard.services.boards import live_snapshots
+from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest, may_see
 from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
+from leaderboard.web.phone_data import phone_numbers
 from leaderboard.web.signin import session_principal
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,15 @@ class LiveNamespace(Namespace):
                 self._subscribe_channel(ident, self.viewers.get(request.sid, PUBLIC), only_new_contests=True)
         except (ServiceError, ValueError) as exc:
             emit("error", {"message": str(exc)})
+
+    @releases_session
+    def on_me(self, data: Any = None) -> None:
+        """An agent's phone asks for its own numbers after a push: data, never HTML."""
+        principal = self.viewers.get(request.sid)
+        if principal is None or principal.role != "agent" or principal.agent_id is None:
+            emit("error", {"message": "only an agent's personal link has numbers of its own"})
+            return
+        emit("me", phone_numbers(agent_view.overview(principal.agent_id)), ignore_queue=True)
 
     def _subscribe_channel(self, key: str, principal: Principal, only_new_contests: bool = False) -> None:
         topic = f"channel:{key}"

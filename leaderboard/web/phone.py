@@ -42,15 +42,6 @@ def me():
                            contest_ids=[card["contest"]["id"] for card in view["contests"]])
 
 
-@bp.get("/me/panel")
-def panel():
-    """The live part of the page, re-fetched by the page whenever a push says something changed."""
-    agent_id = _agent_id()
-    if agent_id is None:
-        abort(401)
-    return render_template("phone/panel.html", view=agent_view.overview(agent_id))
-
-
 @bp.post("/me/charity")
 def charity():
     agent_id = _agent_id()

@@ -85,8 +85,15 @@ def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office
     phone = open_phone(browser, issue_link(console, "julie"))
     race_card = phone.locator(f"section[data-contest='{office.race['id']}']")
     before = float(race_card.locator("[data-field=points]").inner_text().replace(",", "").replace("\u202f", ""))
+    # A choice being made (not saved yet) must survive every live update.
+    phone.select_option("#charity", index=2)
+    chosen = phone.locator("#charity").input_value()
+    phone.evaluate("() => { window.htmlFetches = 0; const fetch0 = window.fetch;"
+                   " window.fetch = (...args) => { window.htmlFetches += 1; return fetch0(...args); }; }")
     sale = office.sale("julie", "CARD", at=datetime.now(timezone.utc) - timedelta(minutes=1))
     expect(race_card.locator("[data-field=points]")).not_to_have_text(str(int(before)), timeout=5000)
+    assert phone.locator("#charity").input_value() == chosen and chosen
+    assert phone.evaluate("window.htmlFetches") == 0  # numbers arrive as data over the socket
     after_sale = float(race_card.locator("[data-field=points]").inner_text().replace(",", ""))
     assert after_sale == before + 50
     console.goto(office.url + "/console/sales/?agent=julie")
@@ -95,6 +102,7 @@ def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office
     row.locator("button").click()
     expect(race_card.locator("[data-field=points]")).to_have_text(f"{before:g}", timeout=5000)
     assert phone.evaluate("window.performance.getEntriesByType('navigation').length") == 1  # no reload
+    assert phone.locator("#charity").input_value() == chosen
 
 
 def test_agent_link_on_a_phone_shows_rank_tickets_and_match_without_side_scrolling(office, browser, leads):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leaderboard.extensions import db
+from leaderboard.extensions import db, socketio
 from leaderboard.models.auth import AgentLink
 from leaderboard.services.access import auth
 from leaderboard.services.roster.people import agent_by_key
@@ -60,12 +60,29 @@ def test_personal_link_shows_rank_points_gap_tickets_and_match(app, agents_world
     assert "Paris 7 – 0 Lyon" in league_card  # Bob's 250 points are 5 goals, Ana's 2
 
 
-def test_cancelling_a_sale_drops_my_points_on_the_panel(app, api, agents_world):
+def my_numbers(app, phone):
+    """What the page receives over the socket after a push: its own numbers as data."""
+    socket = socketio.test_client(app, namespace="/live", flask_test_client=phone)
+    socket.emit("me", namespace="/live")
+    return [m["args"][0] for m in socket.get_received("/live") if m["name"] == "me"][0]
+
+
+def test_cancelling_a_sale_drops_my_points_in_the_live_numbers(app, api, agents_world):
     phone, _ = open_link(app, "ana")
+    assert next(c for c in my_numbers(app, phone)["cards"] if c["id"] == agents_world["race"]["id"])["points"] == "100"
     api.cancel("a2")
-    panel = phone.get("/me/panel").get_data(as_text=True)
-    race_card = panel.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
-    assert 'data-field="points">50<' in race_card
+    numbers = my_numbers(app, phone)
+    race = next(c for c in numbers["cards"] if c["id"] == agents_world["race"]["id"])
+    assert race["points"] == "50" and race["rank"] == "2" and race["gap"] == "200"  # Bob has 250
+    league = next(c for c in numbers["cards"] if c["id"] == agents_world["league"]["id"])
+    assert league["match"]["my_goals"] == "1"
+    assert numbers["earnings"]["clawed_back"] == "$25.00"
+
+
+def test_only_an_agent_link_has_numbers_of_its_own(app, make, agents_world):
+    viewer = socketio.test_client(app, namespace="/live", auth={"token": make.token("display")})
+    viewer.emit("me", namespace="/live")
+    assert [m["name"] for m in viewer.get_received("/live")] == ["error"]
 
 
 def test_revoked_link_stops_working_and_ends_the_session(app, agents_world):
