@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leaderboard import cli, models, realtime  # models: registers every table
 from leaderboard.config import PROJECT_ROOT, configure
@@ -62,6 +63,8 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     security.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)
+    if hops := app.config["SERVER_PROXY_HOPS"]:  # outermost, so Socket.IO sees the client's address too
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -38,6 +38,7 @@ class Settings(BaseModel):
     DATABASE_URL: str
     SERVER_HOST: str
     SERVER_PORT: int = Field(gt=0, lt=65536)
+    SERVER_PROXY_HOPS: int = Field(default=0, ge=0, le=5)
     SALES_CLAWBACK_DAYS: int = Field(ge=0)
     SALES_MAX_FUTURE_MINUTES: int = Field(ge=0)
     SALES_MAX_BATCH: int = Field(gt=0)

@@ -1,45 +1,18 @@
 """Two server processes sharing a real Redis: cross-process delivery, and convergence after an outage."""
 import os
-import shutil
-import subprocess
 import time
 from datetime import datetime, timezone
 
 import pytest
-import redis
 import requests
 
 from tests.converging_screen import ConvergingScreen
-from tests.live_server import Deployment, free_port
+from tests.live_server import Deployment
+from tests.private_redis import REDIS, PrivateRedis
 
-REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.redis
 if REDIS is None and os.environ.get("CI") != "true":
     pytest.skip("redis-server is not installed (CI=true makes this a failure)", allow_module_level=True)
-
-
-class PrivateRedis:
-    """Our own redis-server, so the test may stop it without touching the machine's."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.start()
-
-    def start(self):
-        self.process = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                if redis.Redis(port=self.port).ping():
-                    return
-            except Exception:  # noqa: BLE001 - not listening yet
-                time.sleep(0.05)  # waiting for a process to listen, not timing logic
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,255 @@
+"""deploy/nginx/leaderboard.conf in front of two `leaderboard serve` processes on PostgreSQL with a Redis queue.
+
+Real TV pages in Chromium, behind nginx, must show what the database says: within 2 s while sales go
+alternately to both processes, and within 5 s of a Redis that was killed and came back empty.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from tests.live_server import ROOT, Deployment, LiveServer, free_port
+from tests.private_redis import REDIS, PrivateRedis
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
+
+SITE_CONF = ROOT / "deploy" / "nginx" / "leaderboard.conf"
+POSTGRES_URL = os.environ.get("LEADERBOARD_POSTGRES_URL") or os.environ.get("LEADERBOARD_TEST_DATABASE_URL")
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+PAGES = 4
+ROUNDS = 6
+WITHIN_LIVE = 2.0  # seconds from a sale to every page showing it
+WITHIN_OUTAGE = 5.0  # seconds from Redis's return to every page matching the database
+OUTAGE = 3.0
+
+_missing = [what for what, present in (("PostgreSQL (LEADERBOARD_POSTGRES_URL)", POSTGRES_URL),
+                                      ("nginx (apt-get install nginx)", NGINX), ("redis-server", REDIS))
+            if not present]
+if _missing:
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"CI=true but missing: {', '.join(_missing)} (.ci/run installs and points at them)")
+    pytest.skip(f"missing {', '.join(_missing)}; the nginx two-process test is skipped", allow_module_level=True)
+
+from tests.browser.conftest import browser  # noqa: E402, F401 - the shared Chromium (skips without one)
+
+
+# -- nginx, rendered from the one site file in deploy/ -------------------------------------------------------
+
+def render_site(listen_port: int, backends: list[int]) -> str:
+    """deploy/nginx/leaderboard.conf with only its ports changed."""
+    site = SITE_CONF.read_text()
+    site, listens = re.subn(r"^(\s*)listen\s+\S+;", rf"\g<1>listen 127.0.0.1:{listen_port};", site, flags=re.M)
+    assert listens == 1, "the site must have exactly one `listen` line"
+    servers = list(re.finditer(r"^(\s*)server 127\.0\.0\.1:\d+;\n", site, flags=re.M))
+    assert len(servers) >= 2, "the upstream must list two or more `server 127.0.0.1:PORT;` lines"
+    indent = servers[0].group(1)
+    ours = "".join(f"{indent}server 127.0.0.1:{port};\n" for port in backends)
+    return site[:servers[0].start()] + ours + site[servers[-1].end():]
+
+
+class Nginx:
+    """nginx in the foreground with its own prefix, pid, logs and temp folders under the test's folder."""
+
+    def __init__(self, folder: Path, backends: list[int]):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        (folder / "leaderboard.conf").write_text(render_site(self.port, backends))
+        temp = "\n".join(f"    {kind}_temp_path {folder}/{kind};" for kind in
+                         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        user = "user root root;\n" if os.geteuid() == 0 else ""  # workers may then read the test's 0700 folder
+        (folder / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log info;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{\n    access_log {folder}/access.log;\n{temp}\n    include {folder}/leaderboard.conf;\n}}\n")
+        self.log = open(folder / "nginx.out", "ab")
+        self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
+                                         "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}: {self.errors()}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)  # waiting for a process to listen, not timing logic
+        raise RuntimeError(f"nginx did not answer within 15 s: {self.errors()}")
+
+    def errors(self) -> str:
+        path = self.folder / "error.log"
+        return path.read_text()[-3000:] if path.exists() else "(no error.log)"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+# -- the deployment -------------------------------------------------------------------------------------------
+
+def reset_postgres(url: str) -> None:
+    """The database outlives runs: start from an empty schema (Deployment then runs `leaderboard db upgrade`)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+class Floor:
+    """Two processes, their queue, nginx in front, and a race seeded through nginx."""
+
+    def __init__(self, tmp_path: Path):
+        reset_postgres(POSTGRES_URL)
+        self.queue = PrivateRedis()
+        self.dep = Deployment(tmp_path, message_queue=self.queue.url, database_url=POSTGRES_URL)
+        self.dep.env["LEADERBOARD_SERVER_PROXY_HOPS"] = "1"
+        self.a: LiveServer = self.dep.start()
+        self.b: LiveServer = self.dep.start()
+        self.nginx = Nginx(tmp_path / "nginx", [self.a.port, self.b.port])
+        self.admin = {"Authorization": f"Bearer {self.dep.token('admin')}"}
+        self.display = self.dep.token("display")
+        self.agents = [f"agent{n}" for n in range(6)]
+        self.sales = 0
+        self.put("/api/v1/sites/paris", {"name": "Paris", "timezone": "Europe/Paris"})
+        self.put("/api/v1/products/CARD", {"name": "Credit card", "points": 10})
+        for n, key in enumerate(self.agents):
+            self.put(f"/api/v1/agents/{key}", {"name": f"Agent {n}", "site": "paris"})
+        now = datetime.now(timezone.utc)
+        response = requests.post(self.nginx.url + "/api/v1/contests", headers=self.admin, timeout=10, json={
+            "name": "Floor race", "kind": "race", "starts_at": (now - timedelta(days=3)).isoformat(),
+            "ends_at": (now + timedelta(days=4)).isoformat()})
+        assert response.status_code == 201, response.text
+        self.contest_id = response.json()["id"]
+        self.put("/api/v1/channels/floor", {"name": "Floor", "slides": [
+            {"type": "standings", "contest": self.contest_id, "by": "agent", "seconds": 600}]})
+        for n, key in enumerate(self.agents):  # every agent on the board before the screens open
+            self.sale(key, (self.a, self.b)[n % 2])
+
+    def put(self, path: str, body: dict) -> None:
+        response = requests.put(self.nginx.url + path, json=body, headers=self.admin, timeout=10)
+        assert response.ok, response.text
+
+    def sale(self, agent: str, server: LiveServer) -> None:
+        """Straight to one backend, so that both processes write and publish."""
+        self.sales += 1
+        response = requests.post(server.url + "/api/v1/sales", headers=self.admin, timeout=15, json={
+            "id": f"floor-{self.sales}-{uuid.uuid4().hex[:8]}", "agent": agent, "product": "CARD",
+            "occurred_at": (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()})
+        assert response.status_code == 201, response.text
+
+    def database_points(self) -> dict[str, float]:
+        response = requests.get(f"{self.nginx.url}/api/v1/contests/{self.contest_id}/standings",
+                                headers=self.admin, timeout=10)
+        assert response.ok, response.text
+        return {row["key"]: float(row["points"]) for row in response.json()["rows"]}
+
+    def stop(self) -> None:
+        for stop in (self.nginx.stop, self.dep.stop, self.queue.stop):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - tear down the rest all the same
+                pass
+
+
+@pytest.fixture()
+def floor(tmp_path):
+    floor = Floor(tmp_path)
+    yield floor
+    floor.stop()
+
+
+# -- reading the screens ----------------------------------------------------------------------------------------
+
+READ_BOARD = """() => Object.fromEntries([...document.querySelectorAll('.board-row[data-key]')].map(
+    (row) => [row.dataset.key, row.querySelector('.points').textContent]))"""
+
+
+def page_points(page) -> dict[str, float]:  # noqa: ANN001
+    return {key: float(re.sub(r"[^\d.\-]", "", shown)) for key, shown in page.evaluate(READ_BOARD).items()}
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> Optional[float]:
+    """Poll until the condition holds; the seconds it took, or None past the deadline."""
+    started = time.monotonic()
+    while True:
+        if condition():
+            return time.monotonic() - started
+        if time.monotonic() - started > seconds:
+            return None
+        time.sleep(0.05)  # polling the pages, not timing logic
+
+
+def all_show(pages, expected: dict[str, float]) -> Callable[[], bool]:  # noqa: ANN001
+    return lambda: all(page_points(page) == expected for page in pages)
+
+
+def test_tv_pages_behind_nginx_follow_two_processes_and_survive_an_emptied_redis(floor, browser):  # noqa: F811
+    contexts = [browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
+                for _ in range(PAGES)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(f"{floor.nginx.url}/tv/floor#token={floor.display}")
+        for page in pages:
+            page.wait_for_selector("#connection[data-state=live]", timeout=15000)
+        expected = floor.database_points()
+        assert len(expected) == len(floor.agents), expected
+        assert wait_for(all_show(pages, expected), 10) is not None, [page_points(p) for p in pages]
+
+        # Sales alternately to both processes, two at a time (one to each, back to back).
+        latencies = []
+        for round_ in range(ROUNDS):
+            floor.sale(floor.agents[(2 * round_) % 6], floor.a)
+            floor.sale(floor.agents[(2 * round_ + 1) % 6], floor.b)
+            posted = time.monotonic()
+            expected = floor.database_points()
+            took = wait_for(all_show(pages, expected), WITHIN_LIVE - (time.monotonic() - posted))
+            assert took is not None, (f"round {round_}: pages did not show the database within {WITHIN_LIVE} s",
+                                      expected, [page_points(p) for p in pages])
+            latencies.append(time.monotonic() - posted)
+
+        # Redis killed, back empty after 3 s; sales keep coming to both processes throughout.
+        floor.queue.kill()
+        killed = time.monotonic()
+        n = 0
+        while time.monotonic() - killed < OUTAGE:
+            floor.sale(floor.agents[n % 6], (floor.a, floor.b)[n % 2])
+            n += 1
+            time.sleep(0.2)  # the pace of the sales, not a wait for a result
+        floor.queue.start()
+        returned = time.monotonic()
+        for m in range(4):
+            floor.sale(floor.agents[(n + m) % 6], (floor.a, floor.b)[(n + m) % 2])
+        expected = floor.database_points()
+        took = wait_for(all_show(pages, expected), WITHIN_OUTAGE - (time.monotonic() - returned))
+        assert took is not None, (f"pages did not match the database within {WITHIN_OUTAGE} s of Redis's return",
+                                  expected, [page_points(p) for p in pages])
+        print(f"\nlive rounds: sale -> all {PAGES} pages {', '.join(f'{s:.2f}' for s in latencies)} s; "
+              f"outage: {n} sales while Redis was down, 4 after; all pages matched "
+              f"{time.monotonic() - returned:.2f} s after Redis returned")
+    finally:
+        for context in contexts:
+            context.close()
