@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Flask
 
 from leaderboard.extensions import socketio
-from leaderboard.realtime.namespace import LiveNamespace
+from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences
+from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.core.publishing import register_publisher
 
 FLUSH_SECONDS = 0.1
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
                                                                           namespace=NAMESPACE), sequences)
     app.extensions[PUBLISHER_KEY] = publisher
+    app.extensions[SNAPSHOT_CACHE_KEY] = SnapshotCache()
     register_publisher(app, publisher)
     # The extension object is shared by every app built in this process: register the namespace once.
     if not any(isinstance(handler, LiveNamespace) for handler in socketio.namespace_handlers):

@@ -10,6 +10,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, r
 
 from leaderboard.extensions import db
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
+from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest, may_see
 from leaderboard.services.access.auth import Principal, principal_for_token
@@ -20,6 +21,7 @@ from leaderboard.web.signin import session_principal
 log = logging.getLogger(__name__)
 VIEWER_ROLES = ("admin", "lead", "agent", "display")
 PUBLIC = Principal(name="public board", role="display")
+SNAPSHOT_CACHE_KEY = "leaderboard.snapshot_cache"
 
 
 def releases_session(handler: Callable) -> Callable:
@@ -37,6 +39,10 @@ class LiveNamespace(Namespace):
     def __init__(self, namespace: str):
         super().__init__(namespace)
         self.viewers: dict[str, Principal] = {}
+
+    @property
+    def snapshots(self) -> SnapshotCache:
+        return current_app.extensions[SNAPSHOT_CACHE_KEY]
 
     @property
     def publisher(self) -> LivePublisher:
@@ -117,7 +123,7 @@ class LiveNamespace(Namespace):
     def _send_contest_snapshot(self, contest_id: int) -> None:
         topic = f"contest:{contest_id}"
         stamp = self.publisher.current_stamp(topic)  # read before the data: a later change re-triggers
-        data = live_snapshots.contest_snapshot(contest_id)
+        data = self.snapshots.get(topic, stamp, lambda: live_snapshots.contest_snapshot(contest_id))
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 

@@ -128,3 +128,20 @@ def test_a_channel_edit_reaches_the_screen_and_joins_the_new_contest(app, api, c
     # Asking again joins nothing twice.
     viewer.emit("snapshot", {"topic": "channel:lobby"}, namespace="/live")
     assert [s["topic"] for s in received(viewer, "snapshot")] == ["channel:lobby"]
+
+
+def test_many_screens_share_one_snapshot_per_change(app, api, race, make):
+    cache = app.extensions["leaderboard.snapshot_cache"]
+    screens = [connect(app, token=make.token("display")) for _ in range(5)]
+    before = cache.computed
+    for screen in screens:
+        screen.emit("subscribe", {"contest": race["id"]}, namespace="/live")
+    assert cache.computed - before == 1  # five screens, one picture
+    api.sale("shared-1", "ana", "CARD", NOW - timedelta(minutes=1))
+    for screen in screens:
+        screen.emit("snapshot", {"topic": f"contest:{race['id']}"}, namespace="/live")
+    fresh = [received(screen, "snapshot")[-1] for screen in screens]
+    assert cache.computed - before == 2  # the sale moved the seq on: one new picture for all of them
+    assert all(s["data"] == fresh[0]["data"] for s in fresh)
+    rows = {row["key"]: row["points"] for row in fresh[0]["data"]["standings"]["agent"]}
+    assert rows["ana"] == 50

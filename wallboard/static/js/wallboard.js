@@ -14,6 +14,7 @@ const overlay = document.getElementById("overlay");
 const state = { channel: null, contests: new Map(), index: 0, page: 0, pages: 1, timer: null, ceremony: null };
 const queue = [];
 let overlayBusy = false;
+let overlayTimer = null;
 
 function token() {
   const match = window.location.hash.match(/token=([^&]+)/);
@@ -73,7 +74,14 @@ function touched() {
 
 // A celebration is news only while it is fresh: never shown more than 10 s after it happened.
 function celebrate(text, kind = "sale", count = 1) {
-  queue.push({ text, kind, count, at: Date.now() });
+  const item = { text, kind, count, at: Date.now() };
+  if (kind === "sale") queue.push(item);
+  else {
+    // A goal or a VAR call is the moment of the match: it goes before waiting sales and cuts a sale short.
+    const firstSale = queue.findIndex((i) => i.kind === "sale");
+    queue.splice(firstSale < 0 ? queue.length : firstSale, 0, item);
+    if (overlayBusy && overlay.classList.contains("sale")) { clearTimeout(overlayTimer); nextOverlay(); return; }
+  }
   if (!overlayBusy) nextOverlay();
 }
 
@@ -91,7 +99,7 @@ function nextOverlay() {
   overlay.className = `overlay ${item.kind}`;
   overlay.textContent = item.text + (more > 0 ? ` (+${more} more)` : "");
   overlay.hidden = false;
-  setTimeout(nextOverlay, item.kind === "sale" ? OVERLAY_MS : GOAL_MS);
+  overlayTimer = setTimeout(nextOverlay, item.kind === "sale" ? OVERLAY_MS : GOAL_MS);
 }
 
 function forgetCelebrations() {

@@ -1,0 +1,41 @@
+"""Snapshots shared by every screen of a process: computed once per (topic, epoch, seq), not once per client.
+
+A push moves the topic's seq on, so a cached picture is never older than the last change it was asked
+after. A short time-to-live refreshes what moves with the clock alone (match minutes, countdowns).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Callable
+
+from leaderboard.realtime.sequences import Stamp
+
+TTL_SECONDS = 5.0
+MAX_ENTRIES = 512
+
+
+class SnapshotCache:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._entries: OrderedDict[tuple[str, str, int], tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # how many snapshots were really built (tests and benchmarks read it)
+
+    def get(self, topic: str, stamp: Stamp, build: Callable[[], Any]) -> Any:
+        key = (topic, stamp.epoch, stamp.seq)
+        now = self._clock()
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and now - hit[0] < TTL_SECONDS:
+                self._entries.move_to_end(key)
+                return hit[1]
+        data = build()  # outside the lock: a slow build must not hold up other topics
+        with self._lock:
+            self.computed += 1
+            self._entries[key] = (now, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+        return data
