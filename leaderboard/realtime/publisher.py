@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from leaderboard.domain.changes import Change
+from leaderboard.realtime.events import event_name, payload_of, topic_of
 from leaderboard.realtime.sequences import Sequences, Stamp
 
 log = logging.getLogger(__name__)
@@ -48,16 +50,14 @@ class LivePublisher:
         # Coalescing needs the flusher loop of a serving process; a CLI run sends everything at once.
         self.coalesce = False
 
-    def __call__(self, notices: list[dict[str, Any]]) -> None:
+    def __call__(self, notices: list[Change]) -> None:
         """The services' publisher hook: runs after commit, in the request that wrote."""
         now = self._clock()
         with self._lock:
-            for notice in notices:
-                self._route(dict(notice), now)
+            for change in notices:
+                self._route(topic_of(change), event_name(change), payload_of(change), now)
 
-    def _route(self, notice: dict[str, Any], now: float) -> None:
-        topic = notice.pop("topic")
-        event = notice.pop("event")
+    def _route(self, topic: str, event: str, notice: dict[str, Any], now: float) -> None:
         state = self._topics.setdefault(topic, TopicState())
         state.touched = now
         if not self.coalesce:

@@ -9,6 +9,7 @@ import segno
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from leaderboard.config import PROJECT_ROOT
+from leaderboard.realtime.events import browser_module
 from leaderboard.services.screens.channels import require_channel
 
 bp = Blueprint("tv", __name__)
@@ -40,6 +41,12 @@ def phone_qr():
     segno.make(request.host_url + "me", error="m").save(buffer, kind="svg", scale=6, border=2, dark="#f4f4f4",
                                                        light=None)
     return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+
+
+@bp.get("/live/events.js")
+def live_events():
+    """The delta events the pages listen to, from the server's one map of change events."""
+    return Response(browser_module(), mimetype="text/javascript", headers={"Cache-Control": "max-age=300"})
 
 
 @bp.get("/vendor/<name>")

@@ -11,6 +11,7 @@ from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
 from leaderboard.services.league import upkeep as league_upkeep
 from leaderboard.services.core.publishing import EXTENSION_KEY
+from leaderboard.realtime.events import event_name, payload_of, topic_of
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -19,9 +20,13 @@ CUP = ["s1", "s2", "s3", "s4"]  # round 1: s1 v s4 and s2 v s3; the final on the
 
 @pytest.fixture()
 def notices(app, monkeypatch):
-    """Every notice published after commit, in order."""
+    """Every change published after commit, in order, as screens receive it (event, topic and payload)."""
     seen = []
-    monkeypatch.setitem(app.extensions, EXTENSION_KEY, [*app.extensions.get(EXTENSION_KEY, []), seen.extend])
+
+    def record(changes):
+        seen.extend({"event": event_name(c), "topic": topic_of(c), **payload_of(c)} for c in changes)
+
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, [*app.extensions.get(EXTENSION_KEY, []), record])
     return seen
 
 

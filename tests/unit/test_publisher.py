@@ -1,4 +1,5 @@
 """The live publisher's promises: exact +1 seqs, coalesced standings, folded sales, visible gaps."""
+from leaderboard.domain.changes import GoalScored, ProductRef, Ref, SaleCounted, Score, StandingsChanged
 from leaderboard.realtime.publisher import LivePublisher
 from leaderboard.realtime.sequences import MemorySequences
 
@@ -29,13 +30,22 @@ def make(coalesce=True):
     return publisher, clock, recorder
 
 
-def sale(n, topic="contest:1"):
-    return {"event": "sale", "topic": topic, "sale": f"s{n}", "points": 10}
+def sale(n, contest=1):
+    return SaleCounted(contest_id=contest, sale=f"s{n}", agent=Ref("a", "A"), site=Ref("s", "S"),
+                       product=ProductRef("P", "Product"), points=10)
+
+
+def goal(contest=1, match=3):
+    return GoalScored(contest_id=contest, match=match, site="s", agent=Ref("a", "A"), sale="s1", minute=5,
+                      score=Score(1, 0), home="s", away="t")
+
+
+STANDINGS = StandingsChanged(1)
 
 
 def test_seq_increases_by_one_per_topic_across_event_types():
     publisher, clock, recorder = make()
-    publisher([sale(1), {"event": "match.goal", "topic": "contest:1", "match": 3}, sale(2, "contest:2")])
+    publisher([sale(1), goal(), sale(2, contest=2)])
     assert [(e, p["topic"], p["seq"]) for e, p in recorder.sent] == [
         ("sale", "contest:1", 1), ("match.goal", "contest:1", 2), ("sale", "contest:2", 1)]
 
@@ -45,7 +55,7 @@ def test_standings_are_coalesced_to_two_per_second():
     times = []
     for step in range(30):  # a standings notice every 100 ms for three seconds
         before = len(recorder.sent)
-        publisher([{"event": "standings", "topic": "contest:1"}])
+        publisher([STANDINGS])
         publisher.flush()
         times += [clock.now] * (len(recorder.sent) - before)
         clock.now += 0.1
@@ -73,7 +83,7 @@ def test_five_sales_a_second_then_folded_with_a_count():
 
 def test_without_a_flusher_nothing_is_held_back():
     publisher, clock, recorder = make(coalesce=False)
-    publisher([sale(n) for n in range(8)] + [{"event": "standings", "topic": "contest:1"}] * 3)
+    publisher([sale(n) for n in range(8)] + [STANDINGS] * 3)
     assert len(recorder.sent) == 11
 
 
@@ -81,9 +91,9 @@ def test_a_failed_push_makes_the_next_seq_skip_so_screens_resync():
     publisher, clock, recorder = make()
     publisher([sale(1)])
     recorder.fail = True
-    publisher([{"event": "match.goal", "topic": "contest:1"}])
+    publisher([goal()])
     recorder.fail = False
-    publisher([{"event": "match.goal", "topic": "contest:1"}])
+    publisher([goal()])
     seqs = [p["seq"] for e, p in recorder.sent]
     assert seqs[0] == 1 and seqs[1] >= 3  # a gap: the screen asks for a snapshot
 
@@ -97,3 +107,19 @@ def test_heartbeat_after_a_failure_moves_the_seq_on():
     publisher.heartbeat()
     beat = recorder.sent[-1]
     assert beat[0] == "heartbeat" and beat[1]["seq"] > 1
+
+
+def test_every_change_type_has_one_event_name_and_a_json_payload():
+    import json
+    import typing
+
+    from leaderboard.domain import changes
+    from leaderboard.realtime import events
+
+    assert set(typing.get_args(changes.Change)) == set(events.EVENT_NAMES)
+    payload = events.payload_of(sale(7))
+    assert json.loads(json.dumps(payload)) == {"sale": "s7", "agent": {"key": "a", "name": "A"},
+                                               "site": {"key": "s", "name": "S"},
+                                               "product": {"code": "P", "name": "Product"}, "points": 10}
+    assert events.topic_of(sale(7, contest=4)) == "contest:4"
+    assert "export const DELTA_EVENTS" in events.browser_module()

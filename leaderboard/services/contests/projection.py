@@ -19,19 +19,19 @@ from leaderboard.services.core.aggregates import add_rows, bump_standings_versio
 from leaderboard.services.core.clock import clawback_window
 from leaderboard.services.contests.rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
                                                 rules_of)
+from leaderboard.domain.changes import ProductRef, Ref, SaleCounted, StandingsChanged
 from leaderboard.services.core.publishing import Notice
 from leaderboard.services.contests.counting import not_clawed_back, sales_in_window
 
 
 def sale_notice(contest_id: int, sale: Sale, points: Decimal) -> Notice:
-    return {"event": "sale", "topic": f"contest:{contest_id}", "sale": sale.id,
-            "agent": {"key": sale.agent.key, "name": sale.agent.name},
-            "site": {"key": sale.agent.site.key, "name": sale.agent.site.name},
-            "product": {"code": sale.product.code, "name": sale.product.name}, "points": json_number(points)}
+    return SaleCounted(contest_id=contest_id, sale=sale.id, agent=Ref(sale.agent.key, sale.agent.name),
+                       site=Ref(sale.agent.site.key, sale.agent.site.name),
+                       product=ProductRef(sale.product.code, sale.product.name), points=json_number(points))
 
 
 def standings_notice(contest_id: int) -> Notice:
-    return {"event": "standings", "topic": f"contest:{contest_id}"}
+    return StandingsChanged(contest_id)
 
 
 def kpi_window_days(contest: Contest) -> tuple[date, date]:

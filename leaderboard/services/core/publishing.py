@@ -1,13 +1,16 @@
-"""Hands change notices to the live layer after commit; a failed push never breaks a write."""
+"""Hands typed change events to the live layer after commit; a failed push never breaks a write."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from flask import current_app
 
+from leaderboard.domain.changes import Change
+
 log = logging.getLogger(__name__)
-Notice = dict[str, Any]
+# What services publish: the domain's typed change events.
+Notice = Change
 EXTENSION_KEY = "leaderboard.publishers"
 
 

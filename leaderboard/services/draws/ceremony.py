@@ -19,6 +19,7 @@ from leaderboard.services.core.errors import Conflict, FieldError, InvalidInput,
 from leaderboard.services.core.publishing import publish
 from leaderboard.services.draws.tickets import LUCKY_DRAW, eligible_tickets
 from leaderboard.services.roster.queries import names_by_key
+from leaderboard.domain.changes import DrawFrozen, WinnerDrawn
 
 
 def draw_of(contest: Contest) -> Draw:
@@ -56,8 +57,7 @@ def freeze(actor: Principal, contest_id: int) -> Draw:
     audit.record(actor.name, "draw.freeze", "contest", str(contest.id),
                  after={"tickets_digest": draw.tickets_digest, "tickets_count": draw.tickets_count})
     db.session.commit()
-    publish([{"event": "draw.frozen", "topic": f"contest:{contest.id}", "tickets_digest": draw.tickets_digest,
-              "tickets_count": draw.tickets_count}])
+    publish([DrawFrozen(contest_id=contest.id, tickets_digest=draw.tickets_digest, tickets_count=draw.tickets_count)])
     return draw
 
 
@@ -93,8 +93,8 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
                  after={"public_entropy": public_entropy, "winners": proof["winners"]})
     db.session.commit()
     names = names_by_key("agent")
-    publish([{"event": "draw.winner", "topic": f"contest:{contest.id}", **winner,
-              "agent_name": names.get(winner["agent"])} for winner in proof["winners"]])
+    publish([WinnerDrawn(contest_id=contest.id, **winner, agent_name=names.get(winner["agent"]))
+             for winner in proof["winners"]])
     return proof
 
 

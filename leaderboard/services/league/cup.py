@@ -18,11 +18,11 @@ from leaderboard.services.core import audit
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.league.setup import add_match, capture_fte
 from leaderboard.services.league.views import contest_matches, match_status, require_league
-from leaderboard.services.league.matches import counted_sales, score, sync_match
+from leaderboard.services.league.matches import counted_sales, score, score_of, sync_match
 from leaderboard.services.core.publishing import Notice
+from leaderboard.domain.changes import CupCorrectionRecorded, CupTieRepaired, GoalDisallowed, GoalScored, Pairing
 
 DECIDED = ("provisional", "final")
-CORRECTED = "cup.corrected"
 VAR = "VAR"
 REASON_REPLACED = "side replaced: a VAR correction changed who won the previous round"
 
@@ -135,9 +135,9 @@ def _repair(contest: Contest, match: Match, slot: fixtures.CupSlot, sites: dict[
     after = {"home": slot.home, "away": slot.away}
     audit.record(VAR, "cup.repair", "contest", str(contest.id), before={"match": match.id, **before},
                  after={"match": match.id, **after})
-    return [n for n in goal_notices if n["event"] not in ("match.goal", "match.disallowed")] + [{
-        "event": CORRECTED, "topic": f"contest:{contest.id}", "bracket_changed": True, "match": match.id,
-        "round": match.round, "before": before, "after": after, "score": score(match)}]
+    return [n for n in goal_notices if not isinstance(n, (GoalScored, GoalDisallowed))] + [CupTieRepaired(
+        contest_id=contest.id, match=match.id, round=match.round, before=Pairing(**before), after=Pairing(**after),
+        score=score_of(match))]
 
 
 def _record(contest: Contest, corrections: dict[tuple[int, int], fixtures.TieCorrection],
@@ -156,7 +156,7 @@ def _record(contest: Contest, corrections: dict[tuple[int, int], fixtures.TieCor
             continue
         current[key] = {**entry, "at": now.isoformat()}
         audit.record(VAR, "cup.correction", "contest", str(contest.id), after=entry)
-        notices.append({"event": CORRECTED, "topic": f"contest:{contest.id}", "bracket_changed": False, **entry})
+        notices.append(CupCorrectionRecorded(contest_id=contest.id, **entry))
     if current != recorded:
         contest.derived = {**contest.derived, "corrections": current}  # a new dict, so the JSON change is seen
     return notices

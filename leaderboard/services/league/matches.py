@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
@@ -21,12 +21,14 @@ from leaderboard.services.league.setup import capture_fte
 from leaderboard.services.core.projections import rebuilding
 from leaderboard.services.core.publishing import Notice
 from leaderboard.services.contests.counting import CANCELLED_IN_TIME, sales_in_window
+from leaderboard.domain.changes import GoalDisallowed, GoalScored, LeagueTableChanged, Ref, Score
 
 LEAGUE = "league"
 REASON_CANCELLED = "sale cancelled inside the clawback window"
 REASON_RECOUNT = "recount after a late sale or a rules change"
 SIDE_KEY = ("match_id", "site_id")
 GOAL_LISTENERS = "leaderboard.goal_listeners"
+SCORED, DISALLOWED = "scored", "disallowed"
 
 
 def counted_sales(contest: Contest, match: Match, site: Site) -> list[tuple[Sale, Decimal]]:
@@ -59,6 +61,10 @@ def score(match: Match) -> dict[str, int]:
             "away": sum(1 for g in standing if g.site_id == match.away_site_id)}
 
 
+def score_of(match: Match) -> Score:
+    return Score(**score(match))
+
+
 def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -> list[Notice]:
     """Make the announced goals equal what the rule gives on the current log; announce the difference."""
     now = now or utcnow()
@@ -87,7 +93,7 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
         row = rows[identity]
         row.disallowed_at = now
         row.reason = REASON_CANCELLED if row.sale_id in cancelled else REASON_RECOUNT
-        changes.append(("match.disallowed", row))
+        changes.append((DISALLOWED, row))
     for goal in sorted(new, key=lambda g: (g.at, str(g.sale_id), g.nth)):
         row = rows.get(goal.identity)
         if row is None:
@@ -96,19 +102,17 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
             db.session.add(row)
         else:  # an identity produced again after a recount is reinstated
             row.disallowed_at, row.reason = None, None
-        changes.append(("match.goal", row))
+        changes.append((SCORED, row))
     return _notices(contest, match, changes, now)
 
 
-def _goal_notice(event: str, contest: Contest, match: Match, row: MatchGoal, current: dict) -> Notice:
-    notice: dict[str, Any] = {
-        "event": event, "topic": f"contest:{contest.id}", "match": match.id, "site": row.site.key,
-        "agent": {"key": row.agent.key, "name": row.agent.name}, "sale": row.sale_id,
-        "minute": rules_of_play.match_minute(row.at, match.starts_at, match.ends_at),
-        "score": current, "home": match.home.key, "away": match.away.key}
-    if event == "match.disallowed":
-        notice["reason"] = row.reason
-    return notice
+def _goal_notice(event: str, contest: Contest, match: Match, row: MatchGoal, current: Score) -> Notice:
+    common = dict(contest_id=contest.id, match=match.id, site=row.site.key, agent=Ref(row.agent.key, row.agent.name),
+                  sale=row.sale_id, minute=rules_of_play.match_minute(row.at, match.starts_at, match.ends_at),
+                  score=current, home=match.home.key, away=match.away.key)
+    if event == DISALLOWED:
+        return GoalDisallowed(**common, reason=row.reason or "")
+    return GoalScored(**common)
 
 
 def matches_touching(contest: Contest, sales: Iterable[Sale]) -> list[Match]:
@@ -178,7 +182,7 @@ def add_sales_to_match(contest: Contest, match: Match, sales: Sequence[Sale], no
                            .values(goals=now_scored).execution_options(synchronize_session=False))
         agents = {s.agent.key: s.agent for s, _ in scored}
         for goal in new_goals:
-            changes.append(("match.goal", _announce(match, site, goal, agents[goal.agent], now)))
+            changes.append((SCORED, _announce(match, site, goal, agents[goal.agent], now)))
     return _notices(contest, match, changes, now)
 
 
@@ -206,7 +210,7 @@ def take_back_from_match(contest: Contest, match: Match, sale: Sale, now: dateti
     for goal in standing[:row.goals - allowed]:
         goal.disallowed_at = now
         goal.reason = REASON_CANCELLED if goal.sale_id == sale.id else REASON_RECOUNT
-        changes.append(("match.disallowed", goal))
+        changes.append((DISALLOWED, goal))
     db.session.execute(update(MatchSide).where(MatchSide.match_id == match.id, MatchSide.site_id == site.id)
                        .values(goals=allowed).execution_options(synchronize_session=False))
     return _notices(contest, match, changes, now)
@@ -229,9 +233,9 @@ def _notices(contest: Contest, match: Match, changes: list[tuple[str, MatchGoal]
     if not changes:
         return []
     db.session.flush()
-    current_score = score(match)
+    current_score = score_of(match)
     notices = [_goal_notice(event, contest, match, row, current_score) for event, row in changes]
-    notices.append({"event": "league.table", "topic": f"contest:{contest.id}"})
+    notices.append(LeagueTableChanged(contest.id))
     for listener in current_app.extensions.get(GOAL_LISTENERS, []):
         notices += listener(contest, match, now)
     return notices

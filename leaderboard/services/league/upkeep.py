@@ -12,8 +12,9 @@ from leaderboard.services.league import cup
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.league.setup import capture_fte
 from leaderboard.services.league.views import contest_matches, match_status
-from leaderboard.services.league.matches import LEAGUE, score, sync_match
+from leaderboard.services.league.matches import LEAGUE, score_of, sync_match
 from leaderboard.services.core.publishing import Notice, publish
+from leaderboard.domain.changes import LeagueTableChanged, MatchStatusChanged
 
 
 def tick(now: Optional[datetime] = None) -> int:
@@ -40,9 +41,8 @@ def upkeep(contest: Contest, now: datetime) -> list[Notice]:
         status = str(match_status(match, now))
         if status != match.announced_status:
             match.announced_status = status
-            notices.append({"event": "match.status", "topic": f"contest:{contest.id}", "match": match.id,
-                            "status": status, "home": match.home.key, "away": match.away.key,
-                            "score": score(match)})
+            notices.append(MatchStatusChanged(contest_id=contest.id, match=match.id, status=status,
+                                              home=match.home.key, away=match.away.key, score=score_of(match)))
             if status in ("provisional", "final"):
-                notices.append({"event": "league.table", "topic": f"contest:{contest.id}"})
+                notices.append(LeagueTableChanged(contest.id))
     return notices

@@ -17,6 +17,7 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
+from leaderboard.domain.changes import ChannelChanged, SlideView
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read from across a room
 UNPAIRED_LIFETIME = timedelta(days=1)
@@ -116,7 +117,8 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
     audit.record(actor.name, "channel.upsert", "channel", key, before=before, after=channel_view(channel))
     db.session.commit()
     # The new slide list travels with the delta; screens then ask for the channel, which joins new contests.
-    publish([{"event": "channel", "topic": f"channel:{key}", "channel": channel_view(channel)}])
+    publish([ChannelChanged(key=channel.key, name=channel.name,
+                            slides=tuple(SlideView(**slide) for slide in channel.slides))])
     return channel, created
 
 

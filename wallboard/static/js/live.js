@@ -1,5 +1,6 @@
 // The /live connection: auth, subscriptions, per-topic epoch and seq checks, snapshot on gap or reconnect.
 import { hhmm } from "./dom.js";
+import { DELTA_EVENTS } from "/live/events.js";
 
 const RESYNC_MIN_MS = 500;
 // Servers send a heartbeat every 2 s; two intervals of silence mean pushes are being lost somewhere.
@@ -33,8 +34,7 @@ export class LiveFeed {
     this.socket.on("snapshot", (message) => this.snapshot(message));
     this.socket.on("heartbeat", (message) => this.heartbeat(message));
     this.socket.on("error", (message) => console.warn("live:", message && message.message));
-    for (const event of ["sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
-      "draw.frozen", "draw.winner", "cup.corrected", "channel"]) {
+    for (const event of DELTA_EVENTS) {
       this.socket.on(event, (message) => this.delta(event, message));
     }
   }

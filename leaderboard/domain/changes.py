@@ -1,0 +1,155 @@
+"""Typed change events: what services tell screens after a commit. Pure data, no transport.
+
+`leaderboard.realtime.events` maps each type to its topic and Socket.IO event name, in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A roster thing as screens show it: its key (or product code) and its name."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ProductRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Score:
+    home: int
+    away: int
+
+
+@dataclass(frozen=True)
+class SaleCounted:
+    contest_id: int
+    sale: str
+    agent: Ref
+    site: Ref
+    product: ProductRef
+    points: Number
+
+
+@dataclass(frozen=True)
+class StandingsChanged:
+    contest_id: int
+
+
+@dataclass(frozen=True)
+class GoalScored:
+    contest_id: int
+    match: int
+    site: str
+    agent: Ref
+    sale: str
+    minute: int
+    score: Score
+    home: str
+    away: str
+
+
+@dataclass(frozen=True)
+class GoalDisallowed:
+    contest_id: int
+    match: int
+    site: str
+    agent: Ref
+    sale: str
+    minute: int
+    score: Score
+    home: str
+    away: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MatchStatusChanged:
+    contest_id: int
+    match: int
+    status: str
+    home: str
+    away: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class LeagueTableChanged:
+    contest_id: int
+
+
+@dataclass(frozen=True)
+class Pairing:
+    home: str
+    away: str
+
+
+@dataclass(frozen=True)
+class CupTieRepaired:
+    """A VAR correction sent another side into a next-round tie that was not decided yet."""
+
+    contest_id: int
+    match: int
+    round: int
+    before: Pairing
+    after: Pairing
+    score: Score
+
+
+@dataclass(frozen=True)
+class CupCorrectionRecorded:
+    """A VAR correction changed a decided tie's winner after the next round was decided: shown, not applied."""
+
+    contest_id: int
+    round: int
+    slot: int
+    advanced: Optional[str]
+    winner: Optional[str]
+
+
+@dataclass(frozen=True)
+class DrawFrozen:
+    contest_id: int
+    tickets_digest: str
+    tickets_count: int
+
+
+@dataclass(frozen=True)
+class WinnerDrawn:
+    contest_id: int
+    slot: int
+    prize: str
+    ticket: Optional[str]
+    agent: Optional[str]
+    agent_name: Optional[str]
+
+
+@dataclass(frozen=True)
+class SlideView:
+    type: str
+    seconds: int
+    contest: Optional[int] = None
+    by: str = "agent"
+    text: str = ""
+    chart: str = "sales_per_hour"
+    target: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ChannelChanged:
+    key: str
+    name: str
+    slides: tuple[SlideView, ...]
+
+
+Change = Union[SaleCounted, StandingsChanged, GoalScored, GoalDisallowed, MatchStatusChanged, LeagueTableChanged,
+               CupTieRepaired, CupCorrectionRecorded, DrawFrozen, WinnerDrawn, ChannelChanged]

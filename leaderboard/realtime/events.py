@@ -1,0 +1,54 @@
+"""The one map from typed change events to live topics, Socket.IO event names and payloads.
+
+The browser's list of delta events is served from here too (`/live/events.js`), never retyped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from typing import Any
+
+from leaderboard.domain import changes
+
+EVENT_NAMES: dict[type, str] = {
+    changes.SaleCounted: "sale",
+    changes.StandingsChanged: "standings",
+    changes.GoalScored: "match.goal",
+    changes.GoalDisallowed: "match.disallowed",
+    changes.MatchStatusChanged: "match.status",
+    changes.LeagueTableChanged: "league.table",
+    changes.CupTieRepaired: "cup.corrected",
+    changes.CupCorrectionRecorded: "cup.corrected",
+    changes.DrawFrozen: "draw.frozen",
+    changes.WinnerDrawn: "draw.winner",
+    changes.ChannelChanged: "channel",
+}
+DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
+
+
+def topic_of(change: changes.Change) -> str:
+    if isinstance(change, changes.ChannelChanged):
+        return f"channel:{change.key}"
+    return f"contest:{change.contest_id}"
+
+
+def payload_of(change: changes.Change) -> dict[str, Any]:
+    """The delta's body as the pages read it (the topic travels beside it, so the contest id does not)."""
+    if isinstance(change, changes.ChannelChanged):
+        return {"channel": {"key": change.key, "name": change.name, "slides": [asdict(s) for s in change.slides]}}
+    body = {f.name: getattr(change, f.name) for f in fields(change) if f.name != "contest_id"}
+    body = {name: asdict(value) if hasattr(value, "__dataclass_fields__") else value for name, value in body.items()}
+    if isinstance(change, changes.CupTieRepaired):
+        body["bracket_changed"] = True
+    elif isinstance(change, changes.CupCorrectionRecorded):
+        body["bracket_changed"] = False
+    return body
+
+
+def event_name(change: changes.Change) -> str:
+    return EVENT_NAMES[type(change)]
+
+
+def browser_module() -> str:
+    """An ES module for the pages: the delta events they listen to."""
+    return f"// Generated from leaderboard/realtime/events.py.\nexport const DELTA_EVENTS = {json.dumps(DELTA_EVENTS)};\n"
