@@ -50,3 +50,32 @@ def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
         projections.rebuild(chunk_size=41)
         assert snapshot() == incremental
         db.session.remove()
+
+
+def test_rebuild_keeps_goals_credited_in_arrival_order(app, make):
+    """Live, a goal goes to the sale that arrives as the total crosses the line; a replay in time order
+    would name the other sale. The rebuild keeps what screens were told when the count is the same."""
+    from leaderboard.models.league import MatchGoal
+    from sqlalchemy import select
+
+    home, away = make.site("rh", "Europe/Paris"), make.site("ra", "Europe/Paris")
+    agent = make.agent(home)
+    make.agent(away)
+    product = make.product(points=6)
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        contests.create_contest(auth.SYSTEM, ContestIn(
+            name="League", kind="league", sites=[home, away], starts_at=(NOW - timedelta(hours=2)).isoformat(),
+            rules={"format": "league", "legs": 1, "match_length": "P1D", "points_per_goal": 10,
+                   "normalize": "none"}))
+        for sale_id, minutes_ago in (("later", 5), ("earlier", 50)):  # the later sale arrives first
+            sales.ingest_sale(auth.SYSTEM, SaleIn(id=sale_id, agent=agent, product=product, quantity=1,
+                                                  occurred_at=(NOW - timedelta(minutes=minutes_ago)).isoformat()))
+
+        def goals():
+            return [(g.sale_id, g.nth, g.disallowed_at) for g in db.session.scalars(select(MatchGoal))]
+
+        live = goals()
+        assert live == [("earlier", 1, None)]  # 6 + 6 crossed 10 when "earlier" arrived
+        projections.rebuild()
+        assert goals() == live
+        db.session.remove()

@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Callable, Iterable, Optional, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from leaderboard.domain import league as rules_of_play
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.league import Match, MatchGoal, MatchSide
-from leaderboard.models.roster import Agent, Site
+from leaderboard.models.roster import Agent, Product, Site
 from leaderboard.services.core.aggregates import add_rows, dialect_insert
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
@@ -52,6 +52,16 @@ def side_goals(contest: Contest, site: Site, fte: Decimal,
     if fte <= 0:
         return []
     return rules_of_play.goals_for_site(inputs, fte, Decimal(contest.derived["points_per_goal"]), site=site.key)
+
+
+def latest_counted_at(contest: Contest, match: Match) -> Optional[datetime]:
+    """When the last sale that counts in the match happened: one aggregate query, not a window load."""
+    statement = (sales_in_window(match.starts_at, match.ends_at, [match.home_site_id, match.away_site_id])
+                 .with_only_columns(func.max(Sale.occurred_at)).order_by(None))
+    included = rules_of(contest).include_products
+    if included is not None:
+        statement = statement.join(Product, Product.id == Sale.product_id).where(Product.code.in_(included))
+    return db.session.scalar(statement)
 
 
 def score(match: Match) -> dict[str, int]:
@@ -124,6 +134,26 @@ def matches_touching(contest: Contest, sales: Iterable[Sale]) -> list[Match]:
         Match.contest_id == contest.id, Match.starts_at <= max(instants), Match.ends_at > min(instants)))
     return [m for m in found if {m.home_site_id, m.away_site_id} & site_ids
             and any(m.starts_at <= t < m.ends_at for t in instants)]
+
+
+def recount_after_rebuild(contest: Contest, match: Match) -> None:
+    """Totals from the log. Goals already announced stay as they are when the log gives each side as many:
+    live goals go to the sale that arrived as the total crossed the line, which a replay in time order may
+    name differently, and a rebuild must not stage a VAR storm for that."""
+    if match.home_fte is None:
+        return
+    totals = []
+    for site, fte in ((match.home, match.home_fte), (match.away, match.away_fte)):
+        counted = counted_sales(contest, match, site)
+        goals = len(side_goals(contest, site, Decimal(fte), counted))
+        standing = db.session.scalar(select(func.count()).select_from(MatchGoal).where(
+            MatchGoal.match_id == match.id, MatchGoal.site_id == site.id, MatchGoal.disallowed_at.is_(None)))
+        if standing != goals:
+            sync_match(contest, match)  # the count itself changed: recount and announce the difference
+            return
+        totals.append((site, sum((points for _, points in counted), Decimal(0)), goals))
+    for site, points, goals in totals:
+        _set_side(match, site, points, goals)
 
 
 def _set_side(match: Match, site: Site, points: Decimal, goals: int) -> None:
@@ -272,8 +302,10 @@ class MatchProjection:
         return []
 
     def finish_rebuild(self) -> None:
-        for contest in db.session.scalars(select(Contest).where(Contest.kind == LEAGUE)):
-            self.rescore_contest(contest)
+        for contest in db.session.scalars(select(Contest).where(Contest.kind == LEAGUE,
+                                                                Contest.cancelled_at.is_(None))):
+            for match in db.session.scalars(select(Match).where(Match.contest_id == contest.id)):
+                recount_after_rebuild(contest, match)
 
     def rescore_contest(self, contest: Contest) -> None:
         if contest.kind == LEAGUE and contest.cancelled_at is None:

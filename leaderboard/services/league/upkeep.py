@@ -36,6 +36,8 @@ def upkeep(contest: Contest, now: datetime) -> list[Notice]:
     if contest.rules.get("format") == "cup":
         notices += cup.ensure_rounds(contest, now)
     for match in contest_matches(contest):
+        if match.announced_status == "final":
+            continue  # final is for good: nothing about it changes with time any more
         if capture_fte(contest, match, now):
             notices += sync_match(contest, match, now)
         status = str(match_status(match, now))

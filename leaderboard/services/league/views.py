@@ -12,7 +12,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.league import Match, MatchGoal
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.errors import FieldError, InvalidInput
-from leaderboard.services.league.matches import LEAGUE, counted_sales, score
+from leaderboard.services.league.matches import LEAGUE, latest_counted_at, score
 
 
 def require_league(contest: Contest, cup: Optional[bool] = None) -> None:
@@ -26,9 +26,7 @@ def require_league(contest: Contest, cup: Optional[bool] = None) -> None:
 def match_status(match: Match, now: datetime) -> rules_of_play.MatchStatus:
     latest = db.session.scalar(select(func.max(MatchGoal.at)).where(MatchGoal.match_id == match.id))
     if now >= match.ends_at:
-        contest = db.session.get(Contest, match.contest_id)
-        sides = counted_sales(contest, match, match.home) + counted_sales(contest, match, match.away)
-        latest = max((s.occurred_at for s, _ in sides), default=None)
+        latest = latest_counted_at(db.session.get(Contest, match.contest_id), match)
     return rules_of_play.match_status(now, match.starts_at, match.ends_at, latest, clawback_window())
 
 
