@@ -1,31 +1,32 @@
-"""One client process of bench/live_screens.py: holds many real Socket.IO websocket screens on /live."""
+"""One client process of bench/live_screens.py: many TVs and phones on /live, each doing what wallboard/static/js/
+live.js + wallboard.js (TV) or live.js + phone.js (phone) do on every event, and recording what it shows and when."""
 from __future__ import annotations
 
 import asyncio
 import base64
 import json
-import logging
 import os
-import select
+import random
+import re
 import socket
 import sys
-import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
-import engineio
-import socketio
 from socketio import packet as sio_packet
 
-# Each python-socketio Client runs a read thread and a write thread (websocket-client transport): keep stacks small.
-threading.stack_size(512 * 1024)
-logging.getLogger("socketio").setLevel(logging.CRITICAL)
-logging.getLogger("engineio").setLevel(logging.CRITICAL)
-logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from live_setup import board_fingerprint  # noqa: E402
 
 NAMESPACE = "/live"
-RESYNC_MIN_SECONDS = 0.5  # as wallboard/static/js/live.js (RESYNC_MIN_MS)
+RESYNC_MIN = 0.5  # live.js RESYNC_MIN_MS
+SILENCE = 4.0  # live.js SILENCE_MS
+PHONE_DEBOUNCE = 0.3  # phone.js soon()
+DELTA_EVENTS = {"sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
+                "draw.frozen", "draw.winner", "cup.corrected", "channel"}
+# wallboard.js onDelta: `sale` and `draw.winner` are shown from the delta itself; every other delta refreshes.
+TV_NO_REFRESH = {"sale", "draw.winner"}
 
 
 def say(message: dict[str, Any]) -> None:
@@ -33,225 +34,44 @@ def say(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-class Recorder:
-    """What a screen sees, whatever its transport. Records every `sale` delta with time.time() at receipt.
+class Client:
+    """A LiveFeed (live.js) over a real websocket (Engine.IO 4 / Socket.IO 5, python-socketio's packet codec)."""
 
-    mode "passive": only records (a seq gap is counted, then followed). mode "tv": behaves like the TV page
-    (live.js + wallboard.js): asks for a snapshot on a seq gap, on a heartbeat that is ahead, and on every
-    `standings` delta ("changed: fetch the picture"), at most once per RESYNC_MIN_SECONDS.
-    """
-
-    def __init__(self, contest_id: int, mode: str):
-        self.contest_id, self.mode = contest_id, mode
-        self.topic = f"contest:{contest_id}"
-        self.seq: Optional[int] = None
-        self.sales: list[tuple[int, float, int]] = []  # (sale index, receive time, more)
-        self.counts = {"snapshot": 0, "standings": 0, "heartbeat": 0, "gap": 0, "stale_heartbeat": 0,
-                       "resync_sent": 0, "error": 0, "disconnect": 0, "other_sale": 0}
-        self.subscribe_wait: Optional[float] = None  # seconds from subscribe to the first snapshot
-        self.snapshot_waits: list[float] = []  # seconds from a later snapshot request (resync) to the snapshot
-        self.asked_at: Optional[float] = None
-        self.last_resync = 0.0
-        self.first_snapshot = threading.Event()
-        self.alive = False
-        self.lock = threading.Lock()
-        self.send_snapshot_request: Callable[[], None] = lambda: None
-
-    def on_event(self, event: str, message: Any) -> None:
-        if event == "sale":
-            self._sale(message)
-        elif event == "standings":
-            self.counts["standings"] += 1
-            self._delta(message, refetch=True)
-        elif event == "heartbeat":
-            self._heartbeat(message)
-        elif event == "snapshot":
-            self._snapshot(message)
-        elif event == "error":
-            self.counts["error"] += 1
-
-    def subscribing(self) -> None:
-        self.asked_at = time.monotonic()
-
-    def _snapshot(self, message: dict) -> None:
-        with self.lock:
-            self.counts["snapshot"] += 1
-            if self.asked_at is not None:
-                if self.subscribe_wait is None:
-                    self.subscribe_wait = time.monotonic() - self.asked_at
-                else:
-                    self.snapshot_waits.append(time.monotonic() - self.asked_at)
-                self.asked_at = None
-            self.seq = message.get("seq")
-        self.first_snapshot.set()
-
-    def _sale(self, message: dict) -> None:
-        received = time.time()
-        sale_id = str(message.get("sale", ""))
-        head, _, tail = sale_id.rpartition("-")
-        if head.startswith("lvs") and tail.isdigit():
-            self.sales.append((int(tail), received, int(message.get("more") or 0)))
-        else:
-            self.counts["other_sale"] += 1
-        self._delta(message, refetch=False)
-
-    def _heartbeat(self, message: dict) -> None:
-        self.counts["heartbeat"] += 1
-        with self.lock:
-            stale = self.seq is not None and message.get("seq", 0) > self.seq
-            if stale:
-                self.counts["stale_heartbeat"] += 1
-        if stale and self.mode == "tv":
-            self._resync()
-
-    def _delta(self, message: dict, refetch: bool) -> None:
-        with self.lock:
-            if self.seq is None or message.get("seq", 0) <= self.seq:
-                return
-            gap = message["seq"] != self.seq + 1
-            if gap:
-                self.counts["gap"] += 1
-            if not gap or self.mode == "passive":
-                self.seq = message["seq"]
-        if self.mode == "tv" and (gap or refetch):
-            self._resync()
-
-    def _resync(self) -> None:
-        now = time.monotonic()
-        with self.lock:
-            if now - self.last_resync < RESYNC_MIN_SECONDS:
-                return
-            self.last_resync = now
-            if self.asked_at is None:
-                self.asked_at = now
-            self.counts["resync_sent"] += 1
-        self.send_snapshot_request()
-
-    def disconnected(self) -> None:
-        if self.alive:
-            self.counts["disconnect"] += 1
-        self.alive = False
-
-    def result(self) -> dict[str, Any]:
-        return {"sales": self.sales, "counts": self.counts, "snapshot_waits": self.snapshot_waits,
-                "subscribe_wait": self.subscribe_wait, "connected": self.alive}
-
-
-# ---------------------------------------------------------------- client "socketio": python-socketio's Client
-
-class InlineEngineIO(engineio.Client):
-    """Stock engineio.Client starts a new thread for every incoming message (run_async=True): at hundreds of
-    screens per process that costs most of the client CPU and delivers deltas out of order (seq "gaps").
-    Browsers handle socket messages in order on one loop; so does this: handlers run on the read thread."""
-
-    def _trigger_event(self, event, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        if event == "message":
-            kwargs["run_async"] = False
-        return super()._trigger_event(event, *args, **kwargs)
-
-
-class InlineClient(socketio.Client):
-    def _engineio_client_class(self):  # noqa: ANN202
-        return InlineEngineIO
-
-
-class ThreadedScreen:
-    """python-socketio Client, websocket transport (websocket-client): a read and a write thread per screen."""
-
-    def __init__(self, spec: dict[str, Any]):
-        self.rec = Recorder(spec["contest"], spec["mode"])
-        self.client = (InlineClient if spec["dispatch"] == "inline" else socketio.Client)(reconnection=False)
-        for event in ("snapshot", "sale", "standings", "heartbeat", "error"):
-            self.client.on(event, (lambda name: lambda message=None: self.rec.on_event(name, message))(event),
-                           namespace=NAMESPACE)
-        self.client.on("disconnect", lambda *a: self.rec.disconnected(), namespace=NAMESPACE)
-        self.rec.send_snapshot_request = self._ask_snapshot
-
-    def _ask_snapshot(self) -> None:
-        try:
-            self.client.emit("snapshot", {"topic": self.rec.topic}, namespace=NAMESPACE)
-        except socketio.exceptions.SocketIOError:
-            pass
-
-    def connect(self, spec: dict[str, Any]) -> None:
-        self.client.connect(spec["url"], namespaces=[NAMESPACE], auth={"token": spec["token"]},
-                            transports=["websocket"], wait_timeout=spec["connect_timeout"])
-        self.rec.alive = True
-        self.rec.subscribing()
-        self.client.emit("subscribe", {"contest": self.rec.contest_id}, namespace=NAMESPACE)
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-
-def run_threaded(spec: dict[str, Any], deadline: float) -> None:
-    screens: list[ThreadedScreen] = []
-    failures: list[str] = []
-    started = time.monotonic()
-    pause = 1.0 / spec["connects_per_second"] if spec["connects_per_second"] > 0 else 0.0
-    for _ in range(spec["screens"]):
-        if time.monotonic() > deadline:
-            failures.append("deadline reached while connecting")
-            break
-        screen = ThreadedScreen(spec)
-        try:
-            screen.connect(spec)
-            screens.append(screen)
-        except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
-            failures.append(f"{type(exc).__name__}: {exc}"[:200])
-        if pause:
-            time.sleep(pause)
-    snap_deadline = min(deadline, time.monotonic() + spec["connect_timeout"])
-    for screen in screens:
-        screen.rec.first_snapshot.wait(max(0.0, snap_deadline - time.monotonic()))
-    report_ready(spec, [s.rec for s in screens], failures, started)
-    while time.monotonic() < deadline:  # wait for "stop" on stdin, bounded
-        ready, _, _ = select.select([sys.stdin], [], [], min(1.0, max(0.0, deadline - time.monotonic())))
-        if ready:
-            line = sys.stdin.readline()
-            if not line or line.strip() == "stop":
-                break
-    write_results(spec, [s.rec for s in screens], failures)
-    stop_by = time.monotonic() + spec.get("close_seconds", 10)
-    for screen in screens:  # close politely within a bounded time
-        if time.monotonic() > stop_by:
-            break
-        try:
-            screen.close()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-# ---------------------------------------------------------------- client "aio": one asyncio loop per process
-
-class AioScreen:
-    """The same Engine.IO 4 / Socket.IO 5 protocol over a plain RFC 6455 websocket on asyncio streams, decoded
-    with python-socketio's own packet class: no thread per screen, so hundreds fit in one process."""
-
-    def __init__(self, spec: dict[str, Any]):
-        self.spec = spec
-        self.rec = Recorder(spec["contest"], spec["mode"])
-        self.rec.send_snapshot_request = lambda: self.emit("snapshot", {"topic": self.rec.topic})
+    def __init__(self, spec: dict[str, Any], role: str, ident: str, cookie: str = ""):
+        self.spec, self.role, self.ident, self.cookie = spec, role, ident, cookie
+        self.loop = asyncio.get_running_loop()
         self.reader: Optional[asyncio.StreamReader] = None
         self.writer: Optional[asyncio.StreamWriter] = None
+        self.connected = False
+        self.seq: dict[str, int] = {}
+        self.epoch: dict[str, str] = {}
+        self.last_resync: dict[str, float] = {}
+        self.deferred: dict[str, asyncio.TimerHandle] = {}
+        self.last_heard = time.monotonic()
+        self.pending_me: Optional[asyncio.TimerHandle] = None
+        self.states: list[tuple[float, Any]] = []  # (time.time(), what the screen shows) on each change
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.counts: dict[str, int] = {}
+        self.reconnects = 0
 
+    # ------------------------------------------------------------ transport
     def send_text(self, text: str) -> None:
         if self.writer is None or self.writer.is_closing():
             return
         payload = text.encode()
         n = len(payload)
-        if n < 126:
-            header = bytes((0x81, 0x80 | n))
-        elif n < 65536:
-            header = bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
-        else:
-            header = bytes((0x81, 0x80 | 127)) + n.to_bytes(8, "big")
+        header = bytes((0x81, 0x80 | n)) if n < 126 else (bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
+                                                            if n < 65536 else bytes((0x81, 0xFF)) + n.to_bytes(8, "big"))
         mask = os.urandom(4)
         masked = (int.from_bytes(payload, "big") ^ int.from_bytes((mask * (n // 4 + 1))[:n], "big")).to_bytes(n, "big")
+        self.bytes_out += n
         self.writer.write(header + mask + masked)
 
-    def emit(self, event: str, data: Any) -> None:
-        self.send_text("4" + sio_packet.Packet(sio_packet.EVENT, data=[event, data], namespace=NAMESPACE).encode())
+    def emit(self, event: str, data: Any = None) -> None:
+        self.count(f"sent:{event}")
+        body = [event] if data is None else [event, data]
+        self.send_text("4" + sio_packet.Packet(sio_packet.EVENT, data=body, namespace=NAMESPACE).encode())
 
     async def recv_text(self) -> str:
         assert self.reader is not None
@@ -263,37 +83,34 @@ class AioScreen:
                 n = int.from_bytes(await self.reader.readexactly(2), "big")
             elif n == 127:
                 n = int.from_bytes(await self.reader.readexactly(8), "big")
-            mask = await self.reader.readexactly(4) if head[1] & 0x80 else None
             data = await self.reader.readexactly(n) if n else b""
-            if mask:
-                data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
             if opcode == 0x8:
-                raise ConnectionError("websocket closed by the server")
-            if opcode == 0x9:  # ping → pong
-                self.writer.write(bytes((0x8A, 0x80 | len(data))) + b"\0\0\0\0" + data)
+                raise ConnectionError("closed by the server")
+            if opcode in (0x9, 0xA):
+                if opcode == 0x9 and self.writer is not None:
+                    self.writer.write(bytes((0x8A, 0x80 | len(data))) + b"\0\0\0\0" + data)
                 continue
-            if opcode == 0xA:
-                continue
+            self.bytes_in += n
             parts.append(data)
             if head[0] & 0x80:
                 return b"".join(parts).decode()
 
-    async def connect(self) -> None:
+    async def open(self) -> None:
         url = urlsplit(self.spec["url"])
         self.reader, self.writer = await asyncio.open_connection(url.hostname, url.port, limit=2 ** 22)
         self.writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         key = base64.b64encode(os.urandom(16)).decode()
+        cookie = f"Cookie: {self.cookie}\r\n" if self.cookie else ""
         self.writer.write((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {url.netloc}\r\n"
                            f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                           f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
+                           f"Sec-WebSocket-Version: 13\r\n{cookie}\r\n").encode())
         response = await self.reader.readuntil(b"\r\n\r\n")
         if b" 101 " not in response.split(b"\r\n", 1)[0]:
             raise ConnectionError(f"upgrade refused: {response[:80]!r}")
-        opened = await self.recv_text()
-        if not opened.startswith("0"):
-            raise ConnectionError(f"no Engine.IO open packet: {opened[:80]!r}")
-        self.send_text("4" + sio_packet.Packet(sio_packet.CONNECT, data={"token": self.spec["token"]},
-                                               namespace=NAMESPACE).encode())
+        if not (await self.recv_text()).startswith("0"):
+            raise ConnectionError("no Engine.IO open packet")
+        auth = {"token": self.spec["token"]} if self.role == "tv" else {}  # a phone signs in with its cookie
+        self.send_text("4" + sio_packet.Packet(sio_packet.CONNECT, data=auth, namespace=NAMESPACE).encode())
         while True:
             text = await self.recv_text()
             if text == "2":
@@ -303,110 +120,231 @@ class AioScreen:
             if pkt.packet_type == sio_packet.CONNECT and pkt.namespace == NAMESPACE:
                 break
             if pkt.packet_type == sio_packet.CONNECT_ERROR:
-                raise ConnectionError(f"namespace refused: {pkt.data}")
-        self.rec.alive = True
-        self.rec.subscribing()
-        self.emit("subscribe", {"contest": self.rec.contest_id})
+                raise ConnectionError(f"refused: {pkt.data}")
+        self.on_connected()
+
+    async def run(self, deadline: float) -> None:
+        """Read until the deadline; on a lost connection reconnect as Socket.IO's client does (1 s, ×2, ≤ 15 s)."""
+        delay = 1.0
+        while time.monotonic() < deadline:
+            try:
+                if not self.connected:
+                    await asyncio.wait_for(self.open(), 30)
+                    delay = 1.0
+                await self.read_forever()
+            except (ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError, OSError):
+                pass
+            if self.connected:
+                self.connected = False
+                self.count("disconnect")
+            if self.writer is not None:
+                self.writer.close()
+            await asyncio.sleep(min(15.0, delay) * random.uniform(0.5, 1.5))
+            delay *= 2
+            self.reconnects += 1
 
     async def read_forever(self) -> None:
-        try:
-            while True:
-                text = await self.recv_text()
-                kind = text[:1]
-                if kind == "4":
-                    pkt = sio_packet.Packet(encoded_packet=text[1:])
-                    if pkt.packet_type == sio_packet.EVENT and pkt.namespace == NAMESPACE and pkt.data:
-                        self.rec.on_event(pkt.data[0], pkt.data[1] if len(pkt.data) > 1 else None)
-                    elif pkt.packet_type == sio_packet.DISCONNECT:
-                        break
-                elif kind == "2":
-                    self.send_text("3")  # Engine.IO ping → pong
-                elif kind == "1":
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError, OSError):
-            pass
-        finally:
-            self.rec.disconnected()
+        while True:
+            text = await self.recv_text()
+            kind = text[:1]
+            if kind == "4":
+                pkt = sio_packet.Packet(encoded_packet=text[1:])
+                if pkt.packet_type == sio_packet.EVENT and pkt.data:
+                    self.count(f"got:{pkt.data[0]}", len(text))
+                    self.on_event(pkt.data[0], pkt.data[1] if len(pkt.data) > 1 else None)
+                elif pkt.packet_type == sio_packet.DISCONNECT:
+                    raise ConnectionError("namespace disconnect")
+            elif kind == "2":
+                self.send_text("3")
+            elif kind == "1":
+                raise ConnectionError("engine.io close")
 
     def close(self) -> None:
         if self.writer is not None and not self.writer.is_closing():
             self.send_text("1")
             self.writer.close()
 
+    def count(self, name: str, size: int = 0) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+        if size:
+            self.counts[f"bytes:{name[4:]}"] = self.counts.get(f"bytes:{name[4:]}", 0) + size
 
-async def run_aio(spec: dict[str, Any], deadline: float) -> None:
-    loop = asyncio.get_running_loop()
-    screens = [AioScreen(spec) for _ in range(spec["screens"])]
+    # ------------------------------------------------------------ live.js
+    def on_connected(self) -> None:
+        self.connected = True
+        self.seq.clear()  # a (re)connect always starts from fresh snapshots
+        self.last_heard = time.monotonic()
+        subscription = {"channel": self.spec["channel"]} if self.role == "tv" else {"contest": self.spec["contest"]}
+        self.emit("subscribe", subscription)
+
+    def watchdog(self) -> None:
+        if not self.connected or time.monotonic() - self.last_heard < SILENCE:
+            return
+        self.last_heard = time.monotonic()
+        self.count("silence")
+        for topic in list(self.seq):
+            self.resync(topic)
+
+    def on_event(self, event: str, message: Any) -> None:
+        if not isinstance(message, dict):
+            if event == "me":
+                self.on_me(message)
+            return
+        if event == "snapshot":
+            self.last_heard = time.monotonic()
+            self.seq[message["topic"]] = message["seq"]
+            self.epoch[message["topic"]] = message["epoch"]
+            self.on_snapshot(message["topic"], message.get("data") or {})
+        elif event == "heartbeat":
+            self.last_heard = time.monotonic()
+            topic, known = message.get("topic"), self.seq.get(message.get("topic"))
+            if known is not None and (message.get("epoch") != self.epoch.get(topic) or message.get("seq") != known):
+                self.count("resync:heartbeat")
+                self.resync(topic)
+        elif event in DELTA_EVENTS:
+            self.last_heard = time.monotonic()
+            topic, known = message.get("topic"), self.seq.get(message.get("topic"))
+            if known is None:
+                return
+            if message.get("epoch") != self.epoch.get(topic):
+                self.count("resync:epoch")
+                return self.resync(topic)
+            if message.get("seq") == known:
+                return
+            if message.get("seq") != known + 1:
+                self.count("resync:gap")
+                return self.resync(topic)
+            self.seq[topic] = message["seq"]
+            self.on_delta(event, message)
+        elif event == "me":
+            self.on_me(message)
+
+    def resync(self, topic: str) -> None:
+        wait = self.last_resync.get(topic, -1e9) + RESYNC_MIN - time.monotonic()
+        if wait > 0:
+            if topic not in self.deferred:
+                self.deferred[topic] = self.loop.call_later(wait, self._deferred, topic)
+            return
+        self.last_resync[topic] = time.monotonic()
+        self.emit("snapshot", {"topic": topic})
+
+    def _deferred(self, topic: str) -> None:
+        self.deferred.pop(topic, None)
+        self.resync(topic)
+
+    # ------------------------------------------------------------ wallboard.js / phone.js
+    def on_snapshot(self, topic: str, data: dict[str, Any]) -> None:
+        if self.role == "phone":
+            self.soon()
+        elif topic.startswith("contest:") and "standings" in data:
+            self.show(board_fingerprint(data["standings"]))
+
+    def on_delta(self, event: str, message: dict[str, Any]) -> None:
+        if self.role == "phone":
+            self.soon()
+        elif event not in TV_NO_REFRESH:
+            self.resync(message["topic"])  # feed.refresh(topic)
+
+    def soon(self) -> None:
+        if self.pending_me is None:
+            self.pending_me = self.loop.call_later(PHONE_DEBOUNCE, self._ask_me)
+
+    def _ask_me(self) -> None:
+        self.pending_me = None
+        if self.connected:
+            self.emit("me")
+
+    def on_me(self, numbers: Any) -> None:
+        cards = (numbers or {}).get("cards") or [] if isinstance(numbers, dict) else []
+        card = next((c for c in cards if c.get("id") == self.spec["contest"]), None)
+        if card is not None:
+            self.show(float(re.sub(r"[^0-9.]", "", str(card.get("points"))) or 0))
+
+    def show(self, value: Any) -> None:
+        if not self.states or self.states[-1][1] != value:
+            self.states.append((time.time(), value))
+
+    def result(self) -> dict[str, Any]:
+        return {"role": self.role, "id": self.ident, "connected": self.connected, "states": self.states,
+                "bytes_in": self.bytes_in, "bytes_out": self.bytes_out, "counts": self.counts,
+                "reconnects": self.reconnects}
+
+
+async def sign_in(url: str, token: str) -> str:
+    """GET /me/link/<token> as a phone's browser does; returns the Cookie header the session cookies make."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    writer.write(f"GET /me/link/{token} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
+    head = (await reader.readuntil(b"\r\n\r\n")).decode(errors="replace")
+    writer.close()
+    cookies = [line.split(":", 1)[1].strip().split(";", 1)[0] for line in head.split("\r\n")
+               if line.lower().startswith("set-cookie:")]
+    if not head.startswith("HTTP/1.1 302") or not cookies:
+        raise ConnectionError(f"sign-in refused: {head[:60]!r}")
+    return "; ".join(cookies)
+
+
+async def main_async(spec: dict[str, Any]) -> None:
+    deadline = time.monotonic() + spec["max_seconds"]
+    gate = asyncio.Semaphore(8)
     failures: list[str] = []
-    readers: list[asyncio.Task] = []
-    gate = asyncio.Semaphore(spec.get("connect_concurrency", 8))
-    started = time.monotonic()
+    clients: list[Client] = []
+    tasks: list[asyncio.Task] = []
 
-    async def open_one(screen: AioScreen) -> Optional[AioScreen]:
+    async def start(role: str, ident: str, token: str = "") -> None:
         async with gate:
             try:
-                await asyncio.wait_for(screen.connect(), spec["connect_timeout"])
+                cookie = await sign_in(spec["url"], token) if role == "phone" else ""
+                client = Client(spec, role, ident, cookie)
+                await asyncio.wait_for(client.open(), spec["connect_timeout"])
             except Exception as exc:  # noqa: BLE001 - counted and reported
-                failures.append(f"{type(exc).__name__}: {exc}"[:200])
-                screen.close()
-                return None
-            readers.append(asyncio.create_task(screen.read_forever()))
-            if spec["connects_per_second"] > 0:
-                await asyncio.sleep(1.0 / spec["connects_per_second"])
-            return screen
+                failures.append(f"{role} {ident}: {type(exc).__name__}: {exc}"[:200])
+                return
+            clients.append(client)
+            tasks.append(asyncio.create_task(client.run(deadline)))
 
-    opened = await asyncio.wait_for(asyncio.gather(*(open_one(s) for s in screens)),
-                                    max(1.0, deadline - time.monotonic()))
-    live = [s for s in opened if s is not None]
-    snap_deadline = min(deadline, time.monotonic() + spec["connect_timeout"])
-    while time.monotonic() < snap_deadline and not all(s.rec.first_snapshot.is_set() for s in live):
-        await asyncio.sleep(0.1)
-    report_ready(spec, [s.rec for s in live], failures, started)
+    started = time.monotonic()
+    jobs = [start("tv", f"tv{spec['worker']}-{n}") for n in range(spec["tvs"])]
+    jobs += [start("phone", key, token) for key, token in spec["phones"]]
+    await asyncio.gather(*jobs)
+    shown = lambda: sum(bool(c.states) for c in clients)  # noqa: E731
+    while time.monotonic() < min(deadline, started + spec["connect_timeout"] + 60) and shown() < len(clients):
+        await asyncio.sleep(0.2)
+    say({"event": "ready", "worker": spec["worker"], "clients": len(clients), "showing": shown(),
+         "failed": len(failures), "failures": failures[:5], "seconds": round(time.monotonic() - started, 1)})
 
+    marks: dict[str, dict[str, Any]] = {}
     stop = asyncio.Event()
 
     def on_stdin() -> None:
-        line = sys.stdin.readline()
-        if not line or line.strip() == "stop":
+        line = sys.stdin.readline().split()
+        if not line or line[0] == "stop":
             stop.set()
+        elif line[0] == "mark":
+            marks[line[1]] = {"t": time.time(), **{role: sum(c.bytes_in for c in clients if c.role == role)
+                                                   for role in ("tv", "phone")}}
 
-    loop.add_reader(sys.stdin.fileno(), on_stdin)
-    try:
-        await asyncio.wait_for(stop.wait(), max(0.0, deadline - time.monotonic()))
-    except asyncio.TimeoutError:
-        pass
-    loop.remove_reader(sys.stdin.fileno())
-    write_results(spec, [s.rec for s in live], failures)
-    for screen in live:
-        screen.close()
-    for task in readers:
-        task.cancel()
-    await asyncio.sleep(0.2)
-
-
-# ---------------------------------------------------------------- both
-
-def report_ready(spec: dict[str, Any], recs: list[Recorder], failures: list[str], started: float) -> None:
-    say({"event": "ready", "worker": spec["worker"], "connected": len(recs), "failed": len(failures),
-         "with_snapshot": sum(r.first_snapshot.is_set() for r in recs),
-         "connect_seconds": time.monotonic() - started, "failures": failures[:5]})
-
-
-def write_results(spec: dict[str, Any], recs: list[Recorder], failures: list[str]) -> None:
+    asyncio.get_running_loop().add_reader(sys.stdin.fileno(), on_stdin)
+    while not stop.is_set() and time.monotonic() < deadline:
+        for client in clients:
+            client.watchdog()
+        try:
+            await asyncio.wait_for(stop.wait(), 1.0)
+        except asyncio.TimeoutError:
+            pass
     with open(spec["out"], "w") as fh:
-        json.dump({"worker": spec["worker"], "screens": [r.result() for r in recs], "connect_failures": failures},
-                  fh)
+        json.dump({"worker": spec["worker"], "clients": [c.result() for c in clients], "failures": failures,
+                   "marks": marks}, fh)
     say({"event": "done", "worker": spec["worker"]})
+    for client in clients:
+        client.close()
+    for task in tasks:
+        task.cancel()
 
 
 def main() -> None:
-    spec = json.loads(sys.argv[1])
-    deadline = time.monotonic() + spec["max_seconds"]
-    if spec["client"] == "aio":
-        asyncio.run(run_aio(spec, deadline))
-    else:
-        run_threaded(spec, deadline)
-    os._exit(0)  # leave regardless of lingering client threads
+    asyncio.run(main_async(json.loads(sys.argv[1])))
+    os._exit(0)
 
 
 if __name__ == "__main__":
