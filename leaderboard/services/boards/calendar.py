@@ -12,6 +12,7 @@ from leaderboard.extensions import db
 from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import AgentDay, SiteHour
 from leaderboard.services.core.aggregates import add_rows
+from leaderboard.services.core.bulk_rebuild import LogContext, Rows
 from leaderboard.services.core.publishing import Notice
 from leaderboard.services.contests.counting import not_clawed_back
 
@@ -82,3 +83,43 @@ class CalendarProjection:
 
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
+
+    def bulk_part(self, log: LogContext) -> "CalendarBulk":
+        return CalendarBulk()
+
+
+class CalendarBulk:
+    """The bulk rebuild's share: AgentDay and SiteHour summed over the whole log in memory."""
+
+    def __init__(self) -> None:
+        self.days: dict[tuple[int, date], list[Any]] = {}  # points, sales, (reached_at, reached_sale_id)
+        self.hours: dict[tuple[int, datetime], list[int]] = {}
+
+    def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
+        days, hours = self.days, self.hours
+        for sale in counted:
+            reached = (sale.occurred_at, sale.id)
+            day = days.get(key := (sale.agent_id, local_day(sale.occurred_at, sale.timezone)))
+            if day is None:
+                days[key] = [sale.points, 1, reached]
+            else:
+                day[0] += sale.points
+                day[1] += 1
+                if reached > day[2]:  # the latest (occurred_at, id), as `add_rows(track_latest=True)` keeps
+                    day[2] = reached
+            hour = hours.get(key := (sale.site_id, hour_of(sale.occurred_at)))
+            if hour is None:
+                hours[key] = [sale.points, 1]
+            else:
+                hour[0] += sale.points
+                hour[1] += 1
+
+    def add_kpis(self, samples: Sequence[Any]) -> None:
+        pass
+
+    def rows(self) -> list[Rows]:
+        return [Rows(SiteHour, len(self.hours), ({"site_id": site, "hour": hour, "points": points, "sales": n}
+                                                 for (site, hour), (points, n) in sorted(self.hours.items()))),
+                Rows(AgentDay, len(self.days), ({"agent_id": agent, "day": day, "points": points, "sales": n,
+                                                 "reached_at": reached[0], "reached_sale_id": reached[1]}
+                                                for (agent, day), (points, n, reached) in sorted(self.days.items())))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
@@ -16,6 +16,7 @@ from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import ContestKpi, ContestStanding
 from leaderboard.models.roster import Agent
 from leaderboard.services.core.aggregates import add_rows, bump_standings_versions
+from leaderboard.services.core.bulk_rebuild import CountedIn, LogContext, Rows
 from leaderboard.services.core.clock import clawback_window
 from leaderboard.services.contests.rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
                                                 rules_of)
@@ -72,6 +73,9 @@ class ContestProjection:
 
     def rescore_contest(self, contest: Contest) -> None:
         rescore_contest(contest)
+
+    def bulk_part(self, log: LogContext) -> "StandingsBulk":
+        return StandingsBulk(log)
 
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         if not samples:
@@ -211,11 +215,16 @@ def _set_scores(contest: Contest, rules: ContestRules, points: dict[int, Decimal
     means = _kpi_means(contest.id, set(points)) if rules.kpis_used else {}
     values = []
     for agent_id in sorted(points):
-        agent_means = means.get(agent_id, {})
-        score, _ = agent_score(rules, points[agent_id], agent_means, catalogue)
-        values.append({"contest_id": contest.id, "agent_id": agent_id, "score": score,
-                       "qualified": is_qualified(rules, agent_means, catalogue)})
+        score, qualified = score_and_gate(rules, points[agent_id], means.get(agent_id, {}), catalogue)
+        values.append({"contest_id": contest.id, "agent_id": agent_id, "score": score, "qualified": qualified})
     db.session.execute(update(ContestStanding), values, execution_options={"synchronize_session": False})
+
+
+def score_and_gate(rules: ContestRules, points: Decimal, means: dict[str, float],
+                   catalogue: dict[str, bool]) -> tuple[Decimal, bool]:
+    """A standing's score and quality gate (the domain's formula), for the incremental and the bulk path."""
+    score, _ = agent_score(rules, points, means, catalogue)
+    return score, is_qualified(rules, means, catalogue)
 
 
 def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
@@ -241,3 +250,68 @@ def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
         KpiSample.day >= first_day, KpiSample.day <= last_day, Agent.site_id.in_(site_ids))))
     add_kpis_to_contest(contest, samples)
     bump_standings_versions([contest.id])
+
+
+class StandingsBulk:
+    """The bulk rebuild's share: every contest's standings and KPI totals summed over the whole log, then
+    scored once per standing with `score_and_gate`, from the same totals the incremental path would store."""
+
+    def __init__(self, log: LogContext) -> None:
+        self.log = log
+        # contest id -> agent id -> [points, sales, (reached_at, reached_sale_id)]
+        self.standings: dict[int, dict[int, list[Any]]] = {c.id: {} for c in log.contests}
+        # contest id -> (agent id, kpi) -> values in the order recorded
+        self.kpis: dict[int, dict[tuple[int, str], list[float]]] = {c.id: {} for c in log.contests}
+
+    def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
+        for contest in self.log.contests:
+            standings, points_of = self.standings[contest.id], contest.points
+            for sale in counted:
+                points = points_of(sale)
+                if points is None:
+                    continue
+                reached = (sale.occurred_at, sale.id)
+                row = standings.get(sale.agent_id)
+                if row is None:
+                    standings[sale.agent_id] = [points, 1, reached]
+                else:
+                    row[0] += points
+                    row[1] += 1
+                    if reached > row[2]:
+                        row[2] = reached
+
+    def add_kpis(self, samples: Sequence[Any]) -> None:
+        for contest in self.log.contests:
+            used = contest.rules.kpis_used
+            if not used:
+                continue
+            first_day, last_day = kpi_window_days(contest.contest)
+            sums = self.kpis[contest.id]
+            for sample in samples:
+                if sample.kpi in used and first_day <= sample.day <= last_day and sample.site_id in contest.site_ids:
+                    sums.setdefault((sample.agent_id, sample.kpi), []).append(sample.value)
+
+    def rows(self) -> list[Rows]:
+        standings: list[dict[str, Any]] = []
+        kpis: list[dict[str, Any]] = []
+        for contest in self.log.contests:
+            sums = {key: sum(values) for key, values in self.kpis[contest.id].items()}
+            kpis += [{"contest_id": contest.id, "agent_id": agent_id, "kpi": kpi, "total": total,
+                      "samples": len(self.kpis[contest.id][(agent_id, kpi)])}
+                     for (agent_id, kpi), total in sorted(sums.items())]
+            standings += self._standings(contest, sums)
+        return [Rows(ContestStanding, len(standings), standings), Rows(ContestKpi, len(kpis), kpis)]
+
+    def _standings(self, contest: CountedIn, sums: dict[tuple[int, str], float]) -> list[dict[str, Any]]:
+        means: dict[int, dict[str, float]] = defaultdict(dict)
+        for (agent_id, kpi), total in sums.items():
+            means[agent_id][kpi] = total / len(self.kpis[contest.id][(agent_id, kpi)])
+        counted = self.standings[contest.id]
+        rows = []
+        for agent_id in sorted(set(counted) | set(means)):
+            points, sales, reached = counted.get(agent_id, (Decimal(0), 0, (None, None)))
+            score, qualified = score_and_gate(contest.rules, points, means.get(agent_id, {}), self.log.catalogue)
+            rows.append({"contest_id": contest.id, "agent_id": agent_id, "points": points, "sales": sales,
+                         "score": score, "qualified": qualified, "reached_at": reached[0],
+                         "reached_sale_id": reached[1]})
+        return rows

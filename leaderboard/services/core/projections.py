@@ -10,6 +10,7 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.services.contests.rules import contests_preloaded
 from leaderboard.models.events import KpiSample, Sale
+from leaderboard.services.core import bulk_rebuild
 from leaderboard.services.core.publishing import Notice
 from leaderboard.services.contests import counting
 
@@ -85,8 +86,38 @@ def clawed_back_ids() -> set[str]:
 
 
 def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:
-    """Clear every projection and stream the whole log through it in one transaction: keyset-paged chunks,
-    each written with set-based upserts. `progress(kind, done, total)` follows along. Returns sales replayed."""
+    """Clear every projection and derive it again from the whole log in one transaction.
+    `progress(kind, done, total)` follows along. Returns the number of sales read.
+
+    The bulk path (`core/bulk_rebuild.py`) feeds every projection that has a `bulk_part(log)` hook; one
+    without it must recount from the log in `finish_rebuild` (the league). Should a projection have
+    neither, the whole log is replayed through the incremental path instead (`replay`)."""
+    everything = registered()
+    if any(not hasattr(p, "bulk_part") and not hasattr(p, "finish_rebuild") for p in everything):
+        return replay(chunk_size, progress)
+    for projection in everything:
+        projection.clear()
+    db.session.info[REBUILDING] = True
+    try:
+        read = bulk_rebuild.run([p.bulk_part for p in everything if hasattr(p, "bulk_part")], chunk_size,
+                                progress)
+    finally:
+        db.session.info.pop(REBUILDING, None)
+    _finish_and_commit(everything)
+    return read
+
+
+def _finish_and_commit(everything: Sequence[Projection]) -> None:
+    for projection in everything:
+        finish = getattr(projection, "finish_rebuild", None)
+        if finish is not None:
+            finish()
+    db.session.commit()
+
+
+def replay(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:
+    """The rebuild through the incremental path: keyset-paged chunks of ORM sales, each written with
+    set-based upserts. Slower than the bulk path; kept for projections without a bulk hook."""
     totals = {"sales": db.session.scalar(select(func.count()).select_from(Sale)) or 0,
               "kpis": db.session.scalar(select(func.count()).select_from(KpiSample)) or 0}
     for projection in registered():
@@ -110,11 +141,7 @@ def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int
                 progress("kpis", samples, totals["kpis"])
     finally:
         db.session.info.pop(REBUILDING, None)
-    for projection in registered():
-        finish = getattr(projection, "finish_rebuild", None)
-        if finish is not None:
-            finish()
-    db.session.commit()
+    _finish_and_commit(registered())
     return replayed
 
 

@@ -12,6 +12,7 @@ from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.projections import ContestStanding, TicketGrant
 from leaderboard.models.roster import Agent
 from leaderboard.services.core.aggregates import insert_missing
+from leaderboard.services.core.bulk_rebuild import LogContext, Rows
 from leaderboard.services.core.clock import clawback_window
 from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.core.errors import FieldError, InvalidInput
@@ -57,6 +58,9 @@ class TicketProjection:
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
 
+    def bulk_part(self, log: LogContext) -> "TicketsBulk":
+        return TicketsBulk(log)
+
     def rescore_contest(self, contest: Contest) -> None:
         db.session.execute(delete(TicketGrant).where(TicketGrant.contest_id == contest.id))
         if contest.kind != LUCKY_DRAW or contest.cancelled_at is not None:
@@ -66,6 +70,30 @@ class TicketProjection:
             Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
             Agent.site_id.in_([s.id for s in contest.sites]), Sale.id.not_in(clawed)))
         grant_tickets(contest, sales)
+
+
+class TicketsBulk:
+    """The bulk rebuild's share: one grant per (lucky draw, counted sale) with tickets, as `grant_tickets`."""
+
+    def __init__(self, log: LogContext) -> None:
+        self.draws = log.of_kind(LUCKY_DRAW)
+        self.grants: list[tuple[int, str, int, int]] = []
+
+    def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
+        for draw in self.draws:
+            tickets_of = draw.tickets
+            for sale in counted:
+                if (count := tickets_of(sale)) > 0:
+                    self.grants.append((draw.id, sale.id, sale.agent_id, count))
+
+    def add_kpis(self, samples: Sequence[Any]) -> None:
+        pass
+
+    def rows(self) -> list[Rows]:
+        self.grants.sort()
+        return [Rows(TicketGrant, len(self.grants), ({"contest_id": contest_id, "sale_id": sale_id,
+                                                      "agent_id": agent_id, "tickets": tickets}
+                                                     for contest_id, sale_id, agent_id, tickets in self.grants))]
 
 
 def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from leaderboard.models.events import CharityChoice, KpiSample, Sale
 from leaderboard.models.projections import Earning
 from leaderboard.models.roster import Agent
 from leaderboard.services.core import audit
+from leaderboard.services.core.bulk_rebuild import LogContext, Rows
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
@@ -28,7 +29,12 @@ ZERO = Decimal("0.00")
 
 
 def sale_month(sale: Sale) -> str:
-    return sale.occurred_at.astimezone(ZoneInfo(sale.agent.site.timezone)).strftime("%Y-%m")
+    return month_of(sale.occurred_at, sale.agent.site.timezone)
+
+
+def month_of(instant: datetime, tz: str) -> str:
+    """The payroll month of a sale: its month in the site's time zone."""
+    return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m")
 
 
 def charity_at(agent_id: int, instant: datetime) -> Optional[str]:
@@ -37,11 +43,14 @@ def charity_at(agent_id: int, instant: datetime) -> Optional[str]:
         .order_by(CharityChoice.effective_from.desc(), CharityChoice.id.desc()).limit(1))
 
 
-def _choices_of(agent_ids: set[int]) -> dict[int, list[CharityChoice]]:
+def _choices_of(agent_ids: Optional[set[int]]) -> dict[int, list[CharityChoice]]:
+    """Each agent's charity choices, oldest first (every agent's when `agent_ids` is None)."""
     choices: dict[int, list[CharityChoice]] = defaultdict(list)
-    if agent_ids:
-        for choice in db.session.scalars(select(CharityChoice).where(CharityChoice.agent_id.in_(agent_ids))
-                                         .order_by(CharityChoice.effective_from, CharityChoice.id)):
+    if agent_ids is None or agent_ids:
+        statement = select(CharityChoice).order_by(CharityChoice.effective_from, CharityChoice.id)
+        if agent_ids is not None:
+            statement = statement.where(CharityChoice.agent_id.in_(agent_ids))
+        for choice in db.session.scalars(statement):
             choices[choice.agent_id].append(choice)
     return choices
 
@@ -80,6 +89,33 @@ class EarningsProjection:
 
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
+
+    def bulk_part(self, log: LogContext) -> "EarningsBulk":
+        return EarningsBulk(log)
+
+
+class EarningsBulk:
+    """The bulk rebuild's share: the Earning row of every sale with a bonus, clawed back or not."""
+
+    def __init__(self, log: LogContext) -> None:
+        self.clawed_back = log.clawed_back
+        self.paying: list[tuple[str, int, datetime, Decimal, str, str]] = []
+
+    def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
+        self.paying += [(s.id, s.agent_id, s.occurred_at, s.bonus, s.currency, s.timezone)
+                        for s in sales if s.bonus > 0]
+
+    def add_kpis(self, samples: Sequence[Any]) -> None:
+        pass
+
+    def rows(self) -> list[Rows]:
+        self.paying.sort()
+        choices = _choices_of(None)
+        return [Rows(Earning, len(self.paying), (
+            {"sale_id": sale_id, "agent_id": agent_id, "month": month_of(at, tz), "occurred_at": at,
+             "amount": bonus, "currency": currency, "clawed_back": sale_id in self.clawed_back,
+             "charity": _choice_at(choices.get(agent_id, []), at)}
+            for sale_id, agent_id, at, bonus, currency, tz in self.paying))]
 
 
 def choose_charity(actor: Principal, agent: Agent, charity: Optional[str]) -> None:
