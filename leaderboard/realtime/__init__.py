@@ -5,6 +5,7 @@ from flask import Flask
 
 from leaderboard.extensions import socketio
 from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
+from leaderboard.realtime.queue import redis_manager
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences
 from leaderboard.realtime.snapshot_cache import SnapshotCache
@@ -15,8 +16,10 @@ FLUSH_SECONDS = 0.1
 
 def init_app(app: Flask) -> None:
     queue = app.config["REALTIME_MESSAGE_QUEUE"] or None
+    redis_queue = bool(queue and queue.startswith(("redis://", "rediss://")))
+    managers = {"client_manager": redis_manager(queue)} if redis_queue else {}
     socketio.init_app(app, async_mode=app.config["REALTIME_ASYNC_MODE"], message_queue=queue,
-                      cors_allowed_origins=app.config["REALTIME_ALLOWED_ORIGINS"] or None)
+                      cors_allowed_origins=app.config["REALTIME_ALLOWED_ORIGINS"] or None, **managers)
     sequences = RedisSequences(queue) if queue and queue.startswith("redis") else MemorySequences()
     publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
                                                                           namespace=NAMESPACE), sequences)

@@ -5,9 +5,10 @@ upsert also takes the row lock, so a caller may derive more columns from what it
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import and_, case, or_, update
+from sqlalchemy import Table, and_, case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from leaderboard.extensions import db
@@ -35,8 +36,18 @@ def add_rows(model: Any, rows: Sequence[Mapping[str, Any]], keys: Sequence[str],
     if not rows:
         return []
     ordered = sorted(rows, key=lambda r: tuple(r[k] for k in keys))
-    statement = dialect_insert(model).values(list(ordered))
-    table = model.__table__
+    connection = db.session.connection()
+    statement = _upsert(connection.dialect.name, model.__table__, tuple(keys), tuple(sums), track_latest,
+                        tuple(returning))
+    result = connection.execute(statement, ordered)
+    return list(result) if returning else []
+
+
+@lru_cache(maxsize=64)
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...], sums: tuple[str, ...], track_latest: bool,
+            returning: tuple[str, ...]) -> Any:
+    """One statement per shape, built once: run with many parameter sets, it is compiled once too."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     changes: dict[str, Any] = {name: table.c[name] + statement.excluded[name] for name in sums}
     if track_latest:
         later = _later(table, statement.excluded)
@@ -44,18 +55,15 @@ def add_rows(model: Any, rows: Sequence[Mapping[str, Any]], keys: Sequence[str],
         changes["reached_sale_id"] = case((later, statement.excluded.reached_sale_id),
                                           else_=table.c.reached_sale_id)
     statement = statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
-    if returning:
-        return list(db.session.execute(statement.returning(*(table.c[name] for name in returning))))
-    db.session.execute(statement)
-    return []
+    return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 
 def insert_missing(model: Any, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
     """Insert rows whose key is not stored yet; a concurrent or replayed insert of the same key is a no-op."""
     if rows:
         ordered = sorted(rows, key=lambda r: tuple(r[k] for k in keys))
-        db.session.execute(dialect_insert(model).values(list(ordered)).on_conflict_do_nothing(
-            index_elements=list(keys)))
+        db.session.connection().execute(dialect_insert(model.__table__).on_conflict_do_nothing(
+            index_elements=list(keys)), ordered)
 
 
 def bump_standings_versions(contest_ids: Iterable[int]) -> None:

@@ -65,10 +65,9 @@ def latest_counted_at(contest: Contest, match: Match) -> Optional[datetime]:
 
 
 def score(match: Match) -> dict[str, int]:
-    standing = db.session.scalars(select(MatchGoal).where(MatchGoal.match_id == match.id,
-                                                          MatchGoal.disallowed_at.is_(None))).all()
-    return {"home": sum(1 for g in standing if g.site_id == match.home_site_id),
-            "away": sum(1 for g in standing if g.site_id == match.away_site_id)}
+    goals = {site_id: count for site_id, count in db.session.execute(select(MatchGoal.site_id, func.count()).where(
+        MatchGoal.match_id == match.id, MatchGoal.disallowed_at.is_(None)).group_by(MatchGoal.site_id))}
+    return {"home": goals.get(match.home_site_id, 0), "away": goals.get(match.away_site_id, 0)}
 
 
 def score_of(match: Match) -> Score:
