@@ -100,7 +100,11 @@ def post_stream(args: argparse.Namespace, api: Api, truth: live_setup.Truth, con
     With --redis-restart-at, the queue is killed at that second and started again, empty, --redis-down later."""
     total, sent, start = int(round(args.rate * args.duration)), [], time.monotonic() + 0.1
     rng = random.Random(11)
+    give_up = start + args.duration + 60  # an overloaded server must not stretch the run without bound
     for i in range(total):
+        if time.monotonic() > give_up:
+            print(f"  stopped after {i} sales: {args.duration + 60:.0f} s passed", file=sys.stderr)
+            break
         pause = start + i / args.rate - time.monotonic()
         if pause > 0:
             time.sleep(pause)
