@@ -266,7 +266,7 @@ class StandingsBulk:
     def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
         for contest in self.log.contests:
             standings, points_of = self.standings[contest.id], contest.points
-            for sale in counted:
+            for sale in contest.among(counted):
                 points = points_of(sale)
                 if points is None:
                     continue

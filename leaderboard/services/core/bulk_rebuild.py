@@ -70,6 +70,7 @@ class CountedIn:
     clawback: timedelta
     _points: dict[tuple[str, int, int], Optional[Decimal]] = field(default_factory=dict)
     _tickets: dict[tuple[str, int, int], int] = field(default_factory=dict)
+    _among: tuple[Any, Sequence[Any]] = (None, ())
 
     @property
     def id(self) -> int:
@@ -80,10 +81,14 @@ class CountedIn:
         return counts_in_contest(sale.occurred_at, sale.site_id, self.contest.starts_at, self.contest.ends_at,
                                  self.site_ids, self.rules.count_pending, self.confirmed_until, self.clawback)
 
+    def among(self, sales: Sequence[Any]) -> Sequence[Any]:
+        """The sales of one partition that count here, decided once per partition for every part."""
+        if self._among[0] is not sales:
+            self._among = (sales, [sale for sale in sales if self.counts(sale)])
+        return self._among[1]
+
     def points(self, sale: Any) -> Optional[Decimal]:
-        """The sale's points in this contest, or None when it does not count or its product is left out."""
-        if not self.counts(sale):
-            return None
+        """A counted sale's points here (`ContestRules.sale_points`), or None when its product is left out."""
         key = (sale.product_code, sale.points, sale.quantity)
         try:
             return self._points[key]
@@ -92,8 +97,7 @@ class CountedIn:
             return value
 
     def tickets(self, sale: Any) -> int:
-        if not self.counts(sale):
-            return 0
+        """A counted sale's tickets here (`ContestRules.sale_tickets`)."""
         key = (sale.product_code, sale.points, sale.quantity)
         try:
             return self._tickets[key]

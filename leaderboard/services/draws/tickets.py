@@ -82,7 +82,7 @@ class TicketsBulk:
     def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
         for draw in self.draws:
             tickets_of = draw.tickets
-            for sale in counted:
+            for sale in draw.among(counted):
                 if (count := tickets_of(sale)) > 0:
                     self.grants.append((draw.id, sale.id, sale.agent_id, count))
 
