@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+from pathlib import Path
 from datetime import datetime, timezone
 import os
 from decimal import Decimal
@@ -23,6 +25,7 @@ from leaderboard.services.access import auth
 from leaderboard.services.roster import people as roster
 
 POSTGRES_URL = os.environ.get("LEADERBOARD_TEST_DATABASE_URL")
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 _unique = itertools.count(1)
 
 
@@ -72,6 +75,21 @@ def _fresh_rate_limits(request):
     if "app" in request.fixturenames:
         with request.getfixturevalue("app").app_context():
             limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run: Playwright's sync API allows one driver loop per thread."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"])
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture()

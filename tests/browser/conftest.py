@@ -1,16 +1,14 @@
 """Real Chromium through Playwright against a real server: fixtures for pages, screenshots and data."""
 import os
-import shutil
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
+from tests.conftest import CHROMIUM  # the `browser` fixture itself is shared from tests/conftest.py
 from tests.live_server import ROOT, Deployment
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
@@ -20,17 +18,6 @@ if CHROMIUM is None:
     pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped",
                 allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - only once Chromium is known to exist
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"])
-        yield chromium
-        chromium.close()
 
 
 class Office:

@@ -41,7 +41,6 @@ if _missing:
         raise RuntimeError(f"CI=true but missing: {', '.join(_missing)} (.ci/run installs and points at them)")
     pytest.skip(f"missing {', '.join(_missing)}; the nginx two-process test is skipped", allow_module_level=True)
 
-from tests.browser.conftest import browser  # noqa: E402, F401 - the shared Chromium (skips without one)
 
 
 # -- nginx, rendered from the one site file in deploy/ -------------------------------------------------------
