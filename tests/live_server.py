@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import requests
 
@@ -19,6 +19,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_healthy(process: subprocess.Popen, url: str, seconds: float, explain: Callable[[], str]) -> None:
+    """Wait until a started process answers /api/v1/health, or fail with its exit or a time-out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}: {explain()}")
+        try:
+            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)  # waiting for a process to listen, not timing logic
+    raise RuntimeError(f"{process.args[0]} did not answer within {seconds:g} s: {explain()}")
 
 
 class Deployment:
@@ -64,17 +79,7 @@ class LiveServer:
         self.log = open(Path(self.env["LEADERBOARD_INSTANCE_PATH"]) / f"server-{self.port}.log", "ab")
         self.process = subprocess.Popen([LEADERBOARD, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                                         env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log.name}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)  # waiting for a process to listen, not timing logic
-        raise RuntimeError("server did not answer within 30 s")
+        wait_until_healthy(self.process, self.url, 30, lambda: f"see {self.log.name}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

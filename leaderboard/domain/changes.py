@@ -46,7 +46,7 @@ class StandingsChanged:
 
 
 @dataclass(frozen=True)
-class GoalScored:
+class GoalChange:
     contest_id: int
     match: int
     site: str
@@ -59,16 +59,12 @@ class GoalScored:
 
 
 @dataclass(frozen=True)
-class GoalDisallowed:
-    contest_id: int
-    match: int
-    site: str
-    agent: Ref
-    sale: str
-    minute: int
-    score: Score
-    home: str
-    away: str
+class GoalScored(GoalChange):
+    pass
+
+
+@dataclass(frozen=True)
+class GoalDisallowed(GoalChange):
     reason: str
 
 

@@ -19,7 +19,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.live_server import ROOT, Deployment, LiveServer, free_port
+from tests.live_server import ROOT, Deployment, LiveServer, free_port, wait_until_healthy
 from tests.private_redis import REDIS, PrivateRedis
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
@@ -77,17 +77,7 @@ class Nginx:
         self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
                                          "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
                                         stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited with {self.process.returncode}: {self.errors()}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)  # waiting for a process to listen, not timing logic
-        raise RuntimeError(f"nginx did not answer within 15 s: {self.errors()}")
+        wait_until_healthy(self.process, self.url, 15, self.errors)
 
     def errors(self) -> str:
         path = self.folder / "error.log"
