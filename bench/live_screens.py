@@ -100,6 +100,14 @@ def post_stream(args: argparse.Namespace, api: Api, truth: live_setup.Truth, con
     With --redis-restart-at, the queue is killed at that second and started again, empty, --redis-down later."""
     total, sent, start = int(round(args.rate * args.duration)), [], time.monotonic() + 0.1
     rng = random.Random(11)
+    if redis and args.redis_restart_at:  # on its own clock: a slow POST must not stretch the outage
+        def outage() -> None:
+            redis.kill()
+            marks["redis_killed"] = time.time()
+            time.sleep(args.redis_down)  # the outage itself
+            redis.start()
+            marks["redis_restarted"] = time.time()
+        threading.Timer(args.redis_restart_at, outage).start()
     give_up = start + args.duration + 60  # an overloaded server must not stretch the run without bound
     for i in range(total):
         if time.monotonic() > give_up:
@@ -108,14 +116,6 @@ def post_stream(args: argparse.Namespace, api: Api, truth: live_setup.Truth, con
         pause = start + i / args.rate - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        elapsed = time.monotonic() - start
-        if redis and args.redis_restart_at and "redis_killed" not in marks and elapsed >= args.redis_restart_at:
-            redis.kill()
-            marks["redis_killed"] = time.time()
-        if redis and "redis_killed" in marks and "redis_restarted" not in marks and \
-                time.time() - marks["redis_killed"] >= args.redis_down:
-            redis.start()
-            marks["redis_restarted"] = time.time()
         agent = hot[rng.randrange(len(hot))]
         t_send = time.time()
         status, answer, seconds = api.call("POST", "/sales", sale_body(f"lv{i}", agent))
