@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler.stop.set()
         results = [json.loads(Path(w["spec"]["out"]).read_text()) for w in workers if Path(w["spec"]["out"]).exists()]
         report = analyse(sent, results, marks, final_fp, final_points, sampler.samples, args)
-        report.update({"connect": connect, "server_rss_kb": {"idle": rss_idle, "connected": rss_connected,
+        report.update({"samples": sampler.samples, "connect": connect, "server_rss_kb": {"idle": rss_idle, "connected": rss_connected,
                                                               "end": rss_end, "peak": rss_peak}})
         return report
     finally:
