@@ -66,7 +66,7 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
     host = host or app.config["SERVER_HOST"]
     port = port or app.config["SERVER_PORT"]
     socketio.start_background_task(confirm_periodically, app)
-    socketio.start_background_task(run_flusher, app.extensions[PUBLISHER_KEY])
+    socketio.start_background_task(run_flusher, app, app.extensions[PUBLISHER_KEY])
     if simulate:
         socketio.start_background_task(simulator.run, app)
     base = f"http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"

@@ -63,6 +63,7 @@ def _clean_rows(request):
     with application.app_context():
         db.session.remove()
         application.extensions.pop("leaderboard.board_cache", None)  # ids are reused after the wipe
+        application.extensions["leaderboard.snapshot_cache"].clear()
         with db.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(delete(table))

@@ -1,14 +1,17 @@
 """Live updates over Socket.IO: binds the server, the /live namespace and the publisher to the app."""
 from __future__ import annotations
 
+from typing import Optional
+
 from flask import Flask
 
-from leaderboard.extensions import socketio
+from leaderboard.extensions import db, socketio
 from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
 from leaderboard.realtime.queue import redis_manager
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
-from leaderboard.realtime.sequences import MemorySequences, RedisSequences
+from leaderboard.realtime.sequences import MemorySequences, RedisSequences, Stamp
 from leaderboard.realtime.snapshot_cache import SnapshotCache
+from leaderboard.services.boards import live_snapshots
 from leaderboard.services.core.publishing import register_publisher
 
 FLUSH_SECONDS = 0.1
@@ -24,20 +27,33 @@ def init_app(app: Flask) -> None:
     publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
                                                                           namespace=NAMESPACE), sequences)
     app.extensions[PUBLISHER_KEY] = publisher
-    app.extensions[SNAPSHOT_CACHE_KEY] = SnapshotCache()
+    cache = app.extensions[SNAPSHOT_CACHE_KEY] = SnapshotCache()
+    publisher.snapshotter = lambda topic, stamp: shared_picture(cache, topic, stamp)
     register_publisher(app, publisher)
     # The extension object is shared by every app built in this process: register the namespace once.
     if not any(isinstance(handler, LiveNamespace) for handler in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
 
 
-def run_flusher(publisher: LivePublisher) -> None:
-    """Background loop of a serving process: coalesced pushes and heartbeats."""
+def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> Optional[dict]:
+    """The contest picture every screen of the topic shares, for this stamp (built at most once)."""
+    kind, _, ident = topic.partition(":")
+    if kind != "contest":
+        return None
+    return cache.get(topic, stamp, lambda: live_snapshots.contest_snapshot(int(ident)))
+
+
+def run_flusher(app: Flask, publisher: LivePublisher) -> None:
+    """Background loop of a serving process: coalesced pushes (with their pictures) and heartbeats."""
     publisher.coalesce = True
     beats = 0.0
     while True:
         socketio.sleep(FLUSH_SECONDS)
-        publisher.flush()
+        with app.app_context():
+            try:
+                publisher.flush()
+            finally:
+                db.session.remove()
         beats += FLUSH_SECONDS
         if beats >= HEARTBEAT_SECONDS:
             publisher.heartbeat()

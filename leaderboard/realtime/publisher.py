@@ -25,6 +25,8 @@ STANDINGS_PER_SECOND = 2
 SALES_PER_SECOND = 5
 HEARTBEAT_SECONDS = 2.0
 Emit = Callable[[str, dict[str, Any], str], None]
+# Builds (or reuses) the topic's picture for a stamp; None when the topic has no shared view.
+Snapshotter = Callable[[str, Stamp], Optional[dict[str, Any]]]
 UNKNOWN_EPOCH = "unknown"
 
 
@@ -49,6 +51,8 @@ class LivePublisher:
         self._lock = threading.RLock()
         # Coalescing needs the flusher loop of a serving process; a CLI run sends everything at once.
         self.coalesce = False
+        # With it, a standings delta carries the new picture: encoded once for the room, no round trips.
+        self.snapshotter: Optional[Snapshotter] = None
 
     def __call__(self, notices: list[Change]) -> None:
         """The services' publisher hook: runs after commit, in the request that wrote."""
@@ -113,6 +117,13 @@ class LivePublisher:
         except Exception:  # noqa: BLE001 - counter store down: an epoch of its own makes the next delta a resync
             return Stamp(UNKNOWN_EPOCH, 0)
 
+    def _picture(self, topic: str, stamp: Stamp) -> Optional[dict[str, Any]]:
+        try:
+            return self.snapshotter(topic, stamp) if self.snapshotter else None
+        except Exception:  # noqa: BLE001 - no picture: screens ask for one as before
+            log.warning("building the %s picture for a push failed", topic, exc_info=True)
+            return None
+
     def _flush_folded(self, topic: str, state: TopicState) -> None:
         if state.folded is None:
             return
@@ -122,6 +133,8 @@ class LivePublisher:
     def _send(self, topic: str, event: str, payload: dict[str, Any], state: TopicState) -> None:
         try:
             stamp = self._sequences.next(topic, skip=1 if state.broken else 0)
+            if event == "standings" and self.snapshotter is not None:
+                payload = {**payload, "data": self._picture(topic, stamp)}
             self._emit(event, {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, **payload}, topic)
             state.broken = False
         except Exception:  # noqa: BLE001 - a failed push must never break the write path

@@ -23,6 +23,10 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self.computed = 0  # how many snapshots were really built (tests and benchmarks read it)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
     def get(self, topic: str, stamp: Stamp, build: Callable[[], Any]) -> Any:
         key = (topic, stamp.epoch, stamp.seq)
         now = self._clock()

@@ -76,7 +76,8 @@ const feed = new LiveFeed({
   token: null, // the session cookie of the personal link signs the socket in
   subscriptions: contests.map((contest) => ({ contest })),
   onSnapshot: () => soon(),
-  onDelta: () => soon(),
+  // A sale is always followed by its standings delta: asking once, after that, is enough.
+  onDelta: (event) => { if (event !== "sale") soon(); },
   onState: (name, since) => {
     const badge = document.getElementById("connection");
     badge.dataset.state = name;

@@ -168,6 +168,8 @@ function onDelta(event, message) {
     }
     state.ceremony.winners.push({ ...message, agent_name: message.agent_name || message.agent });
     render();
+  } else if (event === "standings" && message.data) {
+    onSnapshot(message.topic, message.data); // the new picture came with the push: nothing to ask for
   } else if (event === "channel") {
     setChannel(message.channel); // the new slides now; the refresh joins their contests' rooms
     feed.refresh(message.topic);
