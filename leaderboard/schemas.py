@@ -130,6 +130,8 @@ class AgentIn(Strict):
     team: Optional[Key] = None
     fte: Decimal = Field(default=Decimal("1"), gt=0, le=1, max_digits=4, decimal_places=3)
     active: bool = Field(default=True, strict=True)
+    hidden_on_screens: Optional[bool] = Field(default=None, strict=True, description=(
+        "public screens show a neutral placeholder in this agent's row; omitted: unchanged (new agents: false)"))
 
 
 class ProductIn(Strict):
@@ -237,9 +239,23 @@ class SlideIn(Strict):
     target: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT, description="points target for a progress chart")
 
 
+class ChannelDisplayIn(Strict):
+    names: Literal["full", "first_initial", "none"] = Field(
+        default="full", description="how agents are named on this channel's screens; none: only team and site boards name")
+    top: Optional[int] = Field(default=None, ge=1, le=500, description="show at most this many rows of a board")
+
+
 class ChannelIn(Strict):
     name: Name
+    sites: Optional[list[Key]] = Field(default=None, max_length=100, description=(
+        "the sites whose leads may change the channel; omitted: the lead's sites (admins: kept, or admins only)"))
+    display: ChannelDisplayIn = Field(default_factory=ChannelDisplayIn)
     slides: list[SlideIn] = Field(min_length=1, max_length=30)
+    language: Optional[Literal["en", "fr", "de"]] = Field(
+        default=None, description="the TV's language and number formats; none means the TV browser's")
+    big_sale_points: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT,
+                                           description="a sale worth at least this many points is celebrated big")
+    sound: bool = Field(default=False, description="play a short sound with celebrations")
 
 
 class PairIn(Strict):

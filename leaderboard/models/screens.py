@@ -4,10 +4,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leaderboard.models.base import Base, UTCDateTime
+from leaderboard.models.roster import Site
+
+# The sites a channel belongs to: their leads may change it. A channel with none is the admins'.
+channel_site = Table(
+    "channel_site",
+    Base.metadata,
+    Column("channel_id", ForeignKey("channel.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("site.id"), primary_key=True),
+)
 
 
 class Channel(Base):
@@ -17,7 +26,15 @@ class Channel(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     slides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # TV look and sound: None means the TV browser's own language.
+    language: Mapped[Optional[str]] = mapped_column(String(5))
+    big_sale_points: Mapped[Optional[int]] = mapped_column(Integer)
+    sound: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # How people appear on this channel's screens: {"names": "full"|"first_initial"|"none", "top": N}.
+    display: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+
+    sites: Mapped[list[Site]] = relationship(secondary=channel_site, lazy="selectin", order_by=Site.key)
 
 
 class Screen(Base):

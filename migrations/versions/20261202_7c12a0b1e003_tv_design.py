@@ -16,8 +16,29 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('channel', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
+        batch_op.add_column(sa.Column('big_sale_points', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('sound', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_table(
+        'agent_photo',
+        sa.Column('agent_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('content_type', sa.String(length=32), nullable=False),
+        sa.Column('content', sa.LargeBinary(), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+        sa.Column('uploaded_by', sa.String(length=254), nullable=False),
+        sa.ForeignKeyConstraint(['agent_id'], ['agent.id'], name=op.f('fk_agent_photo_agent_id_agent'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('agent_id', name=op.f('pk_agent_photo')),
+        sa.UniqueConstraint('name', name=op.f('uq_agent_photo_name')),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('agent_photo')
+    with op.batch_alter_table('channel', schema=None) as batch_op:
+        batch_op.drop_column('sound')
+        batch_op.drop_column('big_sale_points')
+        batch_op.drop_column('language')

@@ -15,14 +15,14 @@ from leaderboard.models.projections import SiteHour
 from leaderboard.models.roster import Site
 from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
-from leaderboard.services.boards import standings
+from leaderboard.services.boards import standings, tv_picture
 from leaderboard.services.draws import tickets
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import contest_view, get_contest
 from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.screens.channels import channel_view, require_channel
 
-BOARD_ROWS = 50
+BOARD_ROWS = 500  # everyone on the board appears on the TV within one rotation
 
 
 def contest_snapshot(contest_id: int) -> dict[str, Any]:
@@ -33,6 +33,7 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
     if contest.cancelled_at is None:
         data["standings"] = {by: standings.contest_standings(contest, by, BOARD_ROWS)["rows"]
                              for by in ("agent", "team", "site")}
+    data["roster"] = tv_picture.roster_view([row["key"] for row in data.get("standings", {}).get("agent", [])])
     if contest.kind == "lucky_draw":
         draw = db.session.get(Draw, contest.id)
         data["tickets"] = tickets.tickets_view(contest, frozen_lines(draw), None)
@@ -40,6 +41,7 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
     if contest.kind == "league":
         data["matches"] = current_round(contest, now)
         data["table"] = league_views.table_view(contest)
+        data["table"]["form"] = tv_picture.contest_form(contest)
         if contest.rules.get("format") == "cup":
             data["bracket"] = cup.bracket_view(contest)
     return data

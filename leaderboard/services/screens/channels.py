@@ -12,6 +12,10 @@ from leaderboard.models.auth import ApiKey
 from leaderboard.models.screens import Channel, Screen
 from leaderboard.schemas import ChannelIn
 from leaderboard.services.core import audit
+from leaderboard.domain.access import Resource
+from leaderboard.domain.privacy import ChannelDisplay
+from leaderboard.models.roster import Site
+from leaderboard.services.access import policy as access
 from leaderboard.services.access.auth import Principal, hash_token
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import find_contest
@@ -49,8 +53,7 @@ def screen_for_secret(secret: str) -> Optional[Screen]:
 
 
 def pair(actor: Principal, code: str, channel_key: str) -> Screen:
-    if actor.role not in ("admin", "lead"):
-        raise Forbidden("only leads and admins pair screens")
+    access.require(actor, "screen.pair", access.channel_resource(channel_key), f"channel {channel_key!r}")
     screen = db.session.scalar(select(Screen).where(Screen.code == code.upper()))
     if screen is None:
         raise InvalidInput("unknown code", [FieldError("code", "no screen is showing this code")])
@@ -84,12 +87,18 @@ def paired_screens() -> list[Screen]:
 
 def channel_view(channel: Channel) -> dict[str, Any]:
     return {"key": channel.key, "name": channel.name, "slides": channel.slides,
+            "sites": [site.key for site in channel.sites], "display": display_of(channel).as_dict(),
+            "language": channel.language, "big_sale_points": channel.big_sale_points, "sound": bool(channel.sound),
             "updated_at": channel.updated_at.isoformat()}
 
 
 def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel, bool]:
-    if actor.role not in ("admin", "lead"):
-        raise Forbidden("only leads and admins edit channels")
+    existing = channel_by_key(key)
+    owners = channel_owners(actor, existing, data.sites)
+    if existing is not None:
+        access.require(actor, "channel.write", access.channel_resource(key), f"channel {key!r}")
+    access.require(actor, "channel.write", Resource(site_ids=frozenset(s.id for s in owners)),
+                   f"channel {key!r} for sites {[s.key for s in owners]}")
     errors = []
     for index, slide in enumerate(data.slides):
         kinds = SLIDE_KINDS.get(slide.type)
@@ -113,6 +122,8 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
         db.session.add(channel)
     channel.name = data.name
     channel.slides = [s.model_dump() for s in data.slides]
+    channel.sites, channel.display = owners, data.display.model_dump()
+    channel.language, channel.big_sale_points, channel.sound = data.language, data.big_sale_points, data.sound
     channel.updated_at = utcnow()
     audit.record(actor.name, "channel.upsert", "channel", key, before=before, after=channel_view(channel))
     db.session.commit()
@@ -120,6 +131,31 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
     publish([ChannelChanged(key=channel.key, name=channel.name,
                             slides=tuple(SlideView(**slide) for slide in channel.slides))])
     return channel, created
+
+
+def channel_owners(actor: Principal, channel: Optional[Channel], site_keys: Optional[list[str]]) -> list[Site]:
+    """The sites a channel will belong to: as named, else as it was, else the lead's own (admins': none)."""
+    if site_keys is None:
+        if channel is not None:
+            return list(channel.sites)
+        ids = actor.site_ids if actor.role == "lead" else frozenset()
+        return list(db.session.scalars(select(Site).where(Site.id.in_(ids or [])).order_by(Site.key)))
+    found = {s.key: s for s in db.session.scalars(select(Site).where(Site.key.in_(site_keys)))}
+    missing = [FieldError(f"sites[{i}]", f"unknown site {k!r}") for i, k in enumerate(site_keys) if k not in found]
+    if missing:
+        raise InvalidInput("unknown sites", missing)
+    return [found[k] for k in dict.fromkeys(site_keys)]
+
+
+def display_of(channel: Optional[Channel]) -> ChannelDisplay:
+    """How people are named on a channel's screens (full names, all rows, when never set)."""
+    stored = (channel.display if channel is not None else None) or {}
+    return ChannelDisplay(names=stored.get("names", "full"), top=stored.get("top"))
+
+
+def visible_channels(actor: Principal) -> list[Channel]:
+    """The channels the caller may read: leads those of their sites."""
+    return access.filter_sited(actor, "channel.read", all_channels(), lambda c: frozenset(s.id for s in c.sites))
 
 
 def require_channel(key: str) -> Channel:
