@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from leaderboard import cli, models, realtime  # models: registers every table
-from leaderboard.config import PROJECT_ROOT, configure
+from leaderboard import assets, cli, models, realtime  # models: registers every table
+from leaderboard.config import configure
 from leaderboard.extensions import csrf, db, limiter, migrate
 from leaderboard.services.core import projections
 from leaderboard.services.core import settings as service_settings
@@ -28,16 +28,15 @@ from leaderboard.web import api, console, i18n, phone, security, signin, tv
 def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     """Application factory; `overrides` (tests) win over config.toml and the environment."""
     instance_path = ((overrides or {}).get("INSTANCE_PATH") or os.environ.get("LEADERBOARD_INSTANCE_PATH")
-                     or str(PROJECT_ROOT / "instance"))
+                     or str(assets.default_instance_dir()))
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
-                template_folder=str(PROJECT_ROOT / "wallboard" / "templates"),
-                static_folder=str(PROJECT_ROOT / "wallboard" / "static"))
+                template_folder=str(assets.templates_dir()), static_folder=str(assets.static_dir()))
     configure(app, overrides)
     service_settings.install(app)
     app.json.sort_keys = False
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(assets.migrations_dir()), render_as_batch=True)
     with app.app_context():
         _tune_engine(db.engine)
 

@@ -9,8 +9,11 @@ from typing import Any, BinaryIO, Literal
 from flask import Flask
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from leaderboard import assets
+
+# The checkout's root (tests and bench use it); the server finds its own files through leaderboard.assets.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.toml"
+DEFAULT_CONFIG_FILE = assets.default_config_file()
 # Sections whose every value is a table are catalogues, kept whole as one key.
 CATALOGUE_SECTIONS = {"kpis"}
 
