@@ -21,7 +21,7 @@ from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales.group_commit import GROUP_COMMIT, GroupCommit
 from leaderboard.services.league.matches import MatchProjection, on_goals_changed
 from leaderboard.services.draws.tickets import TicketProjection
-from leaderboard.web import api, console, i18n, phone, security, signin, tv
+from leaderboard.web import access, api, console, i18n, phone, security, signin, tv
 
 
 
@@ -50,6 +50,7 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
                                                    app.config["SALES_GROUP_COMMIT_MAX"])
 
     api.init_app(app)
+    access.init_app(app)  # before CSRF: who may do what is answered first
     csrf.init_app(app)
     for resource in api.RESOURCES:
         csrf.exempt(resource)  # bearer tokens, not cookies: nothing to forge

@@ -68,12 +68,13 @@ def apikey() -> None:
 
 @apikey.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["integration", "admin", "lead", "display"]), required=True)
+@click.option("--role", type=click.Choice(["integration", "admin", "lead", "display", "agent"]), required=True)
 @click.option("--user", "user_email", default=None, help="the lead whose sites a lead key manages")
+@click.option("--agent", "agent_key", default=None, help="the agent an agent key acts as")
 @with_appcontext
-def create_apikey(name: str, role: str, user_email: Optional[str]) -> None:
+def create_apikey(name: str, role: str, user_email: Optional[str], agent_key: Optional[str]) -> None:
     try:
-        key, secret = auth.create_api_key(name, role, user_email)
+        key, secret = auth.create_api_key(name, role, user_email, agent_key=agent_key)
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"created {key.role} key {key.name!r} ({key.prefix}…); it is shown only once:", err=True)

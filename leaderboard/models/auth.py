@@ -45,10 +45,13 @@ class ApiKey(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # An agent key acts as this agent (CRM plugins, scripts), like the agent's phone session.
+    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agent.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     user: Mapped[Optional[User]] = relationship(lazy="joined")
+    agent: Mapped[Optional[Agent]] = relationship(lazy="joined")
 
 
 class AgentLink(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leaderboard.models.base import Base, Money
@@ -41,6 +41,9 @@ class Agent(Base):
     team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id"), index=True)
     fte: Mapped[Decimal] = mapped_column(Numeric(4, 3), default=Decimal("1"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Privacy: a neutral placeholder on public screens; erased agents keep only their key and totals.
+    hidden_on_screens: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     site: Mapped[Site] = relationship(lazy="joined")
     team: Mapped[Optional[Team]] = relationship(lazy="joined")

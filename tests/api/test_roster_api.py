@@ -61,7 +61,7 @@ def test_csv_import_reports_each_row(client, admin, make):
     assert results[3]["errors"][0]["field"] == "site"
     agent = client.get("/api/v1/agents/new1", headers=admin).get_json()
     assert agent == {"key": "new1", "name": "Zoë Lefèvre", "site": "paris", "team": "paris-a", "fte": 0.5,
-                     "active": True}
+                     "active": True, "hidden_on_screens": False}
 
 
 def test_csv_import_needs_the_header_and_csv_type(client, admin):

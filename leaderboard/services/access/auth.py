@@ -49,8 +49,10 @@ def hash_token(token: str) -> str:
 
 
 def create_api_key(name: str, role: str, user_email: Optional[str] = None,
-                   actor: Principal = SYSTEM) -> tuple[ApiKey, str]:
-    """Create a key; returns it with the secret, which is never stored nor shown again."""
+                   actor: Principal = SYSTEM, agent_key: Optional[str] = None) -> tuple[ApiKey, str]:
+    """Create a key; returns it with the secret, which is never stored nor shown again.
+
+    An agent key names its agent (`agent_key`) and acts as that agent, like the agent's phone session."""
     if role not in ("integration", "admin", "lead", "display", "agent"):
         raise InvalidInput(f"unknown role {role!r}")
     user = None
@@ -60,11 +62,19 @@ def create_api_key(name: str, role: str, user_email: Optional[str] = None,
             raise NotFound(f"no user {user_email!r}")
     if role == "lead" and (user is None or user.role != "lead"):
         raise InvalidInput("a lead key needs --user naming a lead, whose sites it may manage")
+    agent = None
+    if role == "agent":
+        agent = db.session.scalar(select(Agent).where(Agent.key == agent_key)) if agent_key else None
+        if agent is None:
+            raise InvalidInput("an agent key needs --agent naming an existing agent, whom it acts as")
+    elif agent_key:
+        raise InvalidInput("--agent is only for keys with --role agent")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, role=role, token_hash=hash_token(secret), prefix=secret[:10],
-                 user=user, created_at=utcnow())
+                 user=user, agent=agent, created_at=utcnow())
     db.session.add(key)
-    audit.record(actor.name, "apikey.create", "api_key", name, after={"role": role, "prefix": key.prefix})
+    audit.record(actor.name, "apikey.create", "api_key", name,
+                 after={"role": role, "prefix": key.prefix, **({"agent": agent.key} if agent else {})})
     db.session.commit()
     return key, secret
 
@@ -82,6 +92,10 @@ def principal_for_token(token: str) -> Optional[Principal]:
     key = db.session.scalar(select(ApiKey).where(ApiKey.token_hash == hash_token(token)))
     if key is None or key.revoked_at is not None:
         return None
+    if key.role == "agent":
+        if key.agent is None or not key.agent.active or key.agent.erased:
+            return None
+        return _acting_agent(key.agent)
     return principal_for(key.name, key.role, key.user)
 
 
@@ -166,7 +180,13 @@ def live_agent_link(link_id: int) -> Optional[AgentLink]:
 
 
 def agent_principal(link: AgentLink) -> Principal:
-    return Principal(name=f"agent:{link.agent.key}", role="agent", agent_id=link.agent_id)
+    return _acting_agent(link.agent)
+
+
+def _acting_agent(agent: Agent) -> Principal:
+    """An agent acts for themself, within their own site (whose contests they see)."""
+    return Principal(name=f"agent:{agent.key}", role="agent", agent_id=agent.id,
+                     site_ids=frozenset({agent.site_id}))
 
 
 def console_user(user_id: int) -> Optional[User]:

@@ -158,13 +158,15 @@ def _group_row(entry: BoardEntry) -> dict[str, Any]:
 
 
 def calendar_standings(by: str, period: str, site_key: Optional[str] = None, limit: int = 50,
-                       around: Optional[str] = None, now: Optional[datetime] = None) -> dict[str, Any]:
-    """Today / ISO week / month boards, each site's period taken in its own timezone."""
+                       around: Optional[str] = None, now: Optional[datetime] = None,
+                       site_ids: Optional[frozenset[int]] = None) -> dict[str, Any]:
+    """Today / ISO week / month boards, each site's period taken in its own timezone;
+    `site_ids` narrows them to the sites the reader may see (None: every site)."""
     _check_query(by, limit)
     if period not in ("today", "week", "month"):
         raise InvalidInput("bad query", [_error("period", "must be today, week or month")])
     now = now or utcnow()
-    sites = list(db.session.scalars(select(Site).order_by(Site.key)))
+    sites = [s for s in db.session.scalars(select(Site).order_by(Site.key)) if site_ids is None or s.id in site_ids]
     if site_key is not None:
         sites = [s for s in sites if s.key == site_key]
         if not sites:

@@ -16,6 +16,8 @@ from leaderboard.schemas import ContestIn, ContestPatch
 from leaderboard.services.core import audit
 from leaderboard.services.league import setup as league_setup
 from leaderboard.services.access.auth import Principal
+from leaderboard.domain.access import Resource
+from leaderboard.services.access import policy as access
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.projection import standings_notice
 from leaderboard.services.core.projections import rescore_contest
@@ -94,14 +96,12 @@ def contest_names() -> dict[int, str]:
 
 
 def may_see(actor: Principal, contest: Contest) -> bool:
-    """Leads see the contests of their sites; every other role sees every contest."""
+    """The policy's contest.read: leads and agents see the contests of their sites."""
     return _may_see(actor, contest)
 
 
 def _may_see(actor: Principal, contest: Contest) -> bool:
-    if actor.role != "lead":
-        return True
-    return any(actor.can_manage_site(s.id) for s in contest.sites)
+    return access.allows(actor, "contest.read", Resource(site_ids=frozenset(s.id for s in contest.sites)))
 
 
 def require_manager(actor: Principal, contest: Contest) -> None:

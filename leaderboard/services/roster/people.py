@@ -53,7 +53,7 @@ def team_state(team: Team) -> dict[str, Any]:
 def agent_state(agent: Agent) -> dict[str, Any]:
     return {"key": agent.key, "name": agent.name, "site": agent.site.key,
             "team": agent.team.key if agent.team else None, "fte": float(agent.fte),
-            "active": agent.active}
+            "active": agent.active, "hidden_on_screens": bool(agent.hidden_on_screens)}
 
 
 def product_state(product: Product) -> dict[str, Any]:
@@ -146,9 +146,12 @@ def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
 
     def apply(row: Agent) -> None:
         row.name, row.site, row.team, row.fte, row.active = data.name, site, team, data.fte, data.active
+        if data.hidden_on_screens is not None:
+            row.hidden_on_screens = data.hidden_on_screens
 
     def create() -> Agent:
-        return Agent(key=key, name=data.name, site=site, team=team, fte=data.fte, active=data.active)
+        return Agent(key=key, name=data.name, site=site, team=team, fte=data.fte, active=data.active,
+                     hidden_on_screens=bool(data.hidden_on_screens))
 
     result = _upsert(actor, "agent", key, agent, create, apply, agent_state)
     _finish(commit)

@@ -32,10 +32,15 @@ def all_products() -> list[Product]:
     return all_rows("products")
 
 
-def collection_items(collection: str) -> list[dict[str, Any]]:
-    """The state of every row of a collection (sites, teams, agents, products), ordered by key."""
-    state = COLLECTIONS[collection][2]
-    return [state(row) for row in all_rows(collection)]
+def collection_items(collection: str, site_ids: Optional[frozenset[int]] = None) -> list[dict[str, Any]]:
+    """The state of every row of a collection (sites, teams, agents, products), ordered by key;
+    with `site_ids`, only the rows of those sites (products belong to every site)."""
+    model, key_column, state, _lookup = COLLECTIONS[collection]
+    statement = select(model).order_by(key_column)
+    if site_ids is not None and model is not Product:
+        site_column = Site.id if model is Site else model.site_id
+        statement = statement.where(site_column.in_(list(site_ids)))
+    return [state(row) for row in db.session.scalars(statement)]
 
 
 def collection_item(collection: str, key: str) -> Optional[dict[str, Any]]:

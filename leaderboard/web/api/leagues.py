@@ -7,14 +7,12 @@ from leaderboard.services.league import cup
 
 from leaderboard.services.league import views as league_views
 from leaderboard.services.contests.lifecycle import get_contest
-from leaderboard.web.api.contests import READERS, query_int
-from leaderboard.web.api.http import requires
+from leaderboard.web.api.contests import query_int
 
 bp = Blueprint("leagues", __name__)
 
 
 @bp.get("/contests/<int:contest_id>/matches")
-@requires(*READERS)
 def matches(contest_id: int):
     """Matches (optionally one round) with status, clock, score and every goal, disallowed ones too."""
     round_number = query_int("round", 0) if "round" in request.args else None
@@ -22,14 +20,12 @@ def matches(contest_id: int):
 
 
 @bp.get("/contests/<int:contest_id>/table")
-@requires(*READERS)
 def table(contest_id: int):
     """League table from provisional and final matches; live matches listed beside it."""
     return league_views.table_view(get_contest(contest_id))
 
 
 @bp.get("/contests/<int:contest_id>/bracket")
-@requires(*READERS)
 def bracket(contest_id: int):
     """Cup bracket: rounds, byes, results and the champion once decided."""
     return cup.bracket_view(get_contest(contest_id))

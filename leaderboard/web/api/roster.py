@@ -8,14 +8,13 @@ from typing import Any, Callable
 from flask import Blueprint, request
 
 from leaderboard.schemas import TEXT_CONTROL_CHARACTERS, AgentIn, ProductIn, SiteIn, TeamIn
+from leaderboard.services.access import policy as access
 from leaderboard.services.roster import people as roster
 from leaderboard.services.roster import queries as roster_queries
-from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem, requires
+from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem
 
 bp = Blueprint("roster", __name__)
 CSV_CONTROL_CHARACTERS = re.compile(f"[{TEXT_CONTROL_CHARACTERS}]")
-READERS = ("admin", "lead", "integration", "display")
-EDITORS = ("admin", "lead")
 
 
 def _saved(row_and_result: tuple[Any, str], state: Callable[[Any], dict]):
@@ -24,38 +23,33 @@ def _saved(row_and_result: tuple[Any, str], state: Callable[[Any], dict]):
 
 
 @bp.put("/sites/<key>")
-@requires(*EDITORS)
 def put_site(key: str):
     return _saved(roster.upsert_site(current_principal(), key, parse(SiteIn, json_body())), roster.site_state)
 
 
 @bp.put("/teams/<key>")
-@requires(*EDITORS)
 def put_team(key: str):
     return _saved(roster.upsert_team(current_principal(), key, parse(TeamIn, json_body())), roster.team_state)
 
 
 @bp.put("/agents/<key>")
-@requires(*EDITORS)
 def put_agent(key: str):
     return _saved(roster.upsert_agent(current_principal(), key, parse(AgentIn, json_body())), roster.agent_state)
 
 
 @bp.put("/products/<code>")
-@requires("admin")
 def put_product(code: str):
     data = parse(ProductIn, json_body())
     return _saved(roster.upsert_product(current_principal(), code, data), roster.product_state)
 
 
 @bp.get("/<any(sites, teams, agents, products):collection>")
-@requires(*READERS)
 def list_collection(collection: str):
-    return {"items": roster_queries.collection_items(collection)}
+    sites = access.visible_site_ids(current_principal(), "roster.read")
+    return {"items": roster_queries.collection_items(collection, sites)}
 
 
 @bp.get("/<any(sites, teams, agents, products):collection>/<key>")
-@requires(*READERS)
 def get_item(collection: str, key: str):
     item = roster_queries.collection_item(collection, key)
     if item is None:
@@ -64,7 +58,6 @@ def get_item(collection: str, key: str):
 
 
 @bp.post("/roster/import")
-@requires(*EDITORS)
 def import_roster():
     if request.mimetype != "text/csv":
         raise HttpProblem(415, "Unsupported media type", "send the roster as Content-Type: text/csv")
