@@ -9,17 +9,17 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, rooms
 
 from leaderboard.extensions import db
+from leaderboard.realtime.access import may_connect, may_follow
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.boards import agent_view, live_snapshots
-from leaderboard.services.contests.lifecycle import find_contest, may_see
+from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.web.phone_data import phone_numbers
 from leaderboard.web.signin import session_principal
 
 log = logging.getLogger(__name__)
-VIEWER_ROLES = ("admin", "lead", "agent", "display")
 PUBLIC = Principal(name="public board", role="display")
 SNAPSHOT_CACHE_KEY = "leaderboard.snapshot_cache"
 
@@ -81,6 +81,9 @@ class LiveNamespace(Namespace):
         """A screen that saw a gap asks again: {"topic": "contest:<id>"} or "channel:<key>"."""
         topic = data.get("topic", "") if isinstance(data, dict) else ""
         kind, _, ident = topic.partition(":")
+        if not may_follow(self.viewers.get(request.sid), topic):  # the same check as subscribe
+            emit("error", {"message": f"{topic or 'that topic'} is not yours to follow"})
+            return
         try:
             if kind == "contest":
                 self._send_contest_snapshot(int(ident))
@@ -101,6 +104,9 @@ class LiveNamespace(Namespace):
 
     def _subscribe_channel(self, key: str, principal: Principal, only_new_contests: bool = False) -> None:
         topic = f"channel:{key}"
+        if not may_follow(principal, topic):
+            emit("error", {"message": f"channel {key!r} is not one of your sites'"})
+            return
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
         self._send_snapshot(topic, snapshot)
@@ -114,7 +120,7 @@ class LiveNamespace(Namespace):
         if contest is None:
             emit("error", {"message": f"no contest {contest_id}"})
             return
-        if not may_see(principal, contest):
+        if not may_follow(principal, f"contest:{contest_id}"):
             emit("error", {"message": f"contest {contest_id} is not one of your sites'"})
             return
         join_room(f"contest:{contest_id}")
@@ -135,10 +141,10 @@ class LiveNamespace(Namespace):
         token = auth.get("token") if isinstance(auth, dict) else None
         if isinstance(token, str) and token:
             principal = principal_for_token(token)
-            if principal is not None and principal.role in VIEWER_ROLES:
+            if may_connect(principal):
                 return principal
             return None
         signed_in = session_principal()  # the console's or phone page's browser session
-        if signed_in is not None and signed_in.role in VIEWER_ROLES:
+        if may_connect(signed_in):
             return signed_in
         return PUBLIC if current_app.config["REALTIME_PUBLIC_BOARDS"] else None
