@@ -110,6 +110,11 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "tv.phone_qr": OPEN,
     "tv.vendor": OPEN,
     "tv.live_events": OPEN,
+    "tv.strings": OPEN,  # interface strings, no data
+    "tv.join": OPEN,  # what the TV's QR code opens: how to get a personal link
+    "tv.proof_qr": OPEN,  # a QR code of the proof's address; the proof itself keeps its own policy
+    # Photos are named by an unguessable token that only screens allowed to see the board are given.
+    "tv.photo": OPEN,
     "i18n.switch": OPEN,
     "console.login": OPEN,
     "console.logout": OPEN,

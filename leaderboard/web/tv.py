@@ -71,6 +71,15 @@ def phone_qr():
     return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
 
+@bp.get("/tv/proof-qr/<int:contest_id>.svg")
+def proof_qr(contest_id: int):
+    """QR code of a lucky draw's proof, shown once the ceremony has revealed every winner."""
+    buffer = io.BytesIO()
+    segno.make(f"{request.host_url}api/v1/contests/{contest_id}/draw", error="m").save(
+        buffer, kind="svg", scale=QR_MODULE_PX, border=2, dark="#0b0f17", light="#ffffff")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+
+
 @bp.get("/photos/<name>.jpg")
 def photo(name: str):
     """An agent's photo. Its name is unguessable and changes with every upload, so it can be cached for good."""

@@ -14,18 +14,20 @@ SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_dr
 
 def test_standings_slide_shows_the_seeded_leader(office, page):
     office.tv(page, "only-standings")
-    first = page.locator(".board-row").first
+    first = page.locator(".standings [data-key]").first
     first.wait_for()
     assert first.locator(".name").inner_text() == "Zoë Maximilienne de la Tour-Fontaine"
-    assert first.locator(".rank").inner_text() == "1"
+    assert first.locator(".block").inner_text() == "1"
 
 
 def test_a_posted_sale_appears_within_one_second(office, page):
     office.tv(page, "only-standings")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     started = time.monotonic()
     office.sale("julie", "ENROL")
-    page.wait_for_selector("#overlay:not([hidden]) >> text=Julie Lefèvre · Rewards enrolment · +30", timeout=1000)
+    page.wait_for_selector("#band.active #band-headline >> text=Julie Lefèvre", timeout=1000)
+    assert page.inner_text("#band-detail").startswith("Rewards enrolment")
+    assert page.inner_text("#band-points") == "+30"
     assert time.monotonic() - started < 1.0 + 0.5  # the wait above already enforced one second of page time
 
 
@@ -33,18 +35,21 @@ def test_a_goal_shows_the_goal_overlay_with_the_score(office, page):
     office.tv(page, "only-match-centre")
     page.locator(".match").first.wait_for()
     office.sale("marc", "CARD", quantity=2)  # 100 points = one goal for Lyon
-    overlay = page.wait_for_selector("#overlay.goal:not([hidden])", timeout=3000)
-    assert "GOAL! Marc Dubois" in overlay.inner_text()
-    screenshot(page, "goal-overlay")
+    page.wait_for_selector("#band.active.goal", timeout=3000)
+    # The full score line with site names, then the scorer and the minute.
+    assert page.inner_text("#band-headline").startswith("GOAL! ")
+    assert "Lyon Part-Dieu" in page.inner_text("#band-headline")
+    assert page.inner_text("#band-detail").startswith("Marc Dubois ")
+    screenshot(page, "goal-band")
 
 
 def test_user_text_is_rendered_as_text_and_no_dialog_fires(office, page):
     office.tv(page, "only-standings")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     office.sale("xss", "ENROL")
-    page.wait_for_selector("#overlay:not([hidden])", timeout=3000)
-    assert page.locator(f".board-row .name:text-is('{XSS_NAME}')").count() == 1
-    assert page.locator(".board-row img, .overlay img").count() == 0
+    page.wait_for_selector("#band.active", timeout=3000)
+    assert page.locator(f".standings .name:text-is('{XSS_NAME}')").count() == 1
+    assert page.locator(".standings img, #band-text img").count() == 0
     assert page.dialogs == []
 
 
@@ -60,7 +65,7 @@ def test_every_slide_type_renders_at_1080p_without_scrollbars(office, page, kind
 
 def test_names_are_large_and_long_names_are_ellipsized(office, page):
     office.tv(page, "only-standings")
-    name = page.locator(".board-row .name").first
+    name = page.locator(".standings .name").first
     name.wait_for()
     assert float(name.evaluate("n => getComputedStyle(n).fontSize").rstrip("px")) >= 28
     assert name.evaluate("n => getComputedStyle(n).textOverflow") == "ellipsis"
@@ -70,7 +75,7 @@ def test_4k_has_no_scrollbars(office, browser):
     context = browser.new_context(viewport={"width": 3840, "height": 2160})
     page = context.new_page()
     office.tv(page, "lobby")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     assert page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]") \
         == [3840, 2160]
     context.close()
@@ -92,7 +97,7 @@ def test_draw_ceremony_reveals_the_winners_slot_by_slot(office, page):
 
 def test_dom_and_heap_stay_bounded_after_10000_pushed_events(office, page):
     office.tv(page, "only-standings")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     measure = "() => [document.getElementsByTagName('*').length, performance.memory.usedJSHeapSize]"
     nodes_before, heap_before = page.evaluate(measure)
     page.evaluate("""() => {
@@ -112,7 +117,7 @@ def test_dom_and_heap_stay_bounded_after_10000_pushed_events(office, page):
 
 def test_reconnects_after_a_server_restart_and_shows_new_data_without_reload(office, page):
     office.tv(page, "only-standings")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     page.evaluate("window.loadedOnce = true")
     office.server.stop()
     page.wait_for_selector("#connection[data-state=reconnecting]", timeout=10000)
@@ -120,7 +125,7 @@ def test_reconnects_after_a_server_restart_and_shows_new_data_without_reload(off
     office.server.start()
     page.wait_for_selector("#connection[data-state=live]", timeout=30000)
     office.sale("marc", "CARD", quantity=20)  # 1,000 points: Marc takes the lead
-    expect(page.locator(".board-row .name").first).to_have_text("Marc Dubois", timeout=5000)
+    expect(page.locator(".standings .name").first).to_have_text("Marc Dubois", timeout=5000)
     assert page.evaluate("window.loadedOnce") is True  # same page: no reload happened
 
 
@@ -132,26 +137,27 @@ def test_a_channel_edited_while_shown_plays_its_new_slide_with_data_within_two_s
     office.put("/api/v1/channels/edited", {"name": "Edited", "slides": [
         {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60}]})
     # The new slide joins its contest's room and shows its rows, not "Loading…".
-    page.locator(".board-row").first.wait_for(timeout=2000)
+    page.locator(".standings [data-key]").first.wait_for(timeout=2000)
     leader = requests.get(f"{office.url}/api/v1/contests/{office.race['id']}/standings", headers=office.admin,
                           timeout=10).json()["rows"][0]["name"]
-    assert page.locator(".board-row .name").first.inner_text() == leader
+    assert page.locator(".standings .name").first.inner_text() == leader
 
 
 def test_a_burst_of_sales_is_folded_into_one_celebration(office, page):
     office.tv(page, "only-standings")
-    page.locator(".board-row").first.wait_for()
+    page.locator(".standings [data-key]").first.wait_for()
     page.evaluate("""() => {
         window.shownOverlays = [];
-        const overlay = document.getElementById("overlay");
-        new MutationObserver(() => { if (!overlay.hidden) window.shownOverlays.push(overlay.textContent); })
-            .observe(overlay, { childList: true, characterData: true, subtree: true, attributes: true });
+        const band = document.getElementById("band");
+        const news = document.getElementById("band-news");
+        new MutationObserver(() => { if (band.classList.contains("active")) window.shownOverlays.push(news.textContent); })
+            .observe(band, { childList: true, characterData: true, subtree: true, attributes: true });
     }""")
     now = datetime.now(timezone.utc)
     office.post("/api/v1/sales", {"sales": [
         {"id": f"burst-{n}-{now.timestamp()}", "agent": "julie", "product": "ENROL", "quantity": 1,
          "occurred_at": (now - timedelta(seconds=n)).isoformat()} for n in range(5)]})
-    page.wait_for_function("() => window.shownOverlays.some((text) => text.includes('(+3 more)'))", timeout=8000)
+    page.wait_for_function("() => window.shownOverlays.some((text) => text.includes('+3 more'))", timeout=8000)
     shown = sorted(set(page.evaluate("() => window.shownOverlays")))
     # Five sales, two celebrations: the first on its own, the other four folded into one.
     assert len(shown) == 2, shown

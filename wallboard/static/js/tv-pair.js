@@ -22,10 +22,11 @@ async function poll(screen) {
 
 async function main() {
   const status = document.getElementById("pair-status");
+  const said = document.getElementById("pair").dataset; // translated by the server
   let screen = saved();
   if (!screen) screen = await register();
   document.getElementById("pair-code").textContent = screen.code;
-  status.textContent = "Waiting to be paired…";
+  status.textContent = said.waiting;
   for (;;) {
     try {
       const answer = await poll(screen);
@@ -37,9 +38,9 @@ async function main() {
         window.location.replace(`/tv/${encodeURIComponent(answer.channel)}`);
         return;
       }
-      status.textContent = "Waiting to be paired…";
+      status.textContent = said.waiting;
     } catch {
-      status.textContent = "Server unreachable, retrying…";
+      status.textContent = said.unreachable;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

@@ -1,20 +1,23 @@
-// A TV channel: plays its slides in a loop, stays in sync over /live, celebrates sales and goals.
-import { clock, el, replace } from "./dom.js";
+// A TV channel: plays its slides in a loop (pages share their slide's time), stays in sync over /live, and
+// celebrates sales and goals in the band below the data.
+import { el, replace } from "./dom.js";
 import { LiveFeed } from "./live.js";
 import { RENDERERS } from "./slides.js";
+import { CelebrationBand } from "./tv/celebrations.js";
+import { countdownText, spinReels } from "./tv/draw.js";
+import { formatTime, loadStrings, t } from "./tv/i18n.js";
+import { setIconBase } from "./tv/people.js";
+import { noteRanks } from "./tv/standings.js";
 
-const MAX_AGE_MS = 10000;
-const OVERLAY_MS = 2500;
-const GOAL_MS = 4000;
 const REVEAL_MS = 2500;
-
-const channelKey = document.body.dataset.channel;
+const CEREMONY_HOLD_MS = 15000;
+const body = document.body;
+const channelKey = body.dataset.channel;
 const stage = document.getElementById("stage");
-const overlay = document.getElementById("overlay");
-const state = { channel: null, contests: new Map(), index: 0, page: 0, pages: 1, timer: null, ceremony: null };
-const queue = [];
-let overlayBusy = false;
-let overlayTimer = null;
+const state = { channel: null, contests: new Map(), index: 0, page: 0, pages: 1, timer: null, ceremony: null, reel: null,
+  shown: null };
+const band = new CelebrationBand(document.getElementById("band"), body.dataset.icons, body.dataset.sound);
+let feed = null;
 
 function token() {
   const match = window.location.hash.match(/token=([^&]+)/);
@@ -29,24 +32,66 @@ function slides() {
   return (state.channel && state.channel.slides) || [];
 }
 
-function render() {
+function currentSlide() {
   const list = slides();
-  if (!list.length) return;
-  const slide = list[state.index % list.length];
+  return list.length ? list[state.index % list.length] : null;
+}
+
+// Rows that stay on screen glide from where they were to where they are now (FLIP), instead of jumping.
+function positions() {
+  return new Map([...stage.querySelectorAll("[data-key]")].map((node) => [node.dataset.key, node.getBoundingClientRect()]));
+}
+
+function glide(before) {
+  for (const node of stage.querySelectorAll("[data-key]")) {
+    const was = before.get(node.dataset.key);
+    if (!was) continue;
+    const now = node.getBoundingClientRect();
+    const dy = was.top - now.top;
+    const dx = was.left - now.left;
+    if (Math.abs(dx) + Math.abs(dy) < 1) continue;
+    node.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: "none" }],
+      { duration: 600, easing: "cubic-bezier(0.2, 0.8, 0.2, 1)" });
+  }
+}
+
+function render() {
+  const slide = currentSlide();
+  if (!slide) return;
   const data = slide.contest ? state.contests.get(slide.contest) : {};
   const title = data && data.contest ? data.contest.name : state.channel.name;
   document.getElementById("slide-title").textContent = title;
-  document.body.dataset.slide = slide.type;
+  body.dataset.slide = slide.type;
+  const list = slides();
   replace(document.getElementById("slide-dots"), ...list.map((_, i) => el("span", { class: i === state.index % list.length ? "on" : null })));
+  const where = `${state.index}:${state.page}`;
+  const before = state.shown === where ? positions() : new Map();
+  stage.classList.toggle("same", state.shown === where);
+  clearInterval(state.reel);
   stage.replaceChildren();
   if (slide.contest && !data) {
-    stage.append(el("div", { class: "message", text: "Loading…" }));
+    stage.append(el("div", { class: "message", text: t("loading") }));
     return;
   }
   const ceremony = state.ceremony && state.ceremony.contest === slide.contest ? state.ceremony : null;
   const result = RENDERERS[slide.type](slide, data || {}, state.page, ceremony, stage);
   state.pages = result.pages;
+  if (state.page >= state.pages) state.page = 0;
   for (const node of result.nodes) if (node && !node.isConnected) stage.append(node);
+  if (state.shown === where) for (const node of stage.children) node.getAnimations().forEach((a) => a.finish());
+  glide(before);
+  state.shown = where;
+  document.getElementById("page-note").textContent = state.pages > 1
+    ? t("page_of", { page: state.page + 1, pages: state.pages }) : "";
+  if (ceremony) {
+    const names = ((data.tickets || {}).agents || []).map((entry) => entry.name);
+    if (names.length > 1) state.reel = spinReels(stage, names);
+  }
+}
+
+// Every page of a slide gets an equal share of the slide's seconds, so the whole board shows in one rotation.
+function pageTime(slide) {
+  return ((slide ? slide.seconds : 15) * 1000) / Math.max(1, state.pages);
 }
 
 function advance() {
@@ -64,46 +109,11 @@ function advance() {
 
 function schedule(ms) {
   clearTimeout(state.timer);
-  const slide = slides()[state.index % Math.max(1, slides().length)];
-  state.timer = setTimeout(advance, ms || (slide ? slide.seconds * 1000 : 15000));
+  state.timer = setTimeout(advance, ms || pageTime(currentSlide()));
 }
 
 function touched() {
-  document.getElementById("updated").textContent = `updated ${clock()}`;
-}
-
-// A celebration is news only while it is fresh: never shown more than 10 s after it happened.
-function celebrate(text, kind = "sale", count = 1) {
-  const item = { text, kind, count, at: Date.now() };
-  if (kind === "sale") queue.push(item);
-  else {
-    // A goal or a VAR call is the moment of the match: it goes before waiting sales and cuts a sale short.
-    const firstSale = queue.findIndex((i) => i.kind === "sale");
-    queue.splice(firstSale < 0 ? queue.length : firstSale, 0, item);
-    if (overlayBusy && overlay.classList.contains("sale")) { clearTimeout(overlayTimer); nextOverlay(); return; }
-  }
-  if (!overlayBusy) nextOverlay();
-}
-
-function nextOverlay() {
-  while (queue.length && Date.now() - queue[0].at > MAX_AGE_MS) queue.shift();
-  const item = queue.shift();
-  if (!item) { overlay.hidden = true; overlayBusy = false; return; }
-  overlayBusy = true;
-  let more = item.count - 1;
-  if (item.kind === "sale") {
-    // A burst of sales is folded into this one celebration: "+N more".
-    for (const waiting of queue.filter((i) => i.kind === "sale")) more += waiting.count;
-    queue.splice(0, queue.length, ...queue.filter((i) => i.kind !== "sale"));
-  }
-  overlay.className = `overlay ${item.kind}`;
-  overlay.textContent = item.text + (more > 0 ? ` (+${more} more)` : "");
-  overlay.hidden = false;
-  overlayTimer = setTimeout(nextOverlay, item.kind === "sale" ? OVERLAY_MS : GOAL_MS);
-}
-
-function forgetCelebrations() {
-  queue.length = 0; // nothing is replayed after a reconnect or once the server is gone
+  document.getElementById("updated").textContent = t("updated", { time: formatTime(new Date()) });
 }
 
 function contestId(topic) {
@@ -114,16 +124,23 @@ function onSnapshot(topic, data) {
   if (topic.startsWith("channel:")) {
     setChannel(data);
   } else {
-    state.contests.set(contestId(topic), data);
-    const slide = slides()[state.index % Math.max(1, slides().length)];
-    if (slide && slide.contest === contestId(topic)) render();
+    const id = contestId(topic);
+    for (const [by, rows] of Object.entries(data.standings || {})) noteRanks(`${id}:${by}`, rows);
+    state.contests.set(id, data);
+    const slide = currentSlide();
+    if (slide && slide.contest === id) render();
   }
   touched();
 }
 
 function setChannel(channel) {
   const first = !state.channel;
-  state.channel = channel;
+  state.channel = { ...(state.channel || {}), ...channel };
+  if (state.channel.language && state.channel.language !== body.dataset.language) {
+    window.location.reload(); // the channel now speaks another language: its strings and formats come with the page
+    return;
+  }
+  band.configure(state.channel);
   if (state.index >= slides().length) { state.index = 0; state.page = 0; }
   render();
   if (first) schedule();
@@ -140,25 +157,36 @@ function reveal() {
   render();
   if (state.ceremony.revealed >= state.ceremony.winners.length) {
     const done = state.ceremony;
-    setTimeout(() => { if (state.ceremony === done) { state.ceremony = null; schedule(); } }, 15000);
+    setTimeout(() => { if (state.ceremony === done) { state.ceremony = null; schedule(); } }, CEREMONY_HOLD_MS);
   } else setTimeout(reveal, REVEAL_MS);
+}
+
+function siteName(contest, key) {
+  const data = state.contests.get(contest) || {};
+  return ((((data.roster || {}).sites) || {})[key] || {}).name || key;
+}
+
+function scoreLine(id, message) {
+  return `${siteName(id, message.home)} ${message.score.home}–${message.score.away} ${siteName(id, message.away)}`;
 }
 
 function onDelta(event, message) {
   touched();
   const id = contestId(message.topic);
   if (event === "sale") {
-    celebrate(`${message.agent.name} · ${message.product.name} · +${message.points}`, "sale", 1 + (message.more || 0));
+    band.sale(message);
   } else if (event === "match.goal") {
-    celebrate(`GOAL! ${message.agent.name} · ${message.home} ${message.score.home}–${message.score.away} ${message.away}`, "goal");
+    band.add({ kind: "goal", icon: "ball", headline: `${t("goal")} ${scoreLine(id, message)}`,
+      detail: `${message.agent.name} ${message.minute}'` });
     feed.refresh(message.topic);
   } else if (event === "match.disallowed") {
-    celebrate(`VAR: goal by ${message.agent.name} disallowed · ${message.home} ${message.score.home}–${message.score.away} ${message.away}`, "goal var");
+    band.add({ kind: "goal var", icon: "var", headline: `${t("var")}: ${t("goal_disallowed", { name: message.agent.name })}`,
+      detail: `${scoreLine(id, message)} · ${message.reason || ""}` });
     feed.refresh(message.topic);
   } else if (event === "cup.corrected") {
-    celebrate(message.bracket_changed
-      ? `VAR: round ${message.round} is now ${message.after.home} v ${message.after.away}`
-      : `VAR: ${message.winner} would now win that round-${message.round} tie; the bracket stands`, "goal var");
+    band.add({ kind: "goal var", icon: "var", headline: t("var"), detail: message.bracket_changed
+      ? t("cup_rematched", { round: message.round, home: siteName(id, message.after.home), away: siteName(id, message.after.away) })
+      : t("cup_would_win", { name: siteName(id, message.winner) }) });
     feed.refresh(message.topic);
   } else if (event === "draw.winner") {
     if (!state.ceremony || state.ceremony.contest !== id) {
@@ -179,20 +207,22 @@ function onDelta(event, message) {
 }
 
 function onState(name, since) {
-  if (name !== "live") forgetCelebrations();
+  if (name !== "live") band.forget();
   const badge = document.getElementById("connection");
   badge.dataset.state = name === "refused" ? "offline" : name;
-  badge.textContent = name === "live" ? "live" : name === "refused" ? "not paired: open /tv"
-    : `reconnecting${since ? ` · offline since ${since}` : ""}`;
+  badge.textContent = name === "live" ? t("live") : name === "refused" ? t("not_paired")
+    : [t("reconnecting"), since ? t("offline_since", { time: since }) : null].filter(Boolean).join(" · ");
 }
 
 setInterval(() => {
-  for (const node of stage.querySelectorAll(".countdown")) {
-    const left = Math.max(0, new Date(node.dataset.ends) - Date.now());
-    const h = Math.floor(left / 3600000);
-    node.textContent = left ? `${Math.floor(h / 24)}d ${h % 24}h ${Math.floor((left % 3600000) / 60000)}m ${Math.floor((left % 60000) / 1000)}s` : "draw time!";
-  }
+  for (const node of stage.querySelectorAll(".countdown")) node.textContent = countdownText(node.dataset.ends);
 }, 1000);
 
-const feed = new LiveFeed({ token: token(), subscriptions: [{ channel: channelKey }], onSnapshot, onDelta, onState });
-window.leaderboardFeed = feed; // for the browser tests and for debugging on a TV
+async function start() {
+  setIconBase(body.dataset.icons);
+  await loadStrings(body.dataset.strings, body.dataset.language);
+  feed = new LiveFeed({ token: token(), subscriptions: [{ channel: channelKey }], onSnapshot, onDelta, onState });
+  window.leaderboardFeed = feed; // for the browser tests and for debugging on a TV
+}
+
+start();
