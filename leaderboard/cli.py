@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from leaderboard import cli_ops
 from leaderboard.domain.draws import verify_proof
 from leaderboard.server import run_server
 from leaderboard.services.access import auth
@@ -22,7 +23,7 @@ from leaderboard.services.core.errors import ServiceError
 
 
 def init_app(app: Flask) -> None:
-    for command in (serve, user, apikey, import_roster, rebuild, demo, verify_draw, tick):
+    for command in (serve, user, apikey, import_roster, rebuild, demo, verify_draw, tick, *cli_ops.COMMANDS):
         app.cli.add_command(command)
 
 

@@ -48,6 +48,8 @@ class Settings(BaseModel):
     SALES_GROUP_COMMIT_MS: float = Field(ge=0, le=1000)
     SALES_GROUP_COMMIT_MAX: int = Field(gt=0)
     HTTP_MAX_BODY_BYTES: int = Field(gt=0)
+    WORKER_EMBEDDED: bool = True
+    WORKER_EVERY_SECONDS: float = Field(default=30.0, gt=0, le=3600)
     REALTIME_ASYNC_MODE: Literal["threading", "gevent"] = "threading"
     REALTIME_MESSAGE_QUEUE: str = ""
     REALTIME_PUBLIC_BOARDS: bool = False

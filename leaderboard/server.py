@@ -12,16 +12,15 @@ from flask import Flask
 from gevent import pywsgi
 from geventwebsocket.handler import WebSocketHandler
 
-from leaderboard.extensions import db, socketio
+from leaderboard import worker
+from leaderboard.extensions import socketio
 from leaderboard.realtime import run_flusher
 from leaderboard.realtime.publisher import PUBLISHER_KEY
-from leaderboard.services.sales import confirmations
-from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.core.settings import WorkerSettings
 from leaderboard.services.demo import simulator
 from leaderboard.web.security import MAX_URL_BYTES
 
 log = logging.getLogger(__name__)
-CONFIRM_EVERY_SECONDS = 30.0
 
 
 def _problem_response(status: int, reason: str, detail: str) -> bytes:
@@ -65,7 +64,9 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
                banner: Sequence[str] = ()) -> None:
     host = host or app.config["SERVER_HOST"]
     port = port or app.config["SERVER_PORT"]
-    socketio.start_background_task(confirm_periodically, app)
+    duties = WorkerSettings.from_config(app.config)
+    if duties.embedded:  # the one-process default; with `leaderboard worker` beside it, set worker.embedded false
+        socketio.start_background_task(worker.run_forever, app, duties, socketio.sleep)
     socketio.start_background_task(run_flusher, app, app.extensions[PUBLISHER_KEY])
     if simulate:
         socketio.start_background_task(simulator.run, app)
@@ -78,16 +79,3 @@ def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: b
     else:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, allow_unsafe_werkzeug=True)
 
-
-def confirm_periodically(app: Flask, every_seconds: float = CONFIRM_EVERY_SECONDS) -> None:
-    """Time-driven changes with no event behind them: sales confirming, match windows opening and ending."""
-    while True:
-        with app.app_context():
-            try:
-                confirmations.advance()
-                league_upkeep.tick()
-            except Exception:  # noqa: BLE001 - the next tick retries
-                log.exception("confirming sales failed")
-            finally:
-                db.session.remove()
-        socketio.sleep(every_seconds)

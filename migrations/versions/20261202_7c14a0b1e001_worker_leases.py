@@ -16,8 +16,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'duty_lease',
+        sa.Column('duty', sa.String(length=40), nullable=False),
+        sa.Column('holder', sa.String(length=120), nullable=False),
+        sa.Column('taken_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('duty', name=op.f('pk_duty_lease')),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('duty_lease')

@@ -41,3 +41,15 @@ def install(app: Flask) -> ServiceSettings:
 def configured() -> ServiceSettings:
     """The settings of the app serving this request, job or command."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How the periodic duties run: inside `leaderboard serve` (embedded) or in `leaderboard worker` only."""
+
+    embedded: bool
+    every: timedelta
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "WorkerSettings":
+        return cls(embedded=config["WORKER_EMBEDDED"], every=timedelta(seconds=config["WORKER_EVERY_SECONDS"]))

@@ -1,0 +1,48 @@
+"""The periodic duties and the loop that runs them: `leaderboard worker`, or embedded in `leaderboard serve`."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+from typing import Callable, Optional
+
+from flask import Flask
+
+from leaderboard.extensions import db
+from leaderboard.services.core.duties import Duty, DutyRun, run_due
+from leaderboard.services.core.settings import WorkerSettings
+from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.sales import confirmations
+
+log = logging.getLogger(__name__)
+# Add retention jobs here when they exist: a name and a function of now that commits and returns a count.
+DUTIES: tuple[Duty, ...] = (
+    Duty("confirm-sales", confirmations.advance),
+    Duty("league-upkeep", league_upkeep.tick),
+)
+# A lease a little shorter than the period: the worker that polls next takes it despite clock jitter.
+LEASE_SHARE = 0.9
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_once(app: Flask, every: timedelta, holder: Optional[str] = None) -> list[DutyRun]:
+    with app.app_context():
+        try:
+            return run_due(DUTIES, holder or holder_name(), every * LEASE_SHARE)
+        finally:
+            db.session.remove()
+
+
+def run_forever(app: Flask, settings: WorkerSettings, sleep: Callable[[float], None],
+                report: Callable[[DutyRun], None] = lambda run: None) -> None:
+    """Poll every period; `sleep` is the process's own (gevent's inside `serve`, time.sleep in a worker)."""
+    holder = holder_name()
+    while True:
+        for run in run_once(app, settings.every, holder):
+            if run.ran or run.failed:
+                report(run)
+        sleep(settings.every.total_seconds())
