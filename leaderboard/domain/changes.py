@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from leaderboard.domain.personal import PersonalCard
+
 Number = Union[int, float]
 
 
@@ -147,5 +149,33 @@ class ChannelChanged:
     slides: tuple[SlideView, ...]
 
 
+@dataclass(frozen=True)
+class EarningsLine:
+    """An agent's month so far in one currency (amounts as decimal strings)."""
+
+    currency: Optional[str]
+    pending: str
+    confirmed: str
+    clawed_back: str
+    donated: str
+
+
+@dataclass(frozen=True)
+class PersonalNumbersChanged:
+    """One agent's own line on a contest moved: goes to that agent's phone only."""
+
+    agent_id: int
+    card: PersonalCard
+    earnings: Optional[EarningsLine] = None
+
+
+@dataclass(frozen=True)
+class ContestsChanged:
+    """A contest of this site was launched, edited or cancelled: phones look again at what is running."""
+
+    site: str
+
+
 Change = Union[SaleCounted, StandingsChanged, GoalScored, GoalDisallowed, MatchStatusChanged, LeagueTableChanged,
-               CupTieRepaired, CupCorrectionRecorded, DrawFrozen, WinnerDrawn, ChannelChanged]
+               CupTieRepaired, CupCorrectionRecorded, DrawFrozen, WinnerDrawn, ChannelChanged, PersonalNumbersChanged,
+               ContestsChanged]

@@ -5,6 +5,7 @@ from typing import Optional
 
 from flask import Flask
 
+from leaderboard.domain.changes import Change
 from leaderboard.extensions import db, socketio
 from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
 from leaderboard.realtime.queue import redis_manager
@@ -12,6 +13,7 @@ from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISH
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences, Stamp
 from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.boards import live_snapshots
+from leaderboard.services.boards.personal import PersonalLines
 from leaderboard.services.core.publishing import register_publisher
 
 FLUSH_SECONDS = 0.1
@@ -29,6 +31,8 @@ def init_app(app: Flask) -> None:
     app.extensions[PUBLISHER_KEY] = publisher
     cache = app.extensions[SNAPSHOT_CACHE_KEY] = SnapshotCache()
     publisher.snapshotter = lambda topic, stamp: shared_picture(cache, topic, stamp)
+    lines = PersonalLines()
+    publisher.personal = lambda topic, picture: personal_deltas(lines, topic, picture)
     register_publisher(app, publisher)
     # The extension object is shared by every app built in this process: register the namespace once.
     if not any(isinstance(handler, LiveNamespace) for handler in socketio.namespace_handlers):
@@ -41,6 +45,11 @@ def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> Optional[d
     if kind != "contest":
         return None
     return cache.get(topic, stamp, lambda: live_snapshots.contest_snapshot(int(ident)))
+
+
+def personal_deltas(lines: PersonalLines, topic: str, picture: Optional[dict]) -> list[Change]:
+    kind, _, ident = topic.partition(":")
+    return list(lines.changes_for(int(ident), picture)) if kind == "contest" else []
 
 
 def run_flusher(app: Flask, publisher: LivePublisher) -> None:

@@ -22,6 +22,8 @@ EVENT_NAMES: dict[type, str] = {
     changes.DrawFrozen: "draw.frozen",
     changes.WinnerDrawn: "draw.winner",
     changes.ChannelChanged: "channel",
+    changes.PersonalNumbersChanged: "me.card",
+    changes.ContestsChanged: "contests",
 }
 DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
 
@@ -29,13 +31,29 @@ DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
 def topic_of(change: changes.Change) -> str:
     if isinstance(change, changes.ChannelChanged):
         return f"channel:{change.key}"
+    if isinstance(change, changes.PersonalNumbersChanged):
+        return agent_topic(change.agent_id)
+    if isinstance(change, changes.ContestsChanged):
+        return site_topic(change.site)
     return f"contest:{change.contest_id}"
+
+
+def agent_topic(agent_id: int) -> str:
+    return f"agent:{agent_id}"
+
+
+def site_topic(site_key: str) -> str:
+    return f"site:{site_key}"
 
 
 def payload_of(change: changes.Change) -> dict[str, Any]:
     """The delta's body as the pages read it (the topic travels beside it, so the contest id does not)."""
     if isinstance(change, changes.ChannelChanged):
         return {"channel": {"key": change.key, "name": change.name, "slides": [asdict(s) for s in change.slides]}}
+    if isinstance(change, changes.PersonalNumbersChanged):
+        return {"card": asdict(change.card), "earnings": asdict(change.earnings) if change.earnings else None}
+    if isinstance(change, changes.ContestsChanged):
+        return {"site": change.site}
     body = {f.name: getattr(change, f.name) for f in fields(change) if f.name != "contest_id"}
     body = {name: asdict(value) if hasattr(value, "__dataclass_fields__") else value for name, value in body.items()}
     if isinstance(change, changes.CupTieRepaired):

@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, rooms
 
 from leaderboard.extensions import db
+from leaderboard.realtime.events import agent_topic, site_topic
 from leaderboard.realtime.access import may_connect, may_follow
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.snapshot_cache import SnapshotCache
@@ -16,7 +17,7 @@ from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
-from leaderboard.web.phone_data import phone_numbers
+from leaderboard.web.phone_data import phone_snapshot
 from leaderboard.web.signin import session_principal
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ class LiveNamespace(Namespace):
             emit("error", {"message": "subscribe with {contest: id} or {channel: key}"})
             return
         try:
-            if "channel" in data:
+            if "me" in data:
+                self._subscribe_me(principal)
+            elif "channel" in data:
                 self._subscribe_channel(str(data["channel"]), principal)
             elif "contest" in data:
                 self._subscribe_contest(int(data["contest"]), principal)
@@ -90,17 +93,35 @@ class LiveNamespace(Namespace):
             elif kind == "channel":
                 # The channel may have changed since the screen subscribed: join its new contests too.
                 self._subscribe_channel(ident, self.viewers.get(request.sid, PUBLIC), only_new_contests=True)
+            elif kind in ("agent", "site"):
+                self._send_personal_snapshots(self._own_agent(), only=topic)
         except (ServiceError, ValueError) as exc:
             emit("error", {"message": str(exc)})
 
-    @releases_session
-    def on_me(self, data: Any = None) -> None:
-        """An agent's phone asks for its own numbers after a push: data, never HTML."""
+    def _own_agent(self) -> int:
         principal = self.viewers.get(request.sid)
         if principal is None or principal.role != "agent" or principal.agent_id is None:
-            emit("error", {"message": "only an agent's personal link has numbers of its own"})
-            return
-        emit("me", phone_numbers(agent_view.overview(principal.agent_id)), ignore_queue=True)
+            raise ValueError("only an agent's personal link has numbers of its own")
+        return principal.agent_id
+
+    def _subscribe_me(self, principal: Principal) -> None:
+        """An agent's phone: its own topic (personal deltas) and its site's (contests starting or ending)."""
+        agent_id = self._own_agent()
+        view = agent_view.overview(agent_id)
+        join_room(agent_topic(agent_id))
+        join_room(site_topic(view["agent"]["site"]))
+        self._send_personal_snapshots(agent_id, view=view)
+
+    def _send_personal_snapshots(self, agent_id: int, only: Optional[str] = None,
+                                 view: Optional[dict] = None) -> None:
+        view = view or agent_view.overview(agent_id)
+        mine, site = agent_topic(agent_id), site_topic(view["agent"]["site"])
+        if only not in (None, mine, site):
+            raise ValueError("that topic is not yours")
+        if only in (None, site):
+            self._send_snapshot(site, {})
+        if only in (None, mine):
+            self._send_snapshot(mine, phone_snapshot(view))
 
     def _subscribe_channel(self, key: str, principal: Principal, only_new_contests: bool = False) -> None:
         topic = f"channel:{key}"

@@ -27,7 +27,12 @@ HEARTBEAT_SECONDS = 2.0
 Emit = Callable[[str, dict[str, Any], str], None]
 # Builds (or reuses) the topic's picture for a stamp; None when the topic has no shared view.
 Snapshotter = Callable[[str, Stamp], Optional[dict[str, Any]]]
+# After a standings push: the personal deltas of the agents whose own line moved (picture given when built).
+PersonalLines = Callable[[str, Optional[dict[str, Any]]], list[Change]]
 UNKNOWN_EPOCH = "unknown"
+# A phone's personal topic is heartbeated this long after its last delta: enough to reveal a lost one,
+# without beating for every agent who ever sold.
+PERSONAL_BEAT_SECONDS = 10.0
 
 
 @dataclass
@@ -53,6 +58,7 @@ class LivePublisher:
         self.coalesce = False
         # With it, a standings delta carries the new picture: encoded once for the room, no round trips.
         self.snapshotter: Optional[Snapshotter] = None
+        self.personal: Optional[PersonalLines] = None
 
     def __call__(self, notices: list[Change]) -> None:
         """The services' publisher hook: runs after commit, in the request that wrote."""
@@ -100,7 +106,8 @@ class LivePublisher:
         now = self._clock()
         with self._lock:
             for topic, state in list(self._topics.items()):
-                if now - state.touched > active_within:
+                personal = topic.startswith("agent:")
+                if now - state.touched > (min(active_within, PERSONAL_BEAT_SECONDS) if personal else active_within):
                     del self._topics[topic]
                     continue
                 try:
@@ -131,12 +138,28 @@ class LivePublisher:
         state.folded, state.folded_count = None, 0
 
     def _send(self, topic: str, event: str, payload: dict[str, Any], state: TopicState) -> None:
+        picture = None
         try:
             stamp = self._sequences.next(topic, skip=1 if state.broken else 0)
             if event == "standings" and self.snapshotter is not None:
-                payload = {**payload, "data": self._picture(topic, stamp)}
+                picture = self._picture(topic, stamp)
+                payload = {**payload, "data": picture}
             self._emit(event, {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, **payload}, topic)
             state.broken = False
         except Exception:  # noqa: BLE001 - a failed push must never break the write path
             state.broken = True
             log.warning("live push %s on %s failed; screens will resync", event, topic, exc_info=True)
+        if event == "standings":
+            self._send_personal(topic, picture)
+
+    def _send_personal(self, topic: str, picture: Optional[dict[str, Any]]) -> None:
+        if self.personal is None:
+            return
+        try:
+            personal = self.personal(topic, picture)
+        except Exception:  # noqa: BLE001 - phones keep their numbers until the next push or resync
+            log.warning("personal deltas for %s failed", topic, exc_info=True)
+            return
+        now = self._clock()
+        for change in personal:
+            self._route(topic_of(change), event_name(change), payload_of(change), now)

@@ -154,3 +154,22 @@ def test_a_french_browser_gets_french_pages(office, browser):
     expect(page.locator("h1")).to_have_text(expected)
     page.goto(office.url + "/me")
     expect(page.locator("h1")).to_have_text(catalog.gettext("Welcome"))
+
+
+def test_a_contest_launched_while_the_phone_is_open_appears_counts_and_goes(office, browser, leads):
+    console = sign_in(office, browser, leads["paris"])
+    phone = open_phone(browser, issue_link(console, "julie"))
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "live")
+    now = datetime.now(timezone.utc)
+    sprint = office.post("/api/v1/contests", {"name": "Afternoon sprint", "kind": "race", "sites": ["paris"],
+                                              "starts_at": (now - timedelta(minutes=5)).isoformat(),
+                                              "ends_at": (now + timedelta(hours=1)).isoformat()})
+    card = phone.locator(f"section[data-contest='{sprint['id']}']")
+    # Phones of the site look again within a jitter of up to 5 s.
+    expect(card.locator("[data-field=name]")).to_have_text("Afternoon sprint", timeout=10000)
+    expect(card.locator("[data-field=points]")).to_have_text("0")
+    office.sale("julie", "CARD")
+    expect(card.locator("[data-field=points]")).to_have_text("50", timeout=5000)
+    office.post(f"/api/v1/contests/{sprint['id']}/cancel")
+    expect(card).to_have_count(0, timeout=10000)
+    assert phone.evaluate("window.performance.getEntriesByType('navigation').length") == 1  # no reload

@@ -61,28 +61,39 @@ def test_personal_link_shows_rank_points_gap_tickets_and_match(app, agents_world
 
 
 def my_numbers(app, phone):
-    """What the page receives over the socket after a push: its own numbers as data."""
+    """What the page receives over the socket when it subscribes: its own numbers as data, on its own topic."""
     socket = socketio.test_client(app, namespace="/live", flask_test_client=phone)
-    socket.emit("me", namespace="/live")
-    return [m["args"][0] for m in socket.get_received("/live") if m["name"] == "me"][0]
+    socket.emit("subscribe", {"me": True}, namespace="/live")
+    return [m["args"][0]["data"] for m in socket.get_received("/live")
+            if m["name"] == "snapshot" and m["args"][0]["topic"].startswith("agent:")][0]
 
 
 def test_cancelling_a_sale_drops_my_points_in_the_live_numbers(app, api, agents_world):
     phone, _ = open_link(app, "ana")
-    assert next(c for c in my_numbers(app, phone)["cards"] if c["id"] == agents_world["race"]["id"])["points"] == "100"
+    assert next(c for c in my_numbers(app, phone)["cards"] if c["id"] == agents_world["race"]["id"])["points"] == 100
     api.cancel("a2")
     numbers = my_numbers(app, phone)
     race = next(c for c in numbers["cards"] if c["id"] == agents_world["race"]["id"])
-    assert race["points"] == "50" and race["rank"] == "2" and race["gap"] == "200"  # Bob has 250
+    assert race["points"] == 50 and race["rank"] == 2 and race["gap"] == 200  # Bob has 250
     league = next(c for c in numbers["cards"] if c["id"] == agents_world["league"]["id"])
-    assert league["match"]["my_goals"] == "1"
-    assert numbers["earnings"]["clawed_back"] == "$25.00"
+    assert [g["sale"] for g in league["match"]["goals"] if g["agent"] == "ana" and not g["disallowed"]] == ["a1"]
+    assert numbers["earnings"]["clawed_back"] == "25.00"
 
 
 def test_only_an_agent_link_has_numbers_of_its_own(app, make, agents_world):
     viewer = socketio.test_client(app, namespace="/live", auth={"token": make.token("display")})
-    viewer.emit("me", namespace="/live")
-    assert [m["name"] for m in viewer.get_received("/live")] == ["error"]
+    viewer.emit("subscribe", {"me": True}, namespace="/live")
+    viewer.emit("snapshot", {"topic": "agent:1"}, namespace="/live")
+    assert [m["name"] for m in viewer.get_received("/live")] == ["error", "error"]
+
+
+def test_an_agent_cannot_read_another_agents_topic(app, agents_world):
+    phone, _ = open_link(app, "ana")
+    socket = socketio.test_client(app, namespace="/live", flask_test_client=phone)
+    with app.app_context():
+        bob = agent_by_key("bob").id
+    socket.emit("snapshot", {"topic": f"agent:{bob}"}, namespace="/live")
+    assert [m["name"] for m in socket.get_received("/live")] == ["error"]
 
 
 def test_revoked_link_stops_working_and_ends_the_session(app, agents_world):

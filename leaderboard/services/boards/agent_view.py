@@ -38,13 +38,22 @@ def overview(agent_id: int, now: Optional[datetime] = None) -> dict[str, Any]:
             "contests": [contest_card(c, agent, now) for c in live_contests(agent, now)],
             "earnings": earnings.agent_earnings(agent, month),
             "charities": list(configured().charities),
-            "celebrations": celebrations(), "as_of": now.isoformat()}
+            "celebrations": celebrations(), "as_of": now.isoformat(),
+            "next_change_at": next_change_at(agent, now)}
 
 
 def live_contests(agent: Agent, now: datetime) -> list[Contest]:
     found = db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None), Contest.starts_at <= now,
                                                      Contest.ends_at > now).order_by(Contest.ends_at))
     return [c for c in found if agent.site_id in {s.id for s in c.sites}]
+
+
+def next_change_at(agent: Agent, now: datetime) -> Optional[str]:
+    """When a contest of the agent's site next starts or ends: the phone looks again then."""
+    upcoming = db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None), Contest.ends_at > now))
+    moments = [moment for contest in upcoming if agent.site_id in {s.id for s in contest.sites}
+               for moment in (contest.starts_at, contest.ends_at) if moment is not None and moment > now]
+    return min(moments).isoformat() if moments else None
 
 
 def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any, Optional
 from sqlalchemy import func, select, update
 
 from leaderboard.domain.scoring import parse_rules
+from leaderboard.domain.changes import ContestsChanged
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
@@ -15,9 +16,9 @@ from leaderboard.models.roster import Product, Site
 from leaderboard.schemas import ContestIn, ContestPatch
 from leaderboard.services.core import audit
 from leaderboard.services.league import setup as league_setup
-from leaderboard.services.access.auth import Principal
 from leaderboard.domain.access import Resource
 from leaderboard.services.access import policy as access
+from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.projection import standings_notice
 from leaderboard.services.core.projections import rescore_contest
@@ -166,7 +167,7 @@ def create_contest(actor: Principal, data: ContestIn) -> Contest:
     rescore_contest(contest)
     audit.record(actor.name, "contest.create", "contest", str(contest.id), after=_audit_state(contest))
     db.session.commit()
-    publish([standings_notice(contest.id)])
+    publish([standings_notice(contest.id), *_running_contests_changed(contest)])
     return contest
 
 
@@ -204,9 +205,14 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
         audit.record(actor.name, "contest.rescore" if rescore else "contest.update", "contest", str(contest.id),
                      before=before, after=after)
     db.session.commit()
-    if rescore:
-        publish([standings_notice(contest.id)])
+    publish(([standings_notice(contest.id)] if rescore else []) + (_running_contests_changed(contest)
+                                                                   if after != before else []))
     return contest
+
+
+def _running_contests_changed(contest: Contest) -> list[ContestsChanged]:
+    """Tells the phones of the contest's sites to look again at what is running (names, windows, sites)."""
+    return [ContestsChanged(site.key) for site in contest.sites]
 
 
 DRAW_DECIDING = ("rules", "starts_at", "ends_at", "sites")
@@ -239,7 +245,7 @@ def cancel_contest(actor: Principal, contest_id: int) -> Contest:
         rescore_contest(contest)  # a cancelled contest keeps no projections
         audit.record(actor.name, "contest.cancel", "contest", str(contest.id))
         db.session.commit()
-        publish([standings_notice(contest.id)])
+        publish([standings_notice(contest.id), *_running_contests_changed(contest)])
     return contest
 
 

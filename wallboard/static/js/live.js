@@ -104,4 +104,10 @@ export class LiveFeed {
   refresh(topic) {
     this.resync(topic);
   }
+
+  // A subscription found while the page is open (a contest that started): kept for reconnects too.
+  subscribe(subscription) {
+    this.subscriptions.push(subscription);
+    if (this.socket.connected) this.socket.emit("subscribe", subscription);
+  }
 }

@@ -1,0 +1,69 @@
+"""Each agent's own numbers on one contest board (rank, points, gap, neighbours, tickets), and which changed.
+
+Computed from the ranked board every screen already shares, so a push costs one pass over the board,
+not one query per phone; only agents whose numbers differ from the previous push get a personal delta.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping, Optional, Sequence
+
+from leaderboard.domain.ranking import BoardEntry, window_around
+from leaderboard.domain.scoring import json_number
+
+NEARBY = 5
+Number = int | float
+
+
+@dataclass(frozen=True)
+class NearbyRow:
+    rank: int
+    key: str
+    name: str
+    points: Number
+
+
+@dataclass(frozen=True)
+class PersonalCard:
+    """One agent's line on one contest, as the phone shows it."""
+
+    contest_id: int
+    rank: int
+    points: Number
+    qualified: bool
+    gap: Optional[Number]  # points to the next better rank; None when leading
+    nearby: tuple[NearbyRow, ...]
+    tickets: Optional[int]  # lucky draws only
+
+
+def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Optional[Decimal]]:
+    """For a board ranked best first: the lowest score above each entry's, minus its own (None on top)."""
+    gaps: list[Optional[Decimal]] = []
+    better: Optional[Decimal] = None  # lowest score strictly above the current one
+    previous: Optional[Decimal] = None
+    for entry in entries:
+        if previous is not None and entry.score < previous:
+            better = previous
+        gaps.append(None if better is None else better - entry.score)
+        previous = entry.score
+    return gaps
+
+
+def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Optional[Mapping[str, int]] = None,
+                   nearby: int = NEARBY) -> dict[str, PersonalCard]:
+    """Every agent's card on a ranked board; `tickets` (agent key -> count) for lucky draws."""
+    rows = [NearbyRow(e.rank, e.key, e.name, json_number(e.score)) for e in entries]
+    cards: dict[str, PersonalCard] = {}
+    for index, (entry, gap) in enumerate(zip(entries, gaps_to_next_rank(entries))):
+        start, stop = window_around(len(entries), index, nearby)
+        cards[entry.key] = PersonalCard(
+            contest_id=contest_id, rank=entry.rank, points=rows[index].points, qualified=entry.qualified,
+            gap=None if gap is None else json_number(gap), nearby=tuple(rows[start:stop]),
+            tickets=None if tickets is None else tickets.get(entry.key, 0))
+    return cards
+
+
+def changed_agents(before: Mapping[str, PersonalCard], after: Mapping[str, PersonalCard]) -> list[str]:
+    """Agents whose card differs (or is new) since the previous push."""
+    return [key for key, card in after.items() if before.get(key) != card]
