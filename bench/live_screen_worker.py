@@ -22,7 +22,8 @@ from live_setup import board_fingerprint  # noqa: E402
 NAMESPACE = "/live"
 RESYNC_MIN = 0.5  # live.js RESYNC_MIN_MS
 SILENCE = 4.0  # live.js SILENCE_MS
-PHONE_DEBOUNCE = 0.3  # phone.js soon()
+PHONE_LOOK_AGAIN_JITTER = 5.0  # phone.js LOOK_AGAIN_JITTER_MS
+PHONE_FROM_DELTA = {"me.card", "contests", "sale", "standings"}  # phone.js applies these without asking
 DELTA_EVENTS = {"sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
                 "draw.frozen", "draw.winner", "cup.corrected", "channel"}
 # wallboard.js onDelta: `sale` and `draw.winner` are shown from the delta itself; every other delta refreshes.
@@ -48,7 +49,7 @@ class Client:
         self.last_resync: dict[str, float] = {}
         self.deferred: dict[str, asyncio.TimerHandle] = {}
         self.last_heard = time.monotonic()
-        self.pending_me: Optional[asyncio.TimerHandle] = None
+        self.agent_topic: Optional[str] = None
         self.states: list[tuple[float, Any]] = []  # (time.time(), what the screen shows) on each change
         self.bytes_in = 0
         self.bytes_out = 0
@@ -174,8 +175,11 @@ class Client:
         self.connected = True
         self.seq.clear()  # a (re)connect always starts from fresh snapshots
         self.last_heard = time.monotonic()
-        subscription = {"channel": self.spec["channel"]} if self.role == "tv" else {"contest": self.spec["contest"]}
-        self.emit("subscribe", subscription)
+        if self.role == "tv":
+            self.emit("subscribe", {"channel": self.spec["channel"]})
+        else:
+            self.emit("subscribe", {"me": True})
+            self.emit("subscribe", {"phone": self.spec["contest"]})
 
     def watchdog(self) -> None:
         if not self.connected or time.monotonic() - self.last_heard < SILENCE:
@@ -187,8 +191,6 @@ class Client:
 
     def on_event(self, event: str, message: Any) -> None:
         if not isinstance(message, dict):
-            if event == "me":
-                self.on_me(message)
             return
         if event == "snapshot":
             self.last_heard = time.monotonic()
@@ -216,8 +218,6 @@ class Client:
                 return self.resync(topic)
             self.seq[topic] = message["seq"]
             self.on_delta(event, message)
-        elif event == "me":
-            self.on_me(message)
 
     def resync(self, topic: str) -> None:
         wait = self.last_resync.get(topic, -1e9) + RESYNC_MIN - time.monotonic()
@@ -235,30 +235,24 @@ class Client:
     # ------------------------------------------------------------ wallboard.js / phone.js
     def on_snapshot(self, topic: str, data: dict[str, Any]) -> None:
         if self.role == "phone":
-            self.soon()
+            if topic.startswith("agent:"):
+                self.agent_topic = topic
+                card = next((c for c in data.get("cards") or [] if c.get("id") == self.spec["contest"]), None)
+                if card is not None:
+                    self.show(float(card["points"]))
         elif topic.startswith("contest:") and "standings" in data:
             self.show(board_fingerprint(data["standings"]))
 
     def on_delta(self, event: str, message: dict[str, Any]) -> None:
         if self.role == "phone":
-            self.soon()
+            if event == "me.card" and message["card"]["contest_id"] == self.spec["contest"]:
+                self.show(float(message["card"]["points"]))
+            elif event == "contests" and self.agent_topic:
+                self.loop.call_later(random.uniform(0, PHONE_LOOK_AGAIN_JITTER), self.resync, self.agent_topic)
+            elif event not in PHONE_FROM_DELTA and message["topic"].startswith("phone:"):
+                self.resync(message["topic"])  # goals, statuses, draws: the shared picture, from cache
         elif event not in TV_NO_REFRESH:
             self.resync(message["topic"])  # feed.refresh(topic)
-
-    def soon(self) -> None:
-        if self.pending_me is None:
-            self.pending_me = self.loop.call_later(PHONE_DEBOUNCE, self._ask_me)
-
-    def _ask_me(self) -> None:
-        self.pending_me = None
-        if self.connected:
-            self.emit("me")
-
-    def on_me(self, numbers: Any) -> None:
-        cards = (numbers or {}).get("cards") or [] if isinstance(numbers, dict) else []
-        card = next((c for c in cards if c.get("id") == self.spec["contest"]), None)
-        if card is not None:
-            self.show(float(re.sub(r"[^0-9.]", "", str(card.get("points"))) or 0))
 
     def show(self, value: Any) -> None:
         if not self.states or self.states[-1][1] != value:

@@ -11,8 +11,7 @@ from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
 from leaderboard.realtime.queue import redis_manager
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import MemorySequences, RedisSequences, Stamp
-from leaderboard.realtime.snapshot_cache import SnapshotCache
-from leaderboard.services.boards import live_snapshots
+from leaderboard.realtime.snapshot_cache import SnapshotCache, shared_picture
 from leaderboard.services.boards.personal import PersonalLines
 from leaderboard.services.core.publishing import register_publisher
 
@@ -37,14 +36,6 @@ def init_app(app: Flask) -> None:
     # The extension object is shared by every app built in this process: register the namespace once.
     if not any(isinstance(handler, LiveNamespace) for handler in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
-
-
-def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> Optional[dict]:
-    """The contest picture every screen of the topic shares, for this stamp (built at most once)."""
-    kind, _, ident = topic.partition(":")
-    if kind != "contest":
-        return None
-    return cache.get(topic, stamp, lambda: live_snapshots.contest_snapshot(int(ident)))
 
 
 def personal_deltas(lines: PersonalLines, topic: str, picture: Optional[dict]) -> list[Change]:

@@ -28,7 +28,7 @@ def may_connect(principal: Optional[Principal]) -> bool:
 def topic_access(topic: str) -> Optional[tuple[str, Resource]]:
     """The action and resource behind a topic name, or None for a topic nobody may follow."""
     kind, _, ident = topic.partition(":")
-    if kind == "contest" and ident.isdigit():
+    if kind in ("contest", "phone") and ident.isdigit():
         return "contest.read", policy.contest_resource(int(ident))
     if kind == "channel" and ident:
         return "channel.read", policy.channel_resource(ident)

@@ -38,6 +38,17 @@ def topic_of(change: changes.Change) -> str:
     return f"contest:{change.contest_id}"
 
 
+def topics_of(change: changes.Change) -> list[str]:
+    """Every topic a change goes to: a contest's changes also reach its phones' lean topic."""
+    topic = topic_of(change)
+    return [topic, phone_topic(change.contest_id)] if topic.startswith("contest:") else [topic]  # type: ignore[union-attr]
+
+
+def phone_topic(contest_id: int) -> str:
+    """The contest as phones follow it: the same deltas, a lean picture (no boards, no chart)."""
+    return f"phone:{contest_id}"
+
+
 def agent_topic(agent_id: int) -> str:
     return f"agent:{agent_id}"
 

@@ -9,10 +9,10 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, rooms
 
 from leaderboard.extensions import db
-from leaderboard.realtime.events import agent_topic, site_topic
+from leaderboard.realtime.events import agent_topic, phone_topic, site_topic
 from leaderboard.realtime.access import may_connect, may_follow
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
-from leaderboard.realtime.snapshot_cache import SnapshotCache
+from leaderboard.realtime.snapshot_cache import SnapshotCache, shared_picture
 from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.access.auth import Principal, principal_for_token
@@ -65,7 +65,7 @@ class LiveNamespace(Namespace):
         """{"contest": id} or {"channel": key}: join the topics and get a snapshot of each."""
         principal = self.viewers.get(request.sid)
         if principal is None or not isinstance(data, dict):
-            emit("error", {"message": "subscribe with {contest: id} or {channel: key}"})
+            emit("error", {"message": "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"})
             return
         try:
             if "me" in data:
@@ -74,8 +74,10 @@ class LiveNamespace(Namespace):
                 self._subscribe_channel(str(data["channel"]), principal)
             elif "contest" in data:
                 self._subscribe_contest(int(data["contest"]), principal)
+            elif "phone" in data:
+                self._subscribe_contest(int(data["phone"]), principal, topic=phone_topic(int(data["phone"])))
             else:
-                emit("error", {"message": "subscribe with {contest: id} or {channel: key}"})
+                emit("error", {"message": "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"})
         except (ServiceError, ValueError, TypeError) as exc:
             emit("error", {"message": str(exc)})
 
@@ -88,8 +90,8 @@ class LiveNamespace(Namespace):
             emit("error", {"message": f"{topic or 'that topic'} is not yours to follow"})
             return
         try:
-            if kind == "contest":
-                self._send_contest_snapshot(int(ident))
+            if kind in ("contest", "phone"):
+                self._send_contest_snapshot(topic)
             elif kind == "channel":
                 # The channel may have changed since the screen subscribed: join its new contests too.
                 self._subscribe_channel(ident, self.viewers.get(request.sid, PUBLIC), only_new_contests=True)
@@ -136,21 +138,22 @@ class LiveNamespace(Namespace):
             if f"contest:{contest_id}" not in joined:
                 self._subscribe_contest(contest_id, principal)
 
-    def _subscribe_contest(self, contest_id: int, principal: Principal) -> None:
+    def _subscribe_contest(self, contest_id: int, principal: Principal, topic: str = "") -> None:
+        """A contest's full topic (TVs, consoles) or, with `topic`, its phones' lean one."""
+        topic = topic or f"contest:{contest_id}"
         contest = find_contest(contest_id)
         if contest is None:
             emit("error", {"message": f"no contest {contest_id}"})
             return
-        if not may_follow(principal, f"contest:{contest_id}"):
+        if not may_follow(principal, topic):
             emit("error", {"message": f"contest {contest_id} is not one of your sites'"})
             return
-        join_room(f"contest:{contest_id}")
-        self._send_contest_snapshot(contest_id)
+        join_room(topic)
+        self._send_contest_snapshot(topic)
 
-    def _send_contest_snapshot(self, contest_id: int) -> None:
-        topic = f"contest:{contest_id}"
+    def _send_contest_snapshot(self, topic: str) -> None:
         stamp = self.publisher.current_stamp(topic)  # read before the data: a later change re-triggers
-        data = self.snapshots.get(topic, stamp, lambda: live_snapshots.contest_snapshot(contest_id))
+        data = shared_picture(self.snapshots, topic, stamp)
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from leaderboard.domain.changes import Change
-from leaderboard.realtime.events import event_name, payload_of, topic_of
+from leaderboard.realtime.events import event_name, payload_of, topic_of, topics_of
 from leaderboard.realtime.sequences import Sequences, Stamp
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,9 @@ class LivePublisher:
         now = self._clock()
         with self._lock:
             for change in notices:
-                self._route(topic_of(change), event_name(change), payload_of(change), now)
+                event, payload = event_name(change), payload_of(change)
+                for topic in topics_of(change):
+                    self._route(topic, event, payload, now)
 
     def _route(self, topic: str, event: str, notice: dict[str, Any], now: float) -> None:
         state = self._topics.setdefault(topic, TopicState())
@@ -149,7 +151,7 @@ class LivePublisher:
         except Exception:  # noqa: BLE001 - a failed push must never break the write path
             state.broken = True
             log.warning("live push %s on %s failed; screens will resync", event, topic, exc_info=True)
-        if event == "standings":
+        if event == "standings" and topic.startswith("contest:"):
             self._send_personal(topic, picture)
 
     def _send_personal(self, topic: str, picture: Optional[dict[str, Any]]) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from leaderboard.realtime.sequences import Stamp
+from leaderboard.services.boards import live_snapshots
 
 TTL_SECONDS = 5.0
 MAX_ENTRIES = 512
@@ -43,3 +44,21 @@ class SnapshotCache:
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
         return data
+
+
+def picture_builder(topic: str) -> Optional[Callable[[], dict[str, Any]]]:
+    """How a topic's shared picture is built: a contest's full one for TVs, a lean one for phones."""
+    kind, _, ident = topic.partition(":")
+    if not ident.isdigit():
+        return None
+    if kind == "contest":
+        return lambda: live_snapshots.contest_snapshot(int(ident))
+    if kind == "phone":
+        return lambda: live_snapshots.phone_picture(int(ident))
+    return None
+
+
+def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> Optional[dict[str, Any]]:
+    """The picture every screen (or phone) of the topic shares, for this stamp (built at most once)."""
+    build = picture_builder(topic)
+    return cache.get(topic, stamp, build) if build else None

@@ -1,5 +1,7 @@
 """The live publisher's promises: exact +1 seqs, coalesced standings, folded sales, visible gaps."""
-from leaderboard.domain.changes import GoalScored, ProductRef, Ref, SaleCounted, Score, StandingsChanged
+from leaderboard.domain.changes import (GoalScored, PersonalNumbersChanged, ProductRef, Ref, SaleCounted, Score,
+                                       StandingsChanged)
+from leaderboard.domain.personal import PersonalCard
 from leaderboard.realtime.publisher import LivePublisher
 from leaderboard.realtime.sequences import MemorySequences
 
@@ -13,14 +15,19 @@ class FakeClock:
 
 
 class Recorder:
+    """What went to the contests' full topics (`rooms` keeps every room, the phones' lean topics too)."""
+
     def __init__(self):
         self.sent = []
+        self.rooms = []
         self.fail = False
 
     def __call__(self, event, payload, room):
         if self.fail:
             raise ConnectionError("queue down")
-        self.sent.append((event, payload))
+        self.rooms.append((event, room, payload["seq"]))
+        if not room.startswith("phone:"):
+            self.sent.append((event, payload))
 
 
 def make(coalesce=True):
@@ -123,3 +130,24 @@ def test_every_change_type_has_one_event_name_and_a_json_payload():
                                                "product": {"code": "P", "name": "Product"}, "points": 10}
     assert events.topic_of(sale(7, contest=4)) == "contest:4"
     assert "export const DELTA_EVENTS" in events.browser_module()
+
+
+def test_phones_lean_topic_gets_the_same_deltas_with_its_own_seqs():
+    publisher, clock, recorder = make()
+    publisher([sale(1), goal()])
+    assert [r for r in recorder.rooms if r[1] == "phone:1"] == [("sale", "phone:1", 1), ("match.goal", "phone:1", 2)]
+
+
+def test_a_standings_push_sends_the_personal_deltas_to_the_agents_topics():
+    publisher, clock, recorder = make(coalesce=False)
+    card = PersonalCard(contest_id=1, rank=1, points=10, qualified=True, gap=None, nearby=(), tickets=None)
+    asked = []
+
+    def personal(topic, picture):
+        asked.append(topic)
+        return [PersonalNumbersChanged(agent_id=7, card=card)]
+
+    publisher.personal = personal
+    publisher([STANDINGS])
+    assert asked == ["contest:1"]  # once per push, not again for the phones' topic
+    assert [r for r in recorder.rooms if r[1] == "agent:7"] == [("me.card", "agent:7", 1)]

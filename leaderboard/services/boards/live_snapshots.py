@@ -47,6 +47,20 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
     return data
 
 
+def phone_picture(contest_id: int) -> dict[str, Any]:
+    """What every phone of a contest shares (the rest is personal): no boards, no chart, a ticket total only."""
+    contest = get_contest(contest_id)
+    now = utcnow()
+    data: dict[str, Any] = {"contest": contest_view(contest, now), "as_of": now.isoformat()}
+    if contest.kind == "lucky_draw":
+        data["tickets"] = {"total": tickets.tickets_view(contest, frozen_lines(db.session.get(Draw, contest.id)),
+                                                         None)["total"]}
+    if contest.kind == "league":
+        data["matches"] = current_round(contest, now)
+        data["table"] = league_views.table_view(contest)
+    return data
+
+
 def current_round(contest: Contest, now: datetime) -> list[dict[str, Any]]:
     """The round being played now, else the last one started, else the first."""
     matches = league_views.contest_matches(contest)

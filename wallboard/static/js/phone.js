@@ -1,6 +1,6 @@
 // The phone page: numbers arrive as data and are put in place; nothing is fetched again as HTML and no
 // form control is touched, so a half-made choice survives. Personal numbers come on the agent's own
-// topic (only when they changed); match, table and ticket totals come from the contests' shared pictures.
+// topic (only when they changed); match, table and ticket totals come from the contests' lean shared pictures.
 import { el } from "./dom.js";
 import { LiveFeed } from "./live.js";
 
@@ -97,7 +97,7 @@ function renderAll(snapshot) {
     fillCard(card);
     if (!subscribed.has(String(card.id))) {
       subscribed.add(String(card.id));
-      feed.subscribe({ contest: card.id });
+      feed.subscribe({ phone: card.id });
     }
   }
   document.getElementById("no-contest").hidden = mine.cards.size > 0;
@@ -150,11 +150,12 @@ function onSale(message) {
   renderCelebrations();
 }
 
-const contestOf = (topic) => (topic.startsWith("contest:") ? topic.slice("contest:".length) : null);
+// Phones follow a contest's lean topic: the same deltas as TVs get, a picture without boards or chart.
+const contestOf = (topic) => (topic.startsWith("phone:") ? topic.slice("phone:".length) : null);
 
 const feed = new LiveFeed({
   token: null, // the session cookie of the personal link signs the socket in
-  subscriptions: [{ me: true }, ...[...subscribed].map((id) => ({ contest: Number(id) }))],
+  subscriptions: [{ me: true }, ...[...subscribed].map((id) => ({ phone: Number(id) }))],
   onSnapshot: (topic, data) => {
     if (topic.startsWith("agent:")) {
       mine.topic = topic;
