@@ -63,7 +63,7 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     security.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)
-    if hops := app.config["SERVER_PROXY_HOPS"]:  # outermost, so Socket.IO sees the client's address too
+    if hops := app.config["HTTP_TRUSTED_PROXIES"]:  # outermost, so Socket.IO sees the client's address too
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 

@@ -41,7 +41,8 @@ class Settings(BaseModel):
     DATABASE_URL: str
     SERVER_HOST: str
     SERVER_PORT: int = Field(gt=0, lt=65536)
-    SERVER_PROXY_HOPS: int = Field(default=0, ge=0, le=5)
+    SERVER_PROXY_HOPS: int = Field(default=0, ge=0, le=5)  # the older name of HTTP_TRUSTED_PROXIES
+    HTTP_TRUSTED_PROXIES: int = Field(default=0, ge=0, le=5)
     SALES_CLAWBACK_DAYS: int = Field(ge=0)
     SALES_MAX_FUTURE_MINUTES: int = Field(ge=0)
     SALES_MAX_BATCH: int = Field(gt=0)
@@ -81,12 +82,17 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration: {exc}") from exc
     app.config.update(settings.model_dump())
+    # One setting for the proxies in front of the app; `server.proxy_hops` still works as its old name.
+    app.config["HTTP_TRUSTED_PROXIES"] = settings.HTTP_TRUSTED_PROXIES or settings.SERVER_PROXY_HOPS
     app.config["DATABASE_URL"] = _resolve_database_url(app.config["DATABASE_URL"], app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["MAX_CONTENT_LENGTH"] = app.config["HTTP_MAX_BODY_BYTES"]
     queue = app.config["REALTIME_MESSAGE_QUEUE"]
     # Sign-in rate limits must be shared when several processes serve.
     app.config.setdefault("RATELIMIT_STORAGE_URI", queue if queue.startswith("redis") else "memory://")
+    # With Redis down, limits are kept in this process instead of failing the request (sign-in never 500s).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

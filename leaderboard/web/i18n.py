@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, redirect, request, session
 from flask_babel import format_currency, format_datetime, format_decimal, get_locale
 
 from leaderboard.extensions import babel
+from leaderboard.web.security import safe_next
 
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch"}
 bp = Blueprint("i18n", __name__)
@@ -26,8 +27,7 @@ def select_locale() -> str:
 def switch(code: str):
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.args.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next(request.args.get("next")))
 
 
 def local_time(value: Optional[datetime | str], tz: str = "UTC", fmt: str = "medium") -> str:

@@ -1,5 +1,7 @@
-"""Request limits (body size, URL length) before any view, and security headers on every answer."""
+"""Request limits (body size, URL length) before any view, security headers on every answer, safe redirects."""
 import io
+import re
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.wsgi import get_content_length
@@ -19,6 +21,20 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
     "form-action 'self'",
 ])
+
+
+# Browsers drop tabs and newlines inside URLs and read a backslash as a slash: "/\t/evil" is "//evil".
+_UNSAFE_IN_REDIRECTS = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def safe_next(target: object, fallback: str = "/") -> str:
+    """`target` when it is a same-origin relative path ("/console/…"), else `fallback`: never another site."""
+    if not isinstance(target, str) or not target.startswith("/") or _UNSAFE_IN_REDIRECTS.search(target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return fallback
+    return target
 
 
 def refuse_long_urls() -> None:

@@ -1,6 +1,7 @@
 """Browser sign-in: Flask-Login identities for leads/admins (password) and agents (personal link)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 from typing import Any, Callable, Optional
 
@@ -12,6 +13,7 @@ from leaderboard.extensions import login_manager
 from leaderboard.services.access.auth import Principal, agent_principal, console_user, live_agent_link, principal_for
 
 USER_PREFIX, LINK_PREFIX = "u:", "a:"
+REMEMBER_FOR = timedelta(days=30)
 
 
 class SignedIn(UserMixin):
@@ -81,6 +83,9 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    # The phone page remembers its agent for at most 30 days, and only over HTTPS.
+    app.config["REMEMBER_COOKIE_DURATION"] = REMEMBER_FOR
+    app.config["REMEMBER_COOKIE_SECURE"] = True
     app.session_interface = SessionCookies()
     login_manager.init_app(app)
     login_manager.user_loader(load_identity)

@@ -2,6 +2,9 @@
 from flask import request
 
 from leaderboard import create_app
+from leaderboard.web.access import ENDPOINTS, OPEN
+
+ENDPOINTS.setdefault("whoami", OPEN)  # every route needs an access policy
 
 
 def whoami_app(tmp_path, hops=None):
@@ -10,7 +13,7 @@ def whoami_app(tmp_path, hops=None):
     app = create_app(overrides if hops is None else {**overrides, "SERVER_PROXY_HOPS": hops})
 
     @app.get("/_whoami")
-    def whoami():
+    def whoami():  # a probe route of this test: open to anyone, like /api/v1/health
         return {"addr": request.remote_addr, "scheme": request.scheme, "host": request.host}
 
     return app.test_client()

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from leaderboard.extensions import limiter
 from leaderboard.schemas import ChannelIn, PairIn
 from leaderboard.services.screens import channels as screens
 from leaderboard.web.api.http import current_principal, json_body, parse, problem
 
 bp = Blueprint("screens", __name__)
+# A TV registers once per boot; pairing codes are short, so guessing them is slowed down.
+REGISTER_RATE, PAIR_RATE = "20 per minute", "10 per minute"
 
 
 @bp.post("/screens")
+@limiter.limit(REGISTER_RATE, error_message="Too many screen registrations from this address; wait a minute.")
 def register_screen():
     """A TV registers itself and gets a 6-character pairing code and its secret (no token needed)."""
     screen, secret = screens.register_screen()
@@ -29,6 +33,7 @@ def screen_status():
 
 
 @bp.post("/screens/pair")
+@limiter.limit(PAIR_RATE, error_message="Too many pairing attempts; wait a minute.")
 def pair_screen():
     """Pair the TV showing `code` to a channel; the TV's secret becomes a display token."""
     data = parse(PairIn, json_body())

@@ -13,6 +13,7 @@ from leaderboard.extensions import limiter
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.web.console.common import LEADS
+from leaderboard.web.security import safe_next
 from leaderboard.web.signin import roles_required, session_principal, signed_in_user
 
 bp = Blueprint("console", __name__)
@@ -32,9 +33,7 @@ def login():
         user = auth.user_by_email(form.email.data)
         if user is not None and user.role in LEADS and auth.check_password(user, form.password.data):
             login_user(signed_in_user(user))
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("console.dashboard"))
+            return redirect(safe_next(request.args.get("next"), url_for("console.dashboard")))
         form.password.errors = [_("Wrong email or password.")]
     return render_template("console/login.html", form=form), (200 if request.method == "GET" or
                                                               form.errors == {} else 422)

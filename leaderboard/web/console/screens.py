@@ -13,6 +13,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Blank
 from wtforms.validators import ValidationError
 
+from leaderboard.extensions import limiter
+from leaderboard.web.api.screens import PAIR_RATE
 from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.screens import channels as screens
@@ -109,6 +111,7 @@ def index():
 
 @bp.post("/pair")
 @roles_required(*LEADS)
+@limiter.limit(PAIR_RATE, error_message="Too many pairing attempts; wait a minute.")
 def pair():
     form = PairForm()
     form.channel.choices = channel_choices()
