@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from leaderboard.domain import league as rules_of_play
+from leaderboard.domain.form_guide import form_guide
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.roster import Site, Team
@@ -15,7 +16,6 @@ from leaderboard.services.league.views import contest_matches, match_status
 from leaderboard.services.roster.photos import photo_urls
 
 TONES = 8  # the TV's palette has eight colour tokens (--tone-0 … --tone-7), each AA on the dark background
-FORM_LENGTH = 5
 
 
 def roster_view(agent_keys: list[str]) -> dict[str, Any]:
@@ -28,16 +28,6 @@ def roster_view(agent_keys: list[str]) -> dict[str, Any]:
             "teams": {key: {"name": name, "site": site, "tone": i % TONES}
                       for i, (key, name, site) in enumerate(teams)},
             "photos": photo_urls(agent_keys)}
-
-
-def form_guide(results: list[rules_of_play.MatchResult], length: int = FORM_LENGTH) -> dict[str, list[str]]:
-    """Each side's last `length` outcomes, oldest first: W, D or L. `results` are in the order they were played."""
-    form: dict[str, list[str]] = {}
-    for result in results:
-        home, away = result.home_goals, result.away_goals
-        form.setdefault(result.home, []).append("W" if home > away else "D" if home == away else "L")
-        form.setdefault(result.away, []).append("W" if away > home else "D" if home == away else "L")
-    return {site: outcomes[-length:] for site, outcomes in form.items()}
 
 
 def contest_form(contest: Contest) -> dict[str, list[str]]:

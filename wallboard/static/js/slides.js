@@ -1,6 +1,6 @@
 // Slide renderers: each takes the slide definition and the contest picture and returns DOM nodes and its page count.
 import { el } from "./dom.js";
-import { formatNumber, t } from "./tv/i18n.js";
+import { currentLocale, formatNumber, t } from "./tv/i18n.js";
 import { luckyDraw } from "./tv/draw.js";
 import { bracket, leagueTable, matchCentre } from "./tv/league.js";
 import { standings } from "./tv/standings.js";
@@ -21,7 +21,9 @@ export function chart(slide, data, page, _ceremony, container) {
   const layout = { paper_bgcolor: token("--bg"), plot_bgcolor: token("--bg"),
     font: { color: token("--text"), size: px(28), family: token("--type-font") },
     margin: { l: px(110), r: px(30), t: px(80), b: px(80) }, legend: { orientation: "h", y: -0.15 },
-    xaxis: { gridcolor: token("--line") }, yaxis: { gridcolor: token("--line") } };
+    xaxis: { gridcolor: token("--line"), tickformat: "%H:%M" }, yaxis: { gridcolor: token("--line"), tickformat: ",d" },
+    // Plotly wants "<decimal><thousands>": read them off the locale's own rendering of 1,234.5.
+    separators: (1234.5).toLocaleString(currentLocale()).replace(/\d/g, "").split("").reverse().join("").padEnd(2, " ") };
   const sites = (data.roster || {}).sites || {};
   if (slide.chart === "progress") {
     const total = ((data.standings || {}).site || []).reduce((sum, row) => sum + Number(row.points), 0);

@@ -1,7 +1,7 @@
 // Lucky draw: tickets, countdown and commitment before; a reel per prize that lands on the proof's winner after.
 import { el } from "../dom.js";
 import { formatNumber, t } from "./i18n.js";
-import { avatar, icon, rowLook, toneClass } from "./people.js";
+import { avatar, icon, nameNode, rowLook, toneClass } from "./people.js";
 
 const HOLDERS_SHOWN = 6;
 const REEL_TICK_MS = 90;
@@ -25,7 +25,7 @@ function holder(data, entry) {
   const look = agentLook(data, entry.agent);
   const photo = (((data.roster || {}).photos) || {})[entry.agent];
   return el("div", { class: `holder ${toneClass(look.tone) || ""}`, "data-key": entry.agent },
-    avatar(entry.name, photo, look.tone), el("span", { class: "ellipsis", text: entry.name, title: entry.name }),
+    avatar(entry.name, photo, look.tone), nameNode(entry.name, "ellipsis"),
     el("span", { class: "count" }, icon("ticket"), el("span", { text: formatNumber(entry.count) })));
 }
 
@@ -44,7 +44,7 @@ function facts(contest, tickets) {
 
 // One slot of the show: spins through ticket holders until its winner is revealed, then stops on them.
 function reel(winner, index, shown, names) {
-  const spin = el("span", { class: "spin ellipsis", text: shown ? (winner.agent_name || winner.agent || "—") : names[index % names.length] || "…" });
+  const spin = nameNode(shown ? (winner.agent_name || winner.agent || "—") : names[index % names.length] || "…", "spin ellipsis");
   const node = el("div", { class: `reel winner-slot${shown ? " shown" : " spinning"}`, "data-slot": index },
     el("span", { class: "prize ellipsis", text: winner.prize }), spin);
   if (!shown && names.length > 1) spin.dataset.reel = "spin";

@@ -1,7 +1,7 @@
 // League slides: a scoreboard per match, the table with its form guide, and the cup drawn as a bracket.
 import { el } from "../dom.js";
 import { formatTime, t } from "./i18n.js";
-import { icon, siteOf, toneClass } from "./people.js";
+import { icon, nameNode, siteOf, toneClass } from "./people.js";
 
 const SCORERS_SHOWN = 5;
 
@@ -24,7 +24,7 @@ function matchClock(match) {
 function scorer(goal) {
   return el("div", { class: `scorer${goal.disallowed ? " disallowed" : ""}` },
     icon(goal.disallowed ? "var" : "ball"),
-    el("span", { class: "ellipsis", text: goal.agent_name }),
+    nameNode(goal.agent_name, "ellipsis"),
     el("span", { text: `${goal.minute}'` }),
     goal.disallowed ? el("span", { class: "ellipsis", text: `${t("var")}: ${goal.reason || t("disallowed")}` }) : null);
 }
@@ -41,10 +41,10 @@ export function matchCentre(slide, data) {
   const cards = matches.map((match) => el("div", { class: `match${match.status === "live" ? " live" : ""}`, "data-match": match.id },
     el("div", { class: "scoreline" },
       el("div", { class: `side home ${tone(roster, match.home)}` },
-        el("span", { class: "team ellipsis", text: siteName(roster, match.home, match.home_name) }), el("span", { class: "stripe" })),
+        nameNode(siteName(roster, match.home, match.home_name), "team clamp"), el("span", { class: "stripe" })),
       el("span", { class: "score", text: `${match.score.home}–${match.score.away}` }),
       el("div", { class: `side away ${tone(roster, match.away)}` },
-        el("span", { class: "team ellipsis", text: siteName(roster, match.away, match.away_name) }), el("span", { class: "stripe" }))),
+        nameNode(siteName(roster, match.away, match.away_name), "team clamp"), el("span", { class: "stripe" }))),
     matchClock(match),
     el("div", { class: "scorers" }, scorers(match, "home"), scorers(match, "away"))));
   return { nodes: [el("div", { class: "matches" }, ...cards)], pages: 1 };
@@ -65,7 +65,7 @@ export function leagueTable(slide, data) {
     el("th", { class: "form-col", text: t("league_form") }));
   const rows = table.rows.map((row) => el("tr", { "data-site": row.site, "data-key": row.site },
     el("td", { text: row.rank }),
-    el("td", { class: `site ellipsis ${tone(roster, row.site)}`, text: row.name, title: row.name }),
+    el("td", { class: `site ${tone(roster, row.site)}` }, nameNode(row.name, "ellipsis")),
     ...TABLE_COLUMNS.map(([key]) => el("td", { class: key === "points" ? "pts" : null,
       text: key === "goal_difference" && row[key] > 0 ? `+${row[key]}` : row[key] })),
     el("td", {}, formGuide((table.form || {})[row.site]))));
@@ -87,7 +87,7 @@ function roundName(round, total) {
 function tieSide(roster, key, name, winner, score) {
   const won = winner && winner === key;
   return el("div", { class: `tie-side ${tone(roster, key) || ""}${won ? " winner" : ""}` },
-    el("span", { class: "ellipsis", text: name }), el("span", { text: score ?? "" }));
+    nameNode(name, "ellipsis"), el("span", { text: score ?? "" }));
 }
 
 export function bracket(slide, data) {

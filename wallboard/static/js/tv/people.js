@@ -42,6 +42,11 @@ export function rowLook(row, by, roster) {
   return { tone: site.tone, sub: [team && team.name, site.name].filter(Boolean).join(" · ") };
 }
 
+// A person's or a site's name as the picture gives it; dir=auto keeps the first letters of Arabic names in view.
+export function nameNode(name, className = "name ellipsis") {
+  return el("span", { class: className, text: name, title: name, dir: "auto" });
+}
+
 export function avatar(name, photo, tone) {
   const node = el("span", { class: ["avatar", toneClass(tone)].filter(Boolean).join(" "), "aria-hidden": "true" });
   if (photo) node.append(el("img", { src: photo, alt: "" }));

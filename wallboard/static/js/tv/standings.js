@@ -1,10 +1,10 @@
 // Standings: a podium for the top three, then every other row, paged so the whole board shows within the slide.
 import { el } from "../dom.js";
 import { formatNumber, t } from "./i18n.js";
-import { avatar, icon, rowLook, toneClass } from "./people.js";
+import { avatar, icon, nameNode, rowLook, toneClass } from "./people.js";
 
-export const FIRST_PAGE_ROWS = 8; // beside the podium
-export const PAGE_ROWS = 16; // two columns of eight on the following pages
+export const FIRST_PAGE_ROWS = 7; // beside the podium
+export const PAGE_ROWS = 14; // two columns of seven on the following pages
 const MOVE_SHOWN_MS = 60000;
 
 const lastRanks = new Map(); // board id → Map(key → rank)
@@ -55,8 +55,8 @@ function boardRow(row, ctx) {
     moveIcon(ctx.boardId, row.key),
     avatar(row.name, ctx.photos[row.key], look.tone),
     el("div", { class: "who" },
-      el("span", { class: "name ellipsis", text: row.name, title: row.name }),
-      el("span", { class: "sub ellipsis", text: row.qualified === false ? t("not_qualified") : look.sub }),
+      nameNode(row.name),
+      nameNode(row.qualified === false ? t("not_qualified") : look.sub, "sub ellipsis"),
       meter),
     el("span", { class: "points", text: formatNumber(row.points) }));
 }
@@ -65,8 +65,8 @@ function podiumStep(row, place, ctx) {
   const look = rowLook(row, ctx.by, ctx.roster);
   return el("div", { class: `step ${place}`, "data-key": row.key },
     avatar(row.name, ctx.photos[row.key], look.tone),
-    el("span", { class: "name ellipsis", text: row.name, title: row.name }),
-    el("span", { class: "sub ellipsis", text: look.sub }),
+    nameNode(row.name, "name clamp"),
+    nameNode(look.sub, "sub ellipsis"),
     el("span", { class: "points", text: `${formatNumber(row.points)} ${t("pts")}` }),
     el("div", { class: "block", text: row.rank }));
 }

@@ -1,0 +1,255 @@
+"""Every TV slide under hostile data: nothing overflows, text is large and contrasted, the band never covers data,
+no scrollbars at three screen sizes, a whole board within one rotation, and a French channel in French."""
+import re
+
+import pytest
+import requests
+
+from tests.browser import conftest_hostile as hostile
+from tests.browser.conftest import Office, screenshot
+from tests.live_server import Deployment
+
+pytestmark = pytest.mark.browser
+SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
+MIN_PX_AT_1080 = 28
+# Hex digests are there to be photographed and checked, not read from five metres.
+SMALL_ALLOWED = (".commitment", ".proof-url")
+
+# Text elements (with their own text) that overflow their box, or spill out of the stage or the page.
+OVERFLOWS = """() => {
+  const stage = document.getElementById("stage").getBoundingClientRect();
+  const bad = [];
+  const own = (n) => [...n.childNodes].find((c) => c.nodeType === 3 && c.textContent.trim());
+  for (const node of document.querySelectorAll("body *")) {
+    const text = own(node);
+    if (!text) continue;
+    const style = getComputedStyle(node);
+    if (style.display === "none" || style.visibility === "hidden" || node.closest("[hidden], .band:not(.active) .band-news")) continue;
+    const box = node.getBoundingClientRect();
+    const where = node.closest("#stage") ? stage : { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+    if (box.left < where.left - 1 || box.right > where.right + 1 || box.top < where.top - 1 || box.bottom > where.bottom + 1) {
+      bad.push(`outside its area: ${node.className} ${text.textContent.slice(0, 30)}`);
+      continue;
+    }
+    if (style.display === "inline" || node instanceof SVGElement) continue; // SVG text has no box of its own
+    // Glyphs taller than a tight line box are not cut text: a quarter of the font size is allowed vertically.
+    const size = parseFloat(style.fontSize);
+    const overflows = node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + size / 4;
+    if (!overflows) continue;
+    const clamped = style.webkitLineClamp !== "none" && style.webkitLineClamp !== "";
+    if (style.textOverflow !== "ellipsis" && !clamped) {
+      bad.push(`cut without an ellipsis: ${node.className} ${text.textContent.slice(0, 30)}`);
+      continue;
+    }
+    // An ellipsis is fine while the first 12 characters still show before it.
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, Math.min(12, text.textContent.length));
+    const reserve = size * 0.7;
+    const rtl = style.direction === "rtl";
+    for (const rect of range.getClientRects()) {
+      if (rect.width === 0) continue;
+      const outside = rect.bottom > box.bottom + size / 4 || rect.top < box.top - size / 4;
+      if (outside || (!rtl && rect.right > box.right - reserve + 1) || (rtl && rect.left < box.left + reserve - 1)) {
+        bad.push(`fewer than 12 characters before the ellipsis: ${node.className} ${text.textContent.slice(0, 30)}`);
+        break;
+      }
+    }
+  }
+  const data = document.getElementById("stage");
+  if (data.scrollHeight > data.clientHeight + 1 || data.scrollWidth > data.clientWidth + 1) bad.push("the stage is cut");
+  return bad;
+}"""
+
+SMALL_TEXT = """([minimum, allowed]) => {
+  const small = [];
+  for (const node of document.querySelectorAll("body *")) {
+    if (![...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim())) continue;
+    if (node.closest(allowed) || node.closest(".band:not(.active) .band-news") || node.closest("#band-idle")) continue;
+    if (getComputedStyle(node).display === "none") continue;
+    const size = parseFloat(getComputedStyle(node).fontSize);
+    if (size < minimum) small.push(`${node.tagName}.${node.getAttribute("class")} ${size}px ${node.textContent.slice(0, 20)}`);
+  }
+  return small;
+}"""
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    dep = Deployment(tmp_path_factory.mktemp("hostile"))
+    office = hostile.build(Office(dep))
+    yield office
+    dep.stop()
+
+
+def open_tv(company, browser, channel, size=(1920, 1080), clock=False):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    if clock:
+        page.clock.install()
+    company.tv(page, channel)
+    return context, page
+
+
+def settle(page, kind):
+    """The slide is shown with its data (not "Loading…"), its fonts are in and its entrance is over."""
+    page.wait_for_selector(f"body[data-slide={kind}]")
+    page.wait_for_function("() => document.body.dataset.slide === 'message' || !document.querySelector('#stage > .message')")
+    if kind == "chart":
+        page.wait_for_selector(".chart .main-svg")
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+
+
+@pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_hostile_data_fits_every_slide_at_every_size(company, browser, kind, size):
+    context, page = open_tv(company, browser, f"h-{kind}", size)
+    try:
+        settle(page, kind)
+        assert page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]") \
+            == list(size)
+        assert page.evaluate(OVERFLOWS) == []
+        if size == (1920, 1080):
+            assert page.evaluate(SMALL_TEXT, [MIN_PX_AT_1080, ", ".join(SMALL_ALLOWED)]) == []
+            screenshot(page, f"hostile-{kind}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
+def test_all_text_passes_wcag_aa_contrast(company, browser, kind):
+    context, page = open_tv(company, browser, f"h-{kind}")
+    try:
+        settle(page, kind)
+        page.add_script_tag(url=f"{company.url}/vendor/axe.min.js")
+        result = page.evaluate("() => axe.run(document, { runOnly: ['color-contrast'] })")
+        failures = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        assert failures == []
+        assert result["passes"], "axe found no text to check"
+    finally:
+        context.close()
+
+
+def test_the_podium_and_rows_show_long_arabic_and_chinese_names(company, browser):
+    context, page = open_tv(company, browser, "h-standings")
+    try:
+        settle(page, "standings")
+        shown = page.eval_on_selector_all(".standings .name", "(nodes) => nodes.map((n) => n.textContent)")
+        expected = requests.get(f"{company.url}/api/v1/contests/{company.race['id']}/standings?limit=11",
+                                headers=company.admin, timeout=10).json()["rows"]
+        assert shown == [row["name"] for row in expected]  # podium 1–3 then rows 4–11, in rank order
+        arabic = page.locator(".standings .name[dir=auto]", has_text="محمد")
+        if arabic.count():
+            assert arabic.first.evaluate("(n) => getComputedStyle(n).direction") == "rtl"
+        for font in ("Noto Sans", "Noto Sans Arabic", "Noto Sans SC"):
+            assert page.evaluate("(f) => document.fonts.check(`32px '${f}'`)", font)
+    finally:
+        context.close()
+
+
+def test_no_sales_at_all_shows_everyone_without_a_podium(company, browser):
+    context, page = open_tv(company, browser, "h-quiet")
+    try:
+        settle(page, "standings")
+        assert page.locator(".podium").count() == 0
+        assert page.locator(".standings .empty").inner_text() == "No sales yet: the first one takes the lead."
+        assert page.locator(".board-row").count() == 8
+        assert page.inner_text("#page-note") == f"page 1 of {1 + -(-(200 - 8) // 16)}"
+        screenshot(page, "slide-standings-no-sales")
+    finally:
+        context.close()
+
+
+def test_site_board_in_site_colours(company, browser):
+    context, page = open_tv(company, browser, "h-sites")
+    try:
+        settle(page, "standings")
+        tones = page.eval_on_selector_all(".standings [data-key] .avatar", "(ns) => ns.map((n) => getComputedStyle(n).backgroundColor)")
+        assert len(tones) == 3 and len(set(tones)) == 3  # three sites, three colours
+        screenshot(page, "slide-standings-sites")
+    finally:
+        context.close()
+
+
+def boxes_meet(a, b):
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+@pytest.mark.parametrize("kind", ["standings", "match_centre", "lucky_draw"])
+def test_the_celebration_band_never_meets_the_data(company, browser, kind):
+    context, page = open_tv(company, browser, f"h-{kind}")
+    try:
+        settle(page, kind)
+        company.sale("a004", "CARD", quantity=2)  # 100 points: a goal for casa, and a sale
+        page.wait_for_selector("#band.active", timeout=5000)
+        band = page.locator("#band-news").bounding_box()
+        assert not boxes_meet(band, page.locator("#stage").bounding_box())
+        for box in [page.locator(sel).nth(i).bounding_box() for sel in ["#stage [data-key]", "#stage .match"]
+                    for i in range(page.locator(sel).count())]:
+            assert box is None or not boxes_meet(band, box)
+        assert page.evaluate(OVERFLOWS) == []
+        screenshot(page, f"band-over-{kind}")
+    finally:
+        context.close()
+
+
+def test_every_agent_of_a_62_agent_board_appears_within_one_rotation(company, browser):
+    expected = {row["name"] for row in requests.get(
+        f"{company.url}/api/v1/contests/{company.race62['id']}/standings?limit=500", headers=company.admin,
+        timeout=10).json()["rows"]}
+    assert len(expected) == hostile.BOARD_OF_62
+    context, page = open_tv(company, browser, "h-rotation", clock=True)
+    try:
+        page.wait_for_selector(".standings [data-key]")
+        page.evaluate("""() => {
+            window.seen = new Set();
+            const note = () => document.querySelectorAll('#stage .name').forEach((n) => window.seen.add(n.textContent));
+            note();
+            new MutationObserver(note).observe(document.getElementById('stage'), { childList: true, subtree: true });
+        }""")
+        slides_seen = set()
+        for _ in range(40):  # the standings slide's 20 s, in half seconds of the page's own clock
+            page.clock.run_for(500)
+            slides_seen.add(page.evaluate("document.body.dataset.slide"))
+        seen = set(page.evaluate("[...window.seen]"))
+        assert expected <= seen, sorted(expected - seen)
+        assert "message" in slides_seen  # and the slide did end within its 20 s
+    finally:
+        context.close()
+
+
+ENGLISH_WORDS = re.compile(r"\b(updated|live|connecting|page|of|Tickets?|draw|Draw|Round|Final|Champion|Loading|Site|"
+                           r"Form|Winners|Commitment|points|pts|sales|GOAL|Your|standing|Scan|Kick-off|Full time|"
+                           r"No match|decided|Most|Progress|hour|today|more|Big sale)\b")
+
+
+@pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
+def test_a_french_channel_shows_no_english_interface_words(company, browser, kind):
+    context, page = open_tv(company, browser, f"fr-{kind}")
+    try:
+        settle(page, kind)
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        text = page.evaluate("() => document.body.innerText + ' ' + [...document.querySelectorAll('svg text')]"
+                             ".map((n) => n.textContent).join(' ') + ' ' + [...document.querySelectorAll('img[alt]')]"
+                             ".map((n) => n.alt).join(' ')")
+        for name in sorted([name for _, name, _ in hostile.agent_rows()] + [n for n, _ in hostile.SITES.values()],
+                           key=len, reverse=True):
+            text = text.replace(name, " ")  # people's and sites' names are data, not interface
+        assert ENGLISH_WORDS.findall(text) == []
+        screenshot(page, f"fr-{kind}")
+    finally:
+        context.close()
+
+
+def test_the_qr_corner_is_at_least_160_px_and_opens_the_personal_link_explainer(company, browser):
+    context, page = open_tv(company, browser, "h-message")
+    try:
+        box = page.locator(".qr img").bounding_box()
+        assert box["width"] >= 160 and box["height"] >= 160
+        page.goto(f"{company.url}/tv/join")
+        assert "personal link" in page.inner_text("main")
+        assert page.locator("a[href='/me']").count() == 1
+    finally:
+        context.close()
