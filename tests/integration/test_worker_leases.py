@@ -1,0 +1,64 @@
+"""Duty leases and the duty runner, in process (SQLite, and PostgreSQL when configured)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from leaderboard.extensions import db
+from leaderboard.models.leases import DutyLease
+from leaderboard.services.core import leases
+from leaderboard.services.core.duties import Duty, DutyRun, run_due
+from tests.conftest import NOW
+
+MINUTE = timedelta(minutes=1)
+
+
+def take(app, holder: str, at, duty: str = "confirm-sales") -> bool:  # noqa: ANN001
+    with app.app_context():
+        taken = leases.take(duty, holder, MINUTE, at)
+        db.session.commit()
+        return taken
+
+
+def test_a_lease_goes_to_one_holder_until_it_expires(app):
+    assert take(app, "a", NOW)
+    assert not take(app, "b", NOW + timedelta(seconds=59))
+    assert not take(app, "a", NOW + timedelta(seconds=30))  # not even its holder: once per period
+    assert take(app, "other-duty-holder", NOW, duty="league-upkeep")  # leases are per duty
+    assert take(app, "b", NOW + MINUTE)
+    with app.app_context():
+        rows = {row.duty: (row.holder, row.expires_at) for row in db.session.scalars(select(DutyLease))}
+    assert rows == {"confirm-sales": ("b", NOW + 2 * MINUTE), "league-upkeep": ("other-duty-holder", NOW + MINUTE)}
+
+
+def test_a_claim_rolled_back_leaves_the_lease_free(app):
+    with app.app_context():
+        assert leases.take("confirm-sales", "a", MINUTE, NOW)
+        db.session.rollback()  # the process died, or the duty failed, before commit
+    assert take(app, "b", NOW)
+
+
+def test_run_due_runs_each_duty_once_per_lease_and_survives_a_failing_duty(app):
+    calls: list[tuple[str, object]] = []
+
+    def confirm(now) -> int:  # noqa: ANN001
+        calls.append(("confirm", now))
+        return 3
+
+    def broken(now) -> int:  # noqa: ANN001
+        calls.append(("broken", now))
+        raise RuntimeError("boom")
+
+    duties = (Duty("broken", broken), Duty("confirm", confirm))
+    clock = iter([NOW, NOW, NOW + timedelta(seconds=1), NOW + timedelta(seconds=1), NOW + MINUTE, NOW + MINUTE])
+    with app.app_context():
+        first = run_due(duties, "a", MINUTE, now=lambda: next(clock))
+        second = run_due(duties, "b", MINUTE, now=lambda: next(clock))
+        third = run_due(duties, "b", MINUTE, now=lambda: next(clock))
+    assert first == [DutyRun("broken", ran=False, failed=True), DutyRun("confirm", ran=True, changed=3)]
+    # The failed duty's claim was rolled back with it: b retries it at once; confirm is a's for a minute.
+    assert second == [DutyRun("broken", ran=False, failed=True), DutyRun("confirm", ran=False)]
+    assert third == [DutyRun("broken", ran=False, failed=True), DutyRun("confirm", ran=True, changed=3)]
+    assert calls == [("broken", NOW), ("confirm", NOW), ("broken", NOW + timedelta(seconds=1)),
+                     ("broken", NOW + MINUTE), ("confirm", NOW + MINUTE)]
