@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev serve translations clean
+.PHONY: demo test install install-dev serve translations dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,11 @@ translations: install-dev
 	$(BIN)/pybabel update -i leaderboard/translations/messages.pot -d leaderboard/translations
 	$(BIN)/pybabel compile -d leaderboard/translations
 
+# The sdist and the wheel in dist/. The wheel bundles the pages, migrations, config.toml, the browser files
+# (npm, at build time only) and the compiled catalogues: installing it needs neither Node nor this checkout.
+dist: install-dev
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build dist
