@@ -81,11 +81,16 @@ def _ticket_row(row: dict[str, Any], position: int, hidden: set[str], display: C
     return {**row, "name": shown_name(str(row.get("name", "")), display.names)}
 
 
-def sale_notice(payload: dict[str, Any], hidden: bool, display: ChannelDisplay) -> dict[str, Any]:
-    """A sale delta as a public screen may show it (celebrations name the seller)."""
+def agent_notice(payload: dict[str, Any], hidden: bool, display: ChannelDisplay) -> dict[str, Any]:
+    """A delta naming an agent (a sale, a goal's scorer, a draw's winner) as a public screen may show it."""
     agent = payload.get("agent")
-    if not isinstance(agent, dict):
-        return payload
-    if hidden or display.names == "none":
-        return {**payload, "agent": {"key": "hidden", "name": PLACEHOLDER}}
-    return {**payload, "agent": {**agent, "name": shown_name(str(agent.get("name", "")), display.names)}}
+    anonymous = hidden or display.names == "none"
+    if isinstance(agent, dict):
+        if anonymous:
+            return {**payload, "agent": {"key": "hidden", "name": PLACEHOLDER}}
+        return {**payload, "agent": {**agent, "name": shown_name(str(agent.get("name", "")), display.names)}}
+    if isinstance(agent, str) and "agent_name" in payload:
+        if anonymous:
+            return {**payload, "agent": "hidden", "agent_name": PLACEHOLDER}
+        return {**payload, "agent_name": shown_name(str(payload["agent_name"] or ""), display.names)}
+    return payload

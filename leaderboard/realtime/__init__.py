@@ -7,6 +7,7 @@ from flask import Flask
 
 from leaderboard.domain.changes import Change
 from leaderboard.extensions import db, socketio
+from leaderboard.realtime.display_rooms import DisplayRooms
 from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
 from leaderboard.realtime.queue import redis_manager
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
@@ -14,6 +15,7 @@ from leaderboard.realtime.sequences import MemorySequences, RedisSequences, Stam
 from leaderboard.realtime.snapshot_cache import SnapshotCache, shared_picture
 from leaderboard.services.boards.personal import PersonalLines
 from leaderboard.services.core.publishing import register_publisher
+from leaderboard.services.roster.privacy import display_variants, is_hidden
 
 FLUSH_SECONDS = 0.1
 
@@ -25,10 +27,12 @@ def init_app(app: Flask) -> None:
     socketio.init_app(app, async_mode=app.config["REALTIME_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=app.config["REALTIME_ALLOWED_ORIGINS"] or None, **managers)
     sequences = RedisSequences(queue) if queue and queue.startswith("redis") else MemorySequences()
-    publisher = LivePublisher(lambda event, payload, room: socketio.emit(event, payload, to=room,
-                                                                          namespace=NAMESPACE), sequences)
-    app.extensions[PUBLISHER_KEY] = publisher
     cache = app.extensions[SNAPSHOT_CACHE_KEY] = SnapshotCache()
+    # Contest messages reach each channel display variant's room as that variant may show them.
+    rooms = DisplayRooms(lambda event, payload, room: socketio.emit(event, payload, to=room, namespace=NAMESPACE),
+                         cache, display_variants, is_hidden)
+    publisher = LivePublisher(rooms, sequences)
+    app.extensions[PUBLISHER_KEY] = publisher
     publisher.snapshotter = lambda topic, stamp: shared_picture(cache, topic, stamp)
     lines = PersonalLines()
     publisher.personal = lambda topic, picture: personal_deltas(lines, topic, picture)

@@ -10,13 +10,16 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, r
 
 from leaderboard.extensions import db
 from leaderboard.realtime.events import agent_topic, phone_topic, site_topic
+from leaderboard.domain.privacy import PUBLIC_DEFAULT, ChannelDisplay
 from leaderboard.realtime.access import may_connect, may_follow
+from leaderboard.realtime.display_rooms import public_snapshot, room_for
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
-from leaderboard.realtime.snapshot_cache import SnapshotCache, shared_picture
+from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
+from leaderboard.services.roster.privacy import channel_display
 from leaderboard.web.phone_data import phone_snapshot
 from leaderboard.web.signin import session_principal
 
@@ -40,6 +43,7 @@ class LiveNamespace(Namespace):
     def __init__(self, namespace: str):
         super().__init__(namespace)
         self.viewers: dict[str, Principal] = {}
+        self.displays: dict[str, ChannelDisplay] = {}  # a TV's channel display: its contest rooms' variant
 
     @property
     def snapshots(self) -> SnapshotCache:
@@ -59,6 +63,10 @@ class LiveNamespace(Namespace):
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.viewers.pop(request.sid, None)
+        self.displays.pop(request.sid, None)
+
+    def _display(self) -> ChannelDisplay:
+        return self.displays.get(request.sid, PUBLIC_DEFAULT)
 
     @releases_session
     def on_subscribe(self, data: Any) -> None:
@@ -132,10 +140,11 @@ class LiveNamespace(Namespace):
             return
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
+        self.displays[request.sid] = channel_display(key)
         self._send_snapshot(topic, snapshot)
         joined = set(rooms()) if only_new_contests else set()
         for contest_id in live_snapshots.channel_contests(key):
-            if f"contest:{contest_id}" not in joined:
+            if room_for(f"contest:{contest_id}", self._display()) not in joined:
                 self._subscribe_contest(contest_id, principal)
 
     def _subscribe_contest(self, contest_id: int, principal: Principal, topic: str = "") -> None:
@@ -148,12 +157,12 @@ class LiveNamespace(Namespace):
         if not may_follow(principal, topic):
             emit("error", {"message": f"contest {contest_id} is not one of your sites'"})
             return
-        join_room(topic)
+        join_room(room_for(topic, self._display()))
         self._send_contest_snapshot(topic)
 
     def _send_contest_snapshot(self, topic: str) -> None:
         stamp = self.publisher.current_stamp(topic)  # read before the data: a later change re-triggers
-        data = shared_picture(self.snapshots, topic, stamp)
+        data = public_snapshot(self.snapshots, topic, stamp, self._display())
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 

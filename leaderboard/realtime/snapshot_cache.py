@@ -28,7 +28,9 @@ class SnapshotCache:
         with self._lock:
             self._entries.clear()
 
-    def get(self, topic: str, stamp: Stamp, build: Callable[[], Any]) -> Any:
+    def get(self, topic: str, stamp: Stamp, build: Callable[[], Any], counted: bool = True) -> Any:
+        """The cached value for (topic, stamp), built once; `counted=False` for cheap derived values
+        (a display variant's transform of a picture), which `computed` does not count as builds."""
         key = (topic, stamp.epoch, stamp.seq)
         now = self._clock()
         with self._lock:
@@ -38,7 +40,7 @@ class SnapshotCache:
                 return hit[1]
         data = build()  # outside the lock: a slow build must not hold up other topics
         with self._lock:
-            self.computed += 1
+            self.computed += int(counted)
             self._entries[key] = (now, data)
             self._entries.move_to_end(key)
             while len(self._entries) > MAX_ENTRIES:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from leaderboard.domain.periods import local_midnight
+from leaderboard.domain.privacy import HIDDEN_KEY
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
@@ -20,6 +21,7 @@ from leaderboard.services.draws import tickets
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import contest_view, get_contest
 from leaderboard.services.draws.state import frozen_lines
+from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.services.screens.channels import channel_view, require_channel
 
 BOARD_ROWS = 500  # everyone on the board appears on the TV within one rotation
@@ -38,6 +40,10 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
         draw = db.session.get(Draw, contest.id)
         data["tickets"] = tickets.tickets_view(contest, frozen_lines(draw), None)
         data["proof"] = draw.proof if draw is not None and draw.status == "drawn" else None
+    # Who public screens show as a placeholder: read by domain/privacy.public_picture, never sent as such.
+    on_screen = [row["key"] for row in data.get("standings", {}).get("agent", [])]
+    on_screen += [row["agent"] for row in data.get("tickets", {}).get("agents", [])]
+    data[HIDDEN_KEY] = hidden_agent_keys(on_screen)
     if contest.kind == "league":
         data["matches"] = current_round(contest, now)
         data["table"] = league_views.table_view(contest)

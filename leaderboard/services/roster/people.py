@@ -20,6 +20,9 @@ from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn,
 from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
+from leaderboard.services.core.publishing import publish
+from leaderboard.services.contests.projection import standings_notice
+from leaderboard.services.roster import privacy
 
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
 CSV_COLUMNS = ["key", "name", "site", "team", "fte"]
@@ -143,6 +146,7 @@ def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
     agent = agent_by_key(key)
     if agent is not None:
         actor.require_site(agent.site_id, f"agent {key!r}")
+    shown_before = (agent.name, agent.hidden_on_screens) if agent is not None else None
 
     def apply(row: Agent) -> None:
         row.name, row.site, row.team, row.fte, row.active = data.name, site, team, data.fte, data.active
@@ -155,6 +159,9 @@ def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
 
     result = _upsert(actor, "agent", key, agent, create, apply, agent_state)
     _finish(commit)
+    if commit and shown_before is not None and shown_before != (result[0].name, result[0].hidden_on_screens):
+        # Screens show the agent differently now: their contests' pictures are rebuilt and pushed.
+        publish([standings_notice(contest_id) for contest_id in privacy.contests_of_site(result[0].site_id)])
     return result
 
 
