@@ -201,7 +201,7 @@ class Client:
             self.last_heard = time.monotonic()
             topic, known = message.get("topic"), self.seq.get(message.get("topic"))
             if known is not None and (message.get("epoch") != self.epoch.get(topic) or message.get("seq") != known):
-                self.count("resync:heartbeat")
+                self.count(f"resync:heartbeat:{topic.partition(':')[0]}")
                 self.resync(topic)
         elif event in DELTA_EVENTS:
             self.last_heard = time.monotonic()
@@ -209,12 +209,12 @@ class Client:
             if known is None:
                 return
             if message.get("epoch") != self.epoch.get(topic):
-                self.count("resync:epoch")
+                self.count(f"resync:epoch:{topic.partition(':')[0]}")
                 return self.resync(topic)
             if message.get("seq") == known:
                 return
             if message.get("seq") != known + 1:
-                self.count("resync:gap")
+                self.count(f"resync:gap:{topic.partition(':')[0]}")
                 return self.resync(topic)
             self.seq[topic] = message["seq"]
             self.on_delta(event, message)

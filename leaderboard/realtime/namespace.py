@@ -117,30 +117,32 @@ class LiveNamespace(Namespace):
     def _subscribe_me(self, principal: Principal) -> None:
         """An agent's phone: its own topic (personal deltas) and its site's (contests starting or ending)."""
         agent_id = self._own_agent()
-        view = agent_view.overview(agent_id)
         join_room(agent_topic(agent_id))
-        join_room(site_topic(view["agent"]["site"]))
-        self._send_personal_snapshots(agent_id, view=view)
+        self._send_personal_snapshots(agent_id, join_site=True)
 
-    def _send_personal_snapshots(self, agent_id: int, only: Optional[str] = None,
-                                 view: Optional[dict] = None) -> None:
-        view = view or agent_view.overview(agent_id)
-        mine, site = agent_topic(agent_id), site_topic(view["agent"]["site"])
+    def _send_personal_snapshots(self, agent_id: int, only: Optional[str] = None, join_site: bool = False) -> None:
+        mine = agent_topic(agent_id)
+        # Stamps are read before the data, so a change made meanwhile comes as a delta, not as "seen".
+        stamp = self.publisher.current_stamp(mine)
+        view = agent_view.overview(agent_id)
+        site = site_topic(view["agent"]["site"])
         if only not in (None, mine, site):
             raise ValueError("that topic is not yours")
+        if join_site:
+            join_room(site)
         if only in (None, site):
             self._send_snapshot(site, {})
         if only in (None, mine):
-            self._send_snapshot(mine, phone_snapshot(view))
+            self._send_snapshot(mine, phone_snapshot(view), stamp)
 
     def _subscribe_channel(self, key: str, principal: Principal, only_new_contests: bool = False) -> None:
         topic = f"channel:{key}"
         if not may_follow(principal, topic):
             emit("error", {"message": f"channel {key!r} is not one of your sites'"})
             return
+        self.displays[request.sid] = channel_display(key)
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
-        self.displays[request.sid] = channel_display(key)
         self._send_snapshot(topic, snapshot)
         joined = set(rooms()) if only_new_contests else set()
         for contest_id in live_snapshots.channel_contests(key):
@@ -166,8 +168,8 @@ class LiveNamespace(Namespace):
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
-    def _send_snapshot(self, topic: str, data: dict) -> None:
-        stamp = self.publisher.current_stamp(topic)
+    def _send_snapshot(self, topic: str, data: dict, stamp: Optional[Stamp] = None) -> None:
+        stamp = stamp or self.publisher.current_stamp(topic)
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
     def _authenticate(self, auth: Optional[dict]) -> Optional[Principal]:
