@@ -16,13 +16,12 @@ from leaderboard.services.league import upkeep as league_upkeep
 from leaderboard.services.sales import confirmations
 
 log = logging.getLogger(__name__)
-# Add retention jobs here when they exist: a name and a function of now that commits and returns a count.
+# Each duty: a name, a function of now that commits and returns a count, and a period when it needs
+# running less often than every poll (retention scans every agent: hourly is plenty).
 DUTIES: tuple[Duty, ...] = (
     Duty("confirm-sales", confirmations.advance),
     Duty("league-upkeep", league_upkeep.tick),
 )
-# A lease a little shorter than the period: the worker that polls next takes it despite clock jitter.
-LEASE_SHARE = 0.9
 
 
 def holder_name() -> str:
@@ -32,7 +31,7 @@ def holder_name() -> str:
 def run_once(app: Flask, every: timedelta, holder: Optional[str] = None) -> list[DutyRun]:
     with app.app_context():
         try:
-            return run_due(DUTIES, holder or holder_name(), every * LEASE_SHARE)
+            return run_due(DUTIES, holder or holder_name(), every)
         finally:
             db.session.remove()
 

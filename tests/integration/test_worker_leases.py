@@ -62,3 +62,13 @@ def test_run_due_runs_each_duty_once_per_lease_and_survives_a_failing_duty(app):
     assert third == [DutyRun("broken", ran=False, failed=True), DutyRun("confirm", ran=True, changed=3)]
     assert calls == [("broken", NOW), ("confirm", NOW), ("broken", NOW + timedelta(seconds=1)),
                      ("broken", NOW + MINUTE), ("confirm", NOW + MINUTE)]
+
+
+def test_a_duty_with_a_longer_period_waits_for_it_whatever_the_poll(app):
+    hourly = Duty("hourly", lambda now: 1, period=timedelta(hours=1))
+    with app.app_context():
+        runs = [run_due((hourly,), holder, MINUTE, now=lambda at=at: at)[0].ran
+                for holder, at in (("a", NOW), ("b", NOW + 5 * MINUTE), ("a", NOW + 59 * MINUTE),
+                                   ("b", NOW + timedelta(hours=1)))]
+    # Leases run a tenth short of the period, so a poll landing just after the hour is never skipped.
+    assert runs == [True, False, True, False]

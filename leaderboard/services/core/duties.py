@@ -17,11 +17,17 @@ from leaderboard.services.core.clock import utcnow
 log = logging.getLogger(__name__)
 
 
+# A lease a little shorter than the period: the holder that polls next takes it despite clock jitter.
+LEASE_SHARE = 0.9
+
+
 @dataclass(frozen=True)
 class Duty:
     name: str
     # Does the work, commits it (with the lease) and publishes; returns how many things changed.
     run: Callable[[datetime], int]
+    # How often at most, across all processes; None: every poll period of the worker.
+    period: Optional[timedelta] = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class DutyRun:
     failed: bool = False
 
 
-def run_due(duties: Sequence[Duty], holder: str, lease_for: timedelta,
+def run_due(duties: Sequence[Duty], holder: str, poll_period: timedelta,
             now: Optional[Callable[[], datetime]] = None) -> list[DutyRun]:
     """Run every duty whose lease this holder can take now; each in a transaction of its own."""
     clock = now or utcnow
@@ -41,7 +47,7 @@ def run_due(duties: Sequence[Duty], holder: str, lease_for: timedelta,
         db.session.rollback()  # the claim must open the transaction (SQLite: no stale read snapshot)
         at = clock()
         try:
-            if not leases.take(duty.name, holder, lease_for, at):
+            if not leases.take(duty.name, holder, (duty.period or poll_period) * LEASE_SHARE, at):
                 db.session.rollback()
                 runs.append(DutyRun(duty.name, ran=False))
                 continue
