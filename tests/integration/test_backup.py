@@ -93,9 +93,18 @@ def test_restore_refuses_another_revision_unless_asked_to_migrate(app, api, runn
     older = runner.invoke(args=["restore", str(target), "--yes"])
     assert older.exit_code != 0 and "--migrate" in older.output and "5b1e0c7d9a21" in older.output
 
+    description["revision"] = head  # right revision, but the file is not a backup at all
+    info_path(target).write_text(json.dumps(description))
+    target.write_bytes(b"not a database")
+    garbage = runner.invoke(args=["restore", str(target), "--yes"])
+    # A clear message (click exits), not a traceback (the runner would keep the exception).
+    assert isinstance(garbage.exception, SystemExit) and garbage.exit_code == 1 and str(target) in garbage.output
+
     info_path(target).unlink()
     missing = runner.invoke(args=["restore", str(target), "--yes"])
     assert missing.exit_code != 0 and "schema revision" in missing.output
+    nowhere = runner.invoke(args=["backup", str(tmp_path / "no-such-folder" / "x.backup")])
+    assert isinstance(nowhere.exception, SystemExit) and "no-such-folder" in nowhere.output
     with app.app_context():  # nothing was touched
         assert db.session.execute(text("SELECT count(*) FROM sale")).scalar() == 4
 

@@ -51,6 +51,8 @@ def head_revision(migrations_dir: Path) -> str:
 
 def backup(engine: Engine, backup_file: Path) -> BackupInfo:
     """Write the database to `backup_file` and its revision to `<backup_file>.json`."""
+    if not backup_file.parent.is_dir():
+        raise BackupError(f"{backup_file.parent} is not a folder")
     revision = schema_revision(engine)
     if revision is None:
         raise BackupError("the database has no schema revision: run `leaderboard db upgrade` first")
@@ -118,11 +120,17 @@ def _known(migrations_dir: Path, revision: str) -> bool:
 
 
 def _sqlite_copy(engine: Engine, backup_file: Path, into_live: bool) -> None:
+    """SQLite's online backup API, one step: the copy is consistent, and a restore replaces every page at once."""
     with engine.connect() as connection:
         live = connection.connection.dbapi_connection
         other = sqlite3.connect(str(backup_file))
         try:
-            (other.backup(live) if into_live else live.backup(other))
+            if into_live:
+                other.backup(live)
+            else:
+                live.backup(other)
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{backup_file} is not a usable SQLite backup: {exc}") from None
         finally:
             other.close()
 
