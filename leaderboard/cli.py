@@ -166,5 +166,5 @@ def verify_draw(proof_file) -> None:  # noqa: ANN001
 @click.command()
 @with_appcontext
 def tick() -> None:
-    """Count sales whose clawback window has ended in count_pending=false contests (`leaderboard worker` does this, under a lease)."""
+    """Count sales out of their clawback window for count_pending=false contests (what the worker does)."""
     click.echo(f"{confirmations.advance()} newly confirmed sales counted")
