@@ -41,7 +41,10 @@ def run_forever(app: Flask, settings: WorkerSettings, sleep: Callable[[float], N
     """Poll every period; `sleep` is the process's own (gevent's inside `serve`, time.sleep in a worker)."""
     holder = holder_name()
     while True:
-        for run in run_once(app, settings.every, holder):
-            if run.ran or run.failed:
-                report(run)
+        try:
+            for run in run_once(app, settings.every, holder):
+                if run.ran or run.failed:
+                    report(run)
+        except Exception:  # noqa: BLE001 - database unreachable: an embedded loop must outlive it
+            log.exception("running the periodic duties failed; retrying in %s", settings.every)
         sleep(settings.every.total_seconds())

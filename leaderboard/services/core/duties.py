@@ -44,9 +44,9 @@ def run_due(duties: Sequence[Duty], holder: str, poll_period: timedelta,
     clock = now or utcnow
     runs = []
     for duty in duties:
-        db.session.rollback()  # the claim must open the transaction (SQLite: no stale read snapshot)
         at = clock()
         try:
+            db.session.rollback()  # the claim must open the transaction (SQLite: no stale read snapshot)
             if not leases.take(duty.name, holder, (duty.period or poll_period) * LEASE_SHARE, at):
                 db.session.rollback()
                 runs.append(DutyRun(duty.name, ran=False))
