@@ -43,6 +43,7 @@ class Settings(BaseModel):
     SERVER_PORT: int = Field(gt=0, lt=65536)
     SERVER_PROXY_HOPS: int = Field(default=0, ge=0, le=5)  # the older name of HTTP_TRUSTED_PROXIES
     HTTP_TRUSTED_PROXIES: int = Field(default=0, ge=0, le=5)
+    PRIVACY_RETENTION_MONTHS: int = Field(default=0, ge=0, le=600)
     SALES_CLAWBACK_DAYS: int = Field(ge=0)
     SALES_MAX_FUTURE_MINUTES: int = Field(ge=0)
     SALES_MAX_BATCH: int = Field(gt=0)

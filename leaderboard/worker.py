@@ -13,6 +13,7 @@ from leaderboard.extensions import db
 from leaderboard.services.core.duties import Duty, DutyRun, run_due
 from leaderboard.services.core.settings import WorkerSettings
 from leaderboard.services.league import upkeep as league_upkeep
+from leaderboard.services.roster import personal_data
 from leaderboard.services.sales import confirmations
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 DUTIES: tuple[Duty, ...] = (
     Duty("confirm-sales", confirmations.advance),
     Duty("league-upkeep", league_upkeep.tick),
+    Duty("privacy-retention", personal_data.apply_retention, period=timedelta(hours=1)),
 )
 
 

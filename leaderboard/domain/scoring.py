@@ -23,7 +23,7 @@ RULE_DECIMALS = Decimal("0.0001")
 KINDS = ("race", "lucky_draw", "league")
 COMMON_KEYS = {"products", "include_products", "count_pending", "score", "gate", "normalize"}
 KIND_KEYS = {
-    "race": set(),
+    "race": {"opt_in"},  # only agents who accepted appear on an opt-in race's boards
     "lucky_draw": {"tickets_per_sale", "min_points", "one_prize_per_agent"},
     "league": {"format", "legs", "match_length", "points_per_goal", "match_points"},
 }
@@ -54,6 +54,7 @@ class ContestRules:
     tickets_per_sale: int = 1
     min_points: Decimal = Decimal(0)
     one_prize_per_agent: bool = True
+    opt_in: bool = False
 
     @property
     def kpis_used(self) -> set[str]:
@@ -126,13 +127,16 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
     one_prize = raw.get("one_prize_per_agent", True)
     if not isinstance(one_prize, bool):
         errors.append(("rules.one_prize_per_agent", "must be true or false"))
+    opt_in = raw.get("opt_in", False)
+    if not isinstance(opt_in, bool):
+        errors.append(("rules.opt_in", "must be true or false"))
     if errors:
         return None, errors
     return ContestRules(point_overrides=points, ticket_overrides=tickets,
                         include_products=frozenset(include) if include is not None else None,
                         count_pending=count_pending, sales_weight=sales_weight, kpi_weights=kpi_weights,
                         gate=gate, normalize=normalize, tickets_per_sale=tickets_per_sale,
-                        min_points=min_points, one_prize_per_agent=one_prize), []
+                        min_points=min_points, one_prize_per_agent=one_prize, opt_in=opt_in), []
 
 
 def _product_overrides(raw: Any, product_codes: Optional[set[str]],

@@ -18,6 +18,7 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.projections import AgentDay, ContestStanding
 from leaderboard.models.roster import Agent, Site, Team
 from leaderboard.services.core.clock import utcnow
+from leaderboard.services.contests.consent import consenting_agents
 from leaderboard.services.contests.projection import kpi_means
 from leaderboard.services.contests.rules import kpi_catalogue, rules_of
 from leaderboard.services.core.errors import FieldError, InvalidInput
@@ -46,7 +47,8 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
                standing.sales, standing.reached_at, standing.reached_sale_id, standing.qualified, standing.points)
         .join(Site, Agent.site_id == Site.id).outerjoin(Team, Agent.team_id == Team.id)
         .outerjoin(standing, (standing.agent_id == Agent.id) & (standing.contest_id == contest.id))
-        .where(Agent.site_id.in_(site_ids), or_(Agent.active.is_(True), standing.sales > 0))).all()
+        .where(Agent.site_id.in_(site_ids), or_(Agent.active.is_(True), standing.sales > 0),
+               *([Agent.id.in_(consenting_agents(contest.id))] if rules_of(contest).opt_in else []))).all()
     unscored_qualified = rules_of(contest).gate is None
     entries = [
         BoardEntry(key=key, name=name, score=Decimal(score) if score is not None else Decimal(0),

@@ -22,6 +22,7 @@ class ServiceSettings:
     kpi_directions: Mapping[str, bool]
     charities: tuple[str, ...]
     company_match: Decimal  # a fraction: 0.5 for 50 %
+    retention_months: int = 0  # deactivated agents without a sale for this long are pseudonymised (0: never)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "ServiceSettings":
@@ -29,7 +30,8 @@ class ServiceSettings:
                    max_future=timedelta(minutes=config["SALES_MAX_FUTURE_MINUTES"]),
                    kpi_directions={name: spec["higher_is_better"] for name, spec in config["KPIS"].items()},
                    charities=tuple(config["EARNINGS_CHARITIES"]),
-                   company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100)
+                   company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100,
+                   retention_months=int(config.get("PRIVACY_RETENTION_MONTHS", 0)))
 
 
 def install(app: Flask) -> ServiceSettings:

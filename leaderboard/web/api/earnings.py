@@ -7,21 +7,18 @@ from leaderboard.schemas import CharityIn
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.roster import people as roster
 from leaderboard.services.core.clock import utcnow
-from leaderboard.services.core.errors import Forbidden, NotFound
+from leaderboard.services.core.errors import NotFound
+from leaderboard.services.roster import personal_data
 from leaderboard.web.api.http import current_principal, json_body, parse
 
 bp = Blueprint("earnings", __name__)
 
 
 def _visible_agent(key: str):  # noqa: ANN202
+    """The agent the path names (who may see whose is the access policy's agent.private)."""
     agent = roster.agent_by_key(key)
     if agent is None:
         raise NotFound(f"no agent {key!r}")
-    actor = current_principal()
-    if actor.role == "agent" and actor.agent_id != agent.id:
-        raise Forbidden("agents see only their own earnings")
-    if actor.role == "lead" and not actor.can_manage_site(agent.site_id):
-        raise Forbidden("leads see only the agents of their sites")
     return agent
 
 
@@ -29,7 +26,9 @@ def _visible_agent(key: str):  # noqa: ANN202
 def agent_earnings(key: str):
     """Pending, confirmed, clawed back, donated and matched bonuses for a month."""
     month = earnings.validate_month(request.args.get("month"))
-    return earnings.agent_earnings(_visible_agent(key), month)
+    found = earnings.agent_earnings(_visible_agent(key), month)
+    personal_data.record_view(current_principal(), key, f"earnings {month}")
+    return found
 
 
 @bp.put("/agents/<key>/charity")

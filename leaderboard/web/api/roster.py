@@ -10,6 +10,7 @@ from flask import Blueprint, request
 from leaderboard.schemas import TEXT_CONTROL_CHARACTERS, AgentIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services.access import policy as access
 from leaderboard.services.roster import people as roster
+from leaderboard.services.roster import personal_data
 from leaderboard.services.roster import queries as roster_queries
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse, problem
 
@@ -54,6 +55,8 @@ def get_item(collection: str, key: str):
     item = roster_queries.collection_item(collection, key)
     if item is None:
         return problem(404, "Not found", f"no {collection[:-1]} {key!r}")
+    if collection == "agents":
+        personal_data.record_view(current_principal(), key, "details")
     return item
 
 
