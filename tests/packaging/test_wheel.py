@@ -94,6 +94,7 @@ def test_the_installed_tv_loads_its_socket_io_client_and_connects(installed, bro
         page.goto(f"{installed['url']}/tv/hall#token={installed['display']}")
         page.wait_for_selector("#connection[data-state=live]", timeout=20000)
         assert ("socket.io.min.js", 200) in vendor
+        assert [(name, status) for name, status in vendor if status != 200] == []  # fonts, their CSS, plotly
         assert page.evaluate("typeof io") == "function"
     finally:
         context.close()
