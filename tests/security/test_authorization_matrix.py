@@ -88,6 +88,13 @@ ROWS = [
         "401 403 200 403 200 403 200"),
     Row("api.earnings.choose_charity", "PUT", "/api/v1/agents/{agent}/charity", "401 403 422 403 422 403 422", BAD),
     Row("api.earnings.payroll", "GET", "/api/v1/exports/payroll.csv?month=2026-11", "401 403 403 403 200 200 200"),
+    # API: privacy (access requests and erasure are the admin's; consent is the agent's own, and this race is
+    # not opt-in: a conflict for the one caller allowed to ask)
+    Row("api.privacy.export_agent", "GET", "/api/v1/agents/{agent}/export", "401 403 403 403 403 403 200"),
+    Row("api.privacy.erase_agent", "POST", "/api/v1/agents/{agent}/erase", "401 403 403 403 403 403 200"),
+    Row("api.privacy.give_consent", "POST", "/api/v1/contests/{contest}/consent", "401 403 409 403 403 403 403"),
+    Row("api.privacy.withdraw_consent", "DELETE", "/api/v1/contests/{contest}/consent",
+        "401 403 409 403 403 403 403"),
     # API: screens and channels
     Row("api.screens.pair_screen", "POST", "/api/v1/screens/pair", "401 403 403 403 422 422 422", BAD),
     Row("api.screens.put_channel", "PUT", "/api/v1/channels/{channel}", "401 403 403 403 422 403 422", BAD),
