@@ -165,7 +165,7 @@ def test_every_route_has_a_row_and_a_policy(url_map_endpoints):
     without_policy = sorted(url_map_endpoints - set(ENDPOINTS))
     assert not without_policy, (
         f"routes without an access policy (they answer 403 to everyone): {without_policy}. Add each to "
-        "ENDPOINTS in leaderboard/web/access.py (the action and the resource it touches), then a row here.")
+        "ENDPOINTS in leaderboard/web/route_policies.py (the action and the resource it touches), then a row here.")
     assert not without_row, f"routes missing from the authorization matrix in {__file__}: {without_row}"
     assert not rows - url_map_endpoints, f"rows for routes that no longer exist: {sorted(rows - url_map_endpoints)}"
 

@@ -43,4 +43,8 @@ def init_app(app: Flask) -> None:
         detail = exc.description or ""
         if exc.code == 413:
             detail = f"the body is larger than {current_app.config['HTTP_MAX_BODY_BYTES']} bytes"
-        return problem(exc.code or 500, exc.name, detail)
+        response = problem(exc.code or 500, exc.name, detail)
+        for name, value in exc.get_headers():
+            if name in ("Allow", "Retry-After"):  # 405 says which methods exist; 429 when to come back
+                response.headers[name] = value
+        return response

@@ -1,4 +1,4 @@
-"""The OpenAPI 3 document, generated from the URL map and the pydantic request schemas."""
+"""The OpenAPI 3 document, generated from the URL map, the route policies and the pydantic request schemas."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
+from leaderboard.domain.access import PUBLIC, roles_for
+from leaderboard.web.route_policies import ENDPOINTS
 from leaderboard.schemas import (KEY_PATTERN, MAX_DB_INT, AgentIn, CancelIn, ChannelIn, CharityIn, ContestIn,
                                  ContestPatch, DrawIn, KpiBatchIn, PairIn, ProductIn, SaleBatchIn, SaleIn, SiteIn, TeamIn,
                                  path_id_pattern)
@@ -45,6 +47,27 @@ QUERY_PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
     "api.draws.list_tickets": {"agent": {"type": "string", "pattern": KEY_PATTERN}},
 }
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
+# Endpoint → its success statuses besides (or instead of) 200.
+SUCCESS: dict[str, dict[str, str]] = {
+    "api.roster.put_site": {"200": "Changed or unchanged", "201": "Created"},
+    "api.roster.put_team": {"200": "Changed or unchanged", "201": "Created"},
+    "api.roster.put_agent": {"200": "Changed or unchanged", "201": "Created"},
+    "api.roster.put_product": {"200": "Changed or unchanged", "201": "Created"},
+    "api.screens.put_channel": {"200": "Replaced", "201": "Created"},
+    "api.sales.post_sales": {"200": "An identical replay, or a batch's per-item report", "201": "Created"},
+    "api.sales.cancel": {"200": "Cancelled (or already)", "202": "Recorded before its sale arrived"},
+    "api.kpis.post_kpis": {"201": "Stored"},
+    "api.contests.create_contest": {"201": "Launched"},
+    "api.screens.register_screen": {"201": "Registered: a pairing code and the screen's secret"},
+    "api.privacy.give_consent": {"200": "Already given", "201": "Given"},
+    "api.privacy.withdraw_consent": {"204": "Withdrawn (or was not given)"},
+    "api.photos.delete_photo": {"204": "Removed"},
+    "api.health.health": {"200": "Healthy", "503": "The database does not answer"},
+}
+# Endpoint → the conflicts it can answer (409).
+CONFLICTS = {"api.sales.post_sales", "api.contests.patch_contest", "api.draws.freeze", "api.draws.run_draw",
+             "api.privacy.give_consent", "api.privacy.withdraw_consent"}
+LIMITED = {"api.screens.register_screen", "api.screens.pair_screen"}
 
 
 @bp.get("/openapi.json")
@@ -61,7 +84,7 @@ def build_document() -> dict[str, Any]:
         view = current_app.view_functions[rule.endpoint]
         for path in _expand(rule.rule):
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-                paths.setdefault(path, {})[method.lower()] = _operation(rule, view, method, schemas)
+                paths.setdefault(path, {})[method.lower()] = _operation(rule, view, method, schemas, path)
     return {
         "openapi": "3.1.0",
         "info": {"title": "leaderboard API", "version": "1",
@@ -78,28 +101,32 @@ def _expand(rule: str) -> list[str]:
     if match:
         choices = [c.strip() for c in match.group(1).split(",")]
         return [p for c in choices for p in _expand(rule.replace(match.group(0), c))]
-    return [re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)]
+    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    # A product is named by its code everywhere: one path template per resource.
+    return [path.replace("/products/{key}", "/products/{code}")]
 
 
-def _operation(rule, view, method: str, schemas: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+def _operation(rule, view, method: str, schemas: dict[str, Any], path: str) -> dict[str, Any]:  # noqa: ANN001
     doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+    converters = dict((name, kind) for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule))
+    params = re.findall(r"{(\w+)}", path)
+    query = QUERY_PARAMETERS.get(rule.endpoint, {})
+    route = ENDPOINTS.get(rule.endpoint)
+    secured = route is not None and route.action != PUBLIC
     operation: dict[str, Any] = {
         "operationId": f"{rule.endpoint}.{method.lower()}",
         "summary": doc,
-        "responses": {"200": {"description": "OK"}, "4XX": {"description": "Problem",
-                                                           "content": {"application/problem+json": {"schema": PROBLEM}}}},
+        "responses": _responses(rule.endpoint, secured, bool(params), bool(query) or rule.endpoint in REQUEST_SCHEMAS
+                                or rule.endpoint in CSV_BODIES),
     }
-    params = re.findall(r"<(?:(\w+):)?(\w+)>", re.sub(r"<any\([^)]*\):\w+>", "", rule.rule))
-    query = QUERY_PARAMETERS.get(rule.endpoint, {})
     if params or query:
-        operation["parameters"] = [{"name": name, "in": "path", "required": True, "schema": _path_schema(kind, name)}
-                                   for kind, name in params]
+        operation["parameters"] = [{"name": name, "in": "path", "required": True,
+                                    "schema": _path_schema(converters.get(name, "") or "", name)} for name in params]
         operation["parameters"] += [{"name": name, "in": "query", "required": False, "schema": schema}
                                     for name, schema in query.items()]
-    roles = getattr(view, "required_roles", None)
-    if roles:
+    if secured:
         operation["security"] = [{"bearer": []}]
-        operation["description"] = "Roles: " + ", ".join(roles)
+        operation["description"] = f"Roles: {', '.join(roles_for(route.action))} (policy {route.action})"
     else:
         operation["security"] = []
     if rule.endpoint in REQUEST_SCHEMAS and method != "GET":
@@ -114,6 +141,28 @@ def _operation(rule, view, method: str, schemas: dict[str, Any]) -> dict[str, An
     if rule.endpoint in CSV_BODIES:
         operation["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
     return operation
+
+
+def _responses(endpoint: str, secured: bool, named: bool, has_input: bool) -> dict[str, Any]:
+    """Every status the operation answers: its successes, then the problems that apply to it."""
+    problem = {"content": {"application/problem+json": {"schema": PROBLEM}}}
+    responses: dict[str, Any] = {code: {"description": text}
+                                 for code, text in SUCCESS.get(endpoint, {"200": "OK"}).items()}
+    wanted = {"400": "Bad request (query or JSON)", "405": "Method not allowed (see Allow)"}
+    if secured:
+        wanted.update({"401": "No, unknown or revoked token", "403": "Not allowed for this role or site"})
+    if named:
+        wanted["404"] = "No such resource"
+    if endpoint in CONFLICTS:
+        wanted["409"] = "Conflicts with the current state"
+    if has_input:
+        wanted.update({"413": "Body too large", "415": "Wrong content type", "422": "Invalid fields"})
+    if endpoint in LIMITED:
+        wanted["429"] = "Too many attempts from this address"
+    for code, text in sorted(wanted.items()):
+        responses[code] = {"description": text, **problem}
+    responses["4XX"] = {"description": "Another problem", **problem}
+    return responses
 
 
 def _path_schema(converter: str, name: str) -> dict[str, Any]:
