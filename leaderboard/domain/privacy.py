@@ -58,6 +58,12 @@ def public_picture(picture: dict[str, Any], display: ChannelDisplay) -> dict[str
     return out
 
 
+def public_board(rows: list[dict[str, Any]], by: str, hidden: set[str],
+                 display: ChannelDisplay = PUBLIC_DEFAULT) -> list[dict[str, Any]]:
+    """One board's rows as a public screen may show them (the API's answer to a display token)."""
+    return _board(rows, by, hidden, display)
+
+
 def _board(rows: list[dict[str, Any]], by: str, hidden: set[str], display: ChannelDisplay) -> list[dict[str, Any]]:
     if by == "agent" and display.names == "none":
         return []

@@ -141,3 +141,14 @@ def test_channel_display_is_validated(client, api, screens):
         "name": "x", "slides": [{"type": "message", "text": "hi"}], "display": {"names": "nicknames", "top": 0}})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.get_json()["errors"]} == {"display.names", "display.top"}
+
+
+def test_a_screens_token_reads_boards_with_hidden_agents_as_placeholders(client, api, make, screens):
+    api.sale("p1", "zoe", "CARD", NOW - timedelta(minutes=2))
+    display = {"Authorization": f"Bearer {make.token('display')}"}
+    for path in (f"/api/v1/contests/{screens['id']}/standings", "/api/v1/standings?period=month"):
+        public = client.get(path, headers=display).get_json()["rows"]
+        staff = client.get(path, headers=api.admin).get_json()["rows"]
+        assert [row["name"] for row in public] == [PLACEHOLDER, "Bruno Keller"], path
+        assert [row["name"] for row in staff] == ["Zoë Martin", "Bruno Keller"], path
+        assert "zoe" not in json.dumps(public)

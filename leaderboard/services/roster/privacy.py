@@ -1,11 +1,11 @@
 """Who may be shown on public screens, and how: hidden agents and the channels' display variants."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import select
 
-from leaderboard.domain.privacy import ChannelDisplay
+from leaderboard.domain.privacy import ChannelDisplay, public_board
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest, contest_site
 from leaderboard.models.roster import Agent
@@ -19,6 +19,13 @@ def hidden_agent_keys(keys: Iterable[str]) -> list[str]:
         return []
     return sorted(db.session.scalars(select(Agent.key).where(
         Agent.key.in_(wanted), (Agent.hidden_on_screens.is_(True)) | (Agent.erased.is_(True)))))
+
+
+def board_for_screens(board: dict[str, Any]) -> dict[str, Any]:
+    """A standings answer (`by`, `rows`) with hidden agents as placeholders, for screens' tokens."""
+    by = board.get("by", "agent")
+    hidden = set(hidden_agent_keys([row["key"] for row in board.get("rows", [])])) if by == "agent" else set()
+    return {**board, "rows": public_board(board.get("rows", []), by, hidden)}
 
 
 def is_hidden(key: str) -> bool:

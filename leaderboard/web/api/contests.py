@@ -7,6 +7,7 @@ from leaderboard.schemas import MAX_DB_INT, ContestIn, ContestPatch
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.access import policy as access
 from leaderboard.services.boards import standings
+from leaderboard.services.roster import privacy
 from leaderboard.services.core.errors import FieldError
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse
 
@@ -64,13 +65,20 @@ def cancel_contest(contest_id: int):
 def contest_standings(contest_id: int):
     """Ranked board by agent, team or site; `around` centres it on an agent."""
     contest = contests.get_contest(contest_id)
-    return standings.contest_standings(contest, request.args.get("by", "agent"), query_int("limit", 50),
-                                       request.args.get("around"))
+    board = standings.contest_standings(contest, request.args.get("by", "agent"), query_int("limit", 50),
+                                        request.args.get("around"))
+    return _as_screens_may_see(board)
 
 
 @bp.get("/standings")
 def calendar_standings():
     """Today / week / month boards outside contests, in each site's timezone."""
-    return standings.calendar_standings(request.args.get("by", "agent"), request.args.get("period", "today"),
-                                        request.args.get("site"), query_int("limit", 50), request.args.get("around"),
-                                        site_ids=access.visible_site_ids(current_principal(), "board.read"))
+    board = standings.calendar_standings(request.args.get("by", "agent"), request.args.get("period", "today"),
+                                         request.args.get("site"), query_int("limit", 50), request.args.get("around"),
+                                         site_ids=access.visible_site_ids(current_principal(), "board.read"))
+    return _as_screens_may_see(board)
+
+
+def _as_screens_may_see(board: dict):  # noqa: ANN202
+    """A screen's token gets the public board (hidden agents as placeholders); staff and agents the full one."""
+    return privacy.board_for_screens(board) if current_principal().role == "display" else board
