@@ -58,6 +58,10 @@ def build(office: Office):
     now = datetime.now(timezone.utc)
     sales = [{"id": f"h{n}", "agent": f"a{n % 70:03d}", "product": "CARD", "quantity": 1 + n % 3,
               "occurred_at": (now - timedelta(minutes=5 + n)).isoformat()} for n in range(140)]
+    # The podium: a Chinese name first, an Arabic one second, the 43-character one third.
+    sales += [{"id": f"podium-{key}", "agent": key, "product": "CARD", "quantity": quantity,
+               "occurred_at": (now - timedelta(minutes=2)).isoformat()} for key, quantity in
+              (("a002", 12), ("a001", 10), ("a000", 8))]
     office.post("/api/v1/sales", {"sales": sales})
     slides = {
         "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},

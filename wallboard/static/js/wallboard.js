@@ -75,8 +75,11 @@ function render() {
   }
   const ceremony = state.ceremony && state.ceremony.contest === slide.contest ? state.ceremony : null;
   const result = RENDERERS[slide.type](slide, data || {}, state.page, ceremony, stage);
+  const pagesBefore = state.pages;
   state.pages = result.pages;
   if (state.page >= state.pages) state.page = 0;
+  // The page count came with the data (or changed): the running page gets its new share of the slide's time.
+  if (state.timer && !state.ceremony && state.pages !== pagesBefore) schedule();
   for (const node of result.nodes) if (node && !node.isConnected) stage.append(node);
   if (state.shown === where) for (const node of stage.children) node.getAnimations().forEach((a) => a.finish());
   glide(before);
