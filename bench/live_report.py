@@ -87,18 +87,19 @@ class Api:
 class Sampler(threading.Thread):
     """Once a second until stopped or the deadline: server RSS and CPU, client processes' CPU, machine, load."""
 
-    def __init__(self, server_pid: int, client_pids: list[int], deadline: float):
+    def __init__(self, server_pids: list[int], client_pids: list[int], deadline: float):
         super().__init__(daemon=True)
-        self.server_pid, self.client_pids, self.deadline = server_pid, client_pids, deadline
+        self.server_pids, self.client_pids, self.deadline = server_pids, client_pids, deadline
         self.samples: list[dict[str, Any]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set() and time.monotonic() < self.deadline:
             clients = [proc_cpu_seconds(p) for p in self.client_pids]
+            servers = [proc_cpu_seconds(p) for p in self.server_pids]  # every serving process, summed
             self.samples.append({"t": time.time(), "busy_s": system_busy_seconds(),
-                                 "server_cpu_s": proc_cpu_seconds(self.server_pid),
-                                 "server_rss_kb": proc_status_kb(self.server_pid, "VmRSS"),
+                                 "server_cpu_s": sum(c for c in servers if c is not None),
+                                 "server_rss_kb": sum(proc_status_kb(p, "VmRSS") or 0 for p in self.server_pids),
                                  "clients_cpu_s": sum(c for c in clients if c is not None),
                                  "loadavg1": os.getloadavg()[0]})
             self.stop.wait(1.0)

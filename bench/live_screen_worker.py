@@ -7,10 +7,10 @@ import base64
 import json
 import os
 import random
-import re
 import socket
 import sys
 import time
+import zlib
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
@@ -18,14 +18,14 @@ from socketio import packet as sio_packet
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from live_setup import board_fingerprint  # noqa: E402
+from leaderboard.realtime.events import DELTA_EVENTS  # noqa: E402  (the server's list, as /live/events.js)
 
 NAMESPACE = "/live"
 RESYNC_MIN = 0.5  # live.js RESYNC_MIN_MS
 SILENCE = 4.0  # live.js SILENCE_MS
+HEARTBEAT_GRACE = 1.0  # live.js HEARTBEAT_GRACE_MS
 PHONE_LOOK_AGAIN_JITTER = 5.0  # phone.js LOOK_AGAIN_JITTER_MS
 PHONE_FROM_DELTA = {"me.card", "contests", "sale", "standings"}  # phone.js applies these without asking
-DELTA_EVENTS = {"sale", "standings", "match.goal", "match.disallowed", "match.status", "league.table",
-                "draw.frozen", "draw.winner", "cup.corrected", "channel"}
 # wallboard.js onDelta: `sale` and `draw.winner` are shown from the delta itself; every other delta refreshes.
 TV_NO_REFRESH = {"sale", "draw.winner"}
 
@@ -98,7 +98,8 @@ class Client:
 
     async def open(self) -> None:
         url = urlsplit(self.spec["url"])
-        self.reader, self.writer = await asyncio.open_connection(url.hostname, url.port, limit=2 ** 22)
+        self.reader, self.writer = await asyncio.open_connection(url.hostname, url.port, limit=2 ** 22,
+                                                                 local_addr=source_address(self.spec, self.ident))
         self.writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         key = base64.b64encode(os.urandom(16)).decode()
         cookie = f"Cookie: {self.cookie}\r\n" if self.cookie else ""
@@ -200,9 +201,13 @@ class Client:
         elif event == "heartbeat":
             self.last_heard = time.monotonic()
             topic, known = message.get("topic"), self.seq.get(message.get("topic"))
-            if known is not None and (message.get("epoch") != self.epoch.get(topic) or message.get("seq") != known):
+            if known is None:
+                return
+            if message.get("epoch") != self.epoch.get(topic):
                 self.count(f"resync:heartbeat:{topic.partition(':')[0]}")
                 self.resync(topic)
+            elif message.get("seq") > known:  # live.js: resync only if the delta is still missing after the grace
+                self.loop.call_later(HEARTBEAT_GRACE, self._heartbeat_grace, topic, message["seq"])
         elif event in DELTA_EVENTS:
             self.last_heard = time.monotonic()
             topic, known = message.get("topic"), self.seq.get(message.get("topic"))
@@ -213,11 +218,20 @@ class Client:
                 return self.resync(topic)
             if message.get("seq") == known:
                 return
+            if message.get("seq") > known + 1 and event == "standings" and message.get("data"):
+                self.count("gap:standings-as-snapshot")
+                self.seq[topic] = message["seq"]
+                return self.on_snapshot(topic, message["data"])
             if message.get("seq") != known + 1:
                 self.count(f"resync:gap:{topic.partition(':')[0]}")
                 return self.resync(topic)
             self.seq[topic] = message["seq"]
             self.on_delta(event, message)
+
+    def _heartbeat_grace(self, topic: str, seq: int) -> None:
+        if self.seq.get(topic, seq) < seq:
+            self.count(f"resync:heartbeat:{topic.partition(':')[0]}")
+            self.resync(topic)
 
     def resync(self, topic: str) -> None:
         wait = self.last_resync.get(topic, -1e9) + RESYNC_MIN - time.monotonic()
@@ -264,10 +278,18 @@ class Client:
                 "reconnects": self.reconnects}
 
 
-async def sign_in(url: str, token: str) -> str:
+def source_address(spec: dict[str, Any], ident: str) -> Optional[tuple[str, int]]:
+    """Behind nginx's ip_hash (which hashes an IPv4 address's first three octets), clients from 127.0.N.1 with
+    varied N spread over the processes as real offices' screens do; otherwise the default source."""
+    if not spec.get("spread_sources"):
+        return None
+    return (f"127.0.{zlib.crc32(ident.encode()) % 250 + 1}.1", 0)
+
+
+async def sign_in(url: str, token: str, source: Optional[tuple[str, int]] = None) -> str:
     """GET /me/link/<token> as a phone's browser does; returns the Cookie header the session cookies make."""
     parts = urlsplit(url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port, local_addr=source)
     writer.write(f"GET /me/link/{token} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
     head = (await reader.readuntil(b"\r\n\r\n")).decode(errors="replace")
     writer.close()
@@ -288,7 +310,7 @@ async def main_async(spec: dict[str, Any]) -> None:
     async def start(role: str, ident: str, token: str = "") -> None:
         async with gate:
             try:
-                cookie = await sign_in(spec["url"], token) if role == "phone" else ""
+                cookie = await sign_in(spec["url"], token, source_address(spec, ident)) if role == "phone" else ""
                 client = Client(spec, role, ident, cookie)
                 await asyncio.wait_for(client.open(), spec["connect_timeout"])
             except Exception as exc:  # noqa: BLE001 - counted and reported

@@ -1,5 +1,5 @@
-"""Live screens benchmark: one `leaderboard serve`, TVs and phones that behave like the real pages (other processes),
-sale → "this client's numbers equal the database" latency, convergence, bytes, server CPU and memory."""
+"""Live screens benchmark: one `leaderboard serve` (or several behind nginx), TVs and phones that behave like the
+real pages (other processes): sale → "numbers equal the database" latency, convergence, bytes, server CPU, memory."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-from tests.live_server import Deployment, LiveServer, free_port  # noqa: E402
+from tests.live_server import Deployment, free_port  # noqa: E402
+from tests.nginx_site import Nginx, reset_postgres  # noqa: E402
 from live_report import Api, Sampler, analyse, machine, print_report, proc_status_kb  # noqa: E402
 import live_setup  # noqa: E402
 
@@ -90,11 +91,15 @@ def wait_for(workers: list[dict[str, Any]], event: str, seconds: float) -> bool:
     return False
 
 
+def rss_of(pids: list[int], field: str = "VmRSS") -> int:
+    return sum(proc_status_kb(pid, field) or 0 for pid in pids)
+
+
 def sale_body(sale_id: str, agent: str) -> dict[str, Any]:
     return {"id": sale_id, "agent": agent, "product": "CARD", "occurred_at": datetime.now(timezone.utc).isoformat()}
 
 
-def post_stream(args: argparse.Namespace, api: Api, truth: live_setup.Truth, contest: int, hot: list[str],
+def post_stream(args: argparse.Namespace, apis: list[Api], truth: live_setup.Truth, contest: int, hot: list[str],
                 redis: Optional[Redis], marks: dict[str, float]) -> list[dict[str, Any]]:
     """rate × duration sales, one at a time, never closer than 1/rate; after each one the DB's truth is read.
     With --redis-restart-at, the queue is killed at that second and started again, empty, --redis-down later."""
@@ -118,7 +123,7 @@ def post_stream(args: argparse.Namespace, api: Api, truth: live_setup.Truth, con
             time.sleep(pause)
         agent = hot[rng.randrange(len(hot))]
         t_send = time.time()
-        status, answer, seconds = api.call("POST", "/sales", sale_body(f"lv{i}", agent))
+        status, answer, seconds = apis[i % len(apis)].call("POST", "/sales", sale_body(f"lv{i}", agent))
         if status != 201:
             print(f"  sale {i}: HTTP {status} {str(answer)[:160]}", file=sys.stderr)
             sent.append({"i": i, "t": t_send, "status": status, "agent": agent})
@@ -135,20 +140,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     dep: Optional[Deployment] = None
     workers: list[dict[str, Any]] = []
     sampler: Optional[Sampler] = None
+    nginx: Optional[Nginx] = None
     try:
         if args.redis:
             redis = Redis(tmp)
-        dep = Deployment(tmp, message_queue=redis.url if redis else "")
+        if args.postgres:
+            reset_postgres(args.postgres)
+        dep = Deployment(tmp, message_queue=redis.url if redis else "", database_url=args.postgres or None)
+        dep.env["LEADERBOARD_SERVER_PROXY_HOPS"] = "1" if args.servers > 1 else "0"
         url = dep.env["LEADERBOARD_DATABASE_URL"]
         t0 = time.monotonic()
         seeded = live_setup.seed(tmp, url, SECRET, args.agents, args.sites)
         contest = seeded["contest"]
         print(f"seeded {len(seeded['agents'])} agents, contest {contest}, links in {time.monotonic() - t0:.0f} s")
-        server = LiveServer(dep.env)
-        dep.servers.append(server)
-        pid = server.process.pid
+        servers = [dep.start() for _ in range(args.servers)]
+        pids = [server.process.pid for server in servers]
+        if args.servers > 1:  # clients reach the processes through deploy/'s nginx site, as in production
+            nginx = Nginx(tmp / "nginx", [server.port for server in servers])
         admin, display = dep.token("admin"), dep.token("display")
-        api = Api(server.port, admin)
+        apis = [Api(server.port, admin) for server in servers]  # sales go to the processes in turn
+        api = apis[0]
+        front = nginx.url if nginx else servers[0].url
         status, answer, _ = api.call("PUT", "/channels/bench", {"name": "Bench TV", "slides": [
             {"type": "standings", "contest": contest, "by": by, "seconds": 15} for by in live_setup.BOARDS]})
         if status not in (200, 201):
@@ -159,16 +171,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for n in range(args.presales):  # distinct points on the boards before the screens connect
             api.call("POST", "/sales", sale_body(f"pre{n}", hot[rng.randrange(len(hot))]))
         truth = live_setup.Truth(tmp, url, SECRET)
-        rss_idle = proc_status_kb(pid, "VmRSS")
-        print(f"server pid {pid} on {server.url}; idle RSS {rss_idle} kB; {args.tvs} TVs, {args.phones} phones in "
+        rss_idle = rss_of(pids)
+        print(f"server pids {pids} behind {front}; idle RSS {rss_idle} kB; {args.tvs} TVs, {args.phones} phones in "
               f"{args.workers} processes")
 
         phones = [(key, seeded["links"][key]) for key in seeded["agents"][: args.phones]]
-        spec = {"url": server.url, "token": display, "channel": "bench", "contest": contest,
+        spec = {"url": front, "spread_sources": args.servers > 1, "token": display, "channel": "bench", "contest": contest,
                 "connect_timeout": 60.0, "max_seconds": 300 + args.duration + args.phones / 10}
         t_connect = time.monotonic()
         workers = start_workers(args, spec, phones, tmp)
-        sampler = Sampler(pid, [w["proc"].pid for w in workers], time.monotonic() + spec["max_seconds"])
+        sampler = Sampler(pids, [w["proc"].pid for w in workers], time.monotonic() + spec["max_seconds"])
         sampler.start()
         wait_for(workers, "ready", spec["max_seconds"])
         ready = [m for w in workers for m in w["lines"] if m.get("event") == "ready"]
@@ -177,18 +189,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                    "failures": [f for r in ready for f in r["failures"]][:5]}
         print(f"connected: {connect}")
         time.sleep(args.settle)  # connect-time `me` and snapshot requests finish before measuring
-        rss_connected = proc_status_kb(pid, "VmRSS")
+        rss_connected = rss_of(pids)
 
         marks: dict[str, float] = {"start": time.time()}
         tell(workers, "mark start")
         print(f"posting {int(args.rate * args.duration)} sales at {args.rate}/s"
               + (f", Redis killed at {args.redis_restart_at} s for {args.redis_down} s" if args.redis_restart_at else ""))
-        sent = post_stream(args, api, truth, contest, hot, redis, marks)
+        sent = post_stream(args, apis, truth, contest, hot, redis, marks)
         marks["end"] = time.time()
         tell(workers, "mark end")
         time.sleep(args.drain)  # what is still in flight
         final_fp, final_points = truth.boards(contest), truth.all_points(contest)
-        rss_end, rss_peak = proc_status_kb(pid, "VmRSS"), proc_status_kb(pid, "VmHWM")
+        rss_end, rss_peak = rss_of(pids), rss_of(pids, "VmHWM")
         tell(workers, "stop")
         wait_for(workers, "done", 120)
         sampler.stop.set()
@@ -206,6 +218,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     worker["proc"].wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     worker["proc"].kill()
+        if nginx is not None:
+            nginx.stop()
         if dep is not None:
             dep.stop()
         if redis is not None:
@@ -233,10 +247,15 @@ def main() -> None:
     parser.add_argument("--redis-restart-at", type=float, default=0.0,
                         help="kill that Redis this many seconds into the stream (implies --redis)")
     parser.add_argument("--redis-down", type=float, default=3.0, help="seconds before it is restarted, empty")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="serving processes; more than one runs behind deploy/'s nginx site (needs --postgres)")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL URL whose schema the run may drop and recreate")
     parser.add_argument("--label", default="")
     parser.add_argument("--keep-tmp", action="store_true")
     args = parser.parse_args()
-    args.redis = args.redis or args.redis_restart_at > 0
+    args.redis = args.redis or args.redis_restart_at > 0 or args.servers > 1
+    if args.servers > 1 and not args.postgres:
+        parser.error("--servers > 1 shares one database: give --postgres URL")
     if not (0 < args.duration <= 600 and 0 < args.rate <= 50 and args.tvs + args.phones <= 8000
             and args.phones <= args.agents and args.workers >= 1):
         parser.error("duration 0..600 s, rate 0..50/s, at most 8,000 clients, phones ≤ agents")

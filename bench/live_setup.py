@@ -10,10 +10,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from common import make_app, service
+from leaderboard.services.boards.live_snapshots import BOARD_ROWS  # what a TV's picture carries
 import seeding
 
 BOARDS = ("agent", "team", "site")
-BOARD_ROWS = 50  # as leaderboard/services/boards/live_snapshots.py BOARD_ROWS
 
 
 def board_fingerprint(standings: dict[str, list[dict[str, Any]]]) -> str:

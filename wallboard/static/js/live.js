@@ -5,6 +5,7 @@ import { DELTA_EVENTS } from "/live/events.js";
 const RESYNC_MIN_MS = 500;
 // Servers send a heartbeat every 2 s; two intervals of silence mean pushes are being lost somewhere.
 const SILENCE_MS = 4000;
+const HEARTBEAT_GRACE_MS = 1000;
 
 export class LiveFeed {
   constructor({ token, subscriptions, onSnapshot, onDelta, onState }) {
@@ -76,6 +77,8 @@ export class LiveFeed {
     if (known === undefined) return; // no snapshot yet: it is on its way
     if (message.epoch !== this.epoch.get(message.topic)) return this.resync(message.topic); // counters lost
     if (message.seq === known) return; // already reflected
+    // A standings delta carries the whole picture at its seq: after a gap it is as good as a snapshot.
+    if (message.seq > known + 1 && event === "standings" && message.data) return this.snapshot(message);
     if (message.seq !== known + 1) return this.resync(message.topic); // a gap, or a seq going backwards
     this.seq.set(message.topic, message.seq);
     this.onDelta(event, message);
@@ -85,7 +88,14 @@ export class LiveFeed {
     this.lastHeard = Date.now();
     const known = this.seq.get(message.topic);
     if (known === undefined) return;
-    if (message.epoch !== this.epoch.get(message.topic) || message.seq !== known) this.resync(message.topic);
+    if (message.epoch !== this.epoch.get(message.topic)) return this.resync(message.topic);
+    // Behind: another process read the counter just before the delta we already have. Nothing to do.
+    if (message.seq > known) {
+      // Ahead: with several processes a heartbeat can overtake the delta it counts. Resync only if the
+      // delta has not arrived within the grace.
+      setTimeout(() => { if ((this.seq.get(message.topic) ?? known) < message.seq) this.resync(message.topic); },
+        HEARTBEAT_GRACE_MS);
+    }
   }
 
   resync(topic) {
