@@ -33,6 +33,8 @@ DEMO_TIMEZONE = "Europe/Paris"
 RACE_NAME = "Race of the week"
 DRAW_NAME = "Friday jackpot"
 LEAGUE_NAME = "Site league"
+CUP_NAME = "Site cup"
+BIG_SALE_POINTS = 90  # one unit is worth 20–50 points; one sale in ten is two units: the best of those are big
 CHANNEL_KEY = "demo"
 HISTORY_DAYS = 3
 
@@ -90,16 +92,20 @@ def seed(instance_path: Path) -> DemoSummary:
 
 
 def _seed_channel(launched: list[Contest]) -> None:
-    race, draw, league = launched
-    slides = [{"type": "standings", "contest": race.id, "by": "agent", "seconds": 20},
-              {"type": "match_centre", "contest": league.id, "seconds": 20},
-              {"type": "standings", "contest": race.id, "by": "site", "seconds": 12},
+    race, draw, league, cup = launched
+    # Every slide type, so the demo shows the whole TV.
+    slides = [{"type": "standings", "contest": race.id, "by": "agent", "seconds": 24},
+              {"type": "match_centre", "contest": league.id, "seconds": 15},
+              {"type": "standings", "contest": race.id, "by": "site", "seconds": 10},
               {"type": "league_table", "contest": league.id, "seconds": 12},
+              {"type": "bracket", "contest": cup.id, "seconds": 12},
               {"type": "lucky_draw", "contest": draw.id, "seconds": 15},
-              {"type": "chart", "contest": race.id, "seconds": 15},
+              {"type": "standings", "contest": race.id, "by": "team", "seconds": 10},
+              {"type": "chart", "contest": race.id, "seconds": 12},
               {"type": "message", "seconds": 10, "text": "Every sale is a ticket for Friday's jackpot!"}]
     if screens.channel_by_key(CHANNEL_KEY) is None:
-        screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides))
+        screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides,
+                                                                     big_sale_points=BIG_SALE_POINTS))
 
 
 def _instance_secret(instance_path: Path, name: str, create: Callable[[], str]) -> str:
@@ -136,7 +142,11 @@ def _seed_contests() -> list[Contest]:
               ContestIn(name=LEAGUE_NAME, kind="league", starts_at=week_start.isoformat(), timezone=DEMO_TIMEZONE,
                         sites=[key for key, _, _ in SITES],
                         rules={"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": "auto",
-                               "normalize": "fte"})]
+                               "normalize": "fte"}),
+              ContestIn(name=CUP_NAME, kind="league", starts_at=week_start.isoformat(), timezone=DEMO_TIMEZONE,
+                        sites=[key for key, _, _ in SITES],
+                        rules={"format": "cup", "match_length": "P1D", "points_per_goal": "auto", "normalize": "fte"},
+                        prizes=[{"name": "Cup trophy", "quantity": 1}])]
     launched = []
     for spec in wanted:
         contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)

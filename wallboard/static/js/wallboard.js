@@ -169,8 +169,11 @@ function siteName(contest, key) {
   return ((((data.roster || {}).sites) || {})[key] || {}).name || key;
 }
 
-function scoreLine(id, message) {
-  return `${siteName(id, message.home)} ${message.score.home}–${message.score.away} ${siteName(id, message.away)}`;
+// A goal: who and when in the headline, the sides below, and the score big on the right, so it always shows.
+function goalNews(id, message, kind, headline) {
+  return { kind, icon: kind === "goal" ? "ball" : "var", headline,
+    detail: `${siteName(id, message.home)} – ${siteName(id, message.away)}`,
+    points: `${message.score.home}–${message.score.away}` };
 }
 
 function onDelta(event, message) {
@@ -179,12 +182,10 @@ function onDelta(event, message) {
   if (event === "sale") {
     band.sale(message);
   } else if (event === "match.goal") {
-    band.add({ kind: "goal", icon: "ball", headline: `${t("goal")} ${scoreLine(id, message)}`,
-      detail: `${message.agent.name} ${message.minute}'` });
+    band.add(goalNews(id, message, "goal", `${t("goal")} ${message.agent.name} ${message.minute}'`));
     feed.refresh(message.topic);
   } else if (event === "match.disallowed") {
-    band.add({ kind: "goal var", icon: "var", headline: `${t("var")}: ${t("goal_disallowed", { name: message.agent.name })}`,
-      detail: `${scoreLine(id, message)} · ${message.reason || ""}` });
+    band.add(goalNews(id, message, "goal var", `${t("var")}: ${t("goal_disallowed", { name: message.agent.name })}`));
     feed.refresh(message.topic);
   } else if (event === "cup.corrected") {
     band.add({ kind: "goal var", icon: "var", headline: t("var"), detail: message.bracket_changed

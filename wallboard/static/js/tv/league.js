@@ -46,7 +46,8 @@ export function matchCentre(slide, data) {
       el("div", { class: `side away ${tone(roster, match.away)}` },
         nameNode(siteName(roster, match.away, match.away_name), "team clamp"), el("span", { class: "stripe" }))),
     matchClock(match),
-    el("div", { class: "scorers" }, scorers(match, "home"), scorers(match, "away"))));
+    match.goals.length ? el("div", { class: "scorers" }, scorers(match, "home"), scorers(match, "away"))
+      : el("div", { class: "clock sub", text: match.status === "scheduled" ? "" : t("no_goals") })));
   return { nodes: [el("div", { class: "matches" }, ...cards)], pages: 1 };
 }
 
