@@ -44,6 +44,7 @@ def public_picture(picture: dict[str, Any], display: ChannelDisplay) -> dict[str
     at most `top` rows per board. The input is not changed (it is shared)."""
     hidden = set(picture.get(HIDDEN_KEY, ()))
     out = {key: value for key, value in picture.items() if key != HIDDEN_KEY}
+    out["display"] = display.as_dict()  # so a slide can say why its agent board is empty ("none")
     boards = picture.get("standings")
     if isinstance(boards, dict):
         out["standings"] = {by: _board(rows, by, hidden, display) for by, rows in boards.items()}
