@@ -104,7 +104,8 @@ def floor(tmp_path):
 
 # -- reading the screens ----------------------------------------------------------------------------------------
 
-READ_BOARD = """() => Object.fromEntries([...document.querySelectorAll('.board-row[data-key]')].map(
+# Podium steps and board rows alike: every agent on the standings slide with its points.
+READ_BOARD = """() => Object.fromEntries([...document.querySelectorAll('.standings [data-key]')].map(
     (row) => [row.dataset.key, row.querySelector('.points').textContent]))"""
 
 
