@@ -63,7 +63,7 @@ def enforce():  # noqa: ANN201 - a response or None
 
 def _refuse(api: bool, status: int, detail: str):  # noqa: ANN202
     if not api:
-        abort(status, detail)
+        abort(status)  # pages show the translated error page; the detail is for API clients
     response = problem(status, "Unauthorized" if status == 401 else "Forbidden", detail)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="leaderboard"'

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
 
@@ -55,20 +54,6 @@ def load_identity(ident: str) -> Optional[SignedIn]:
 
 def session_principal() -> Optional[Principal]:
     return current_user.principal if current_user.is_authenticated else None
-
-
-def roles_required(*roles: str) -> Callable:
-    """For pages: not signed in → the sign-in page; signed in with another role → 403."""
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any):
-            if not current_user.is_authenticated:
-                return redirect(url_for("console.login", next=request.full_path))
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorate
 
 
 class SessionCookies(SecureCookieSessionInterface):

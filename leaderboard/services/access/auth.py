@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
+from leaderboard.domain.access import Caller, Resource, Verdict, decide
 from leaderboard.extensions import db
 from leaderboard.models.auth import ROLES, AgentLink, ApiKey, User
 from leaderboard.models.roster import Agent, Site
@@ -31,10 +32,14 @@ class Principal:
     agent_id: Optional[int] = None
     extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def caller(self) -> Caller:
+        """What the access policy (domain/access.py) knows of this principal."""
+        return Caller(role=self.role, site_ids=self.site_ids or frozenset(), agent_id=self.agent_id)
+
     def can_manage_site(self, site_id: int) -> bool:
-        if self.role == "admin":
-            return True
-        return self.role == "lead" and self.site_ids is not None and site_id in self.site_ids
+        """The access policy's roster.write on a resource of that site (admins: any; leads: theirs)."""
+        return decide("roster.write", self.caller, Resource(site_ids=frozenset({site_id}))) is Verdict.ALLOW
 
     def require_site(self, site_id: int, what: str) -> None:
         if not self.can_manage_site(site_id):

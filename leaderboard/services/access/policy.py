@@ -15,7 +15,7 @@ from leaderboard.services.core.errors import Forbidden
 
 
 def caller_of(principal: Principal) -> Caller:
-    return Caller(role=principal.role, site_ids=principal.site_ids or frozenset(), agent_id=principal.agent_id)
+    return principal.caller
 
 
 def allows(principal: Principal, action: str, resource: Resource = COLLECTION) -> bool:

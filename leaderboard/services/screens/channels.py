@@ -19,7 +19,7 @@ from leaderboard.services.access import policy as access
 from leaderboard.services.access.auth import Principal, hash_token
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import find_contest
-from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound
+from leaderboard.services.core.errors import FieldError, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
 from leaderboard.domain.changes import ChannelChanged, SlideView
 

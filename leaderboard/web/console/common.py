@@ -14,7 +14,7 @@ LEADS = ("admin", "lead")
 
 
 def principal() -> Principal:
-    """The signed-in lead or admin (views are guarded by roles_required)."""
+    """The signed-in lead or admin (console routes are guarded by web/access.py)."""
     return current_user.principal
 
 

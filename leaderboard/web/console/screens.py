@@ -19,8 +19,7 @@ from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.screens import channels as screens
 from leaderboard.services.core.errors import FieldError, InvalidInput, ServiceError
-from leaderboard.web.console.common import LEADS, apply_errors, principal
-from leaderboard.web.signin import roles_required
+from leaderboard.web.console.common import apply_errors, principal
 
 bp = Blueprint("console_screens", __name__, url_prefix="/console/screens")
 SLIDE_ROWS = 8
@@ -104,13 +103,11 @@ def render_index(pair_form: Optional[PairForm] = None, status: int = 200):
 
 
 @bp.get("/")
-@roles_required(*LEADS)
 def index():
     return render_index()
 
 
 @bp.post("/pair")
-@roles_required(*LEADS)
 @limiter.limit(PAIR_RATE, error_message="Too many pairing attempts; wait a minute.")
 def pair():
     form = PairForm()
@@ -204,7 +201,6 @@ def edit_channel(form: ChannelForm, key: str, channel: Optional[Any]):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*LEADS)
 def new_channel():
     form = NewChannelForm(data={"slides": [{"type": "standings"}]})
     key = (form.key.data or "").strip() if request.method == "POST" else None
@@ -212,7 +208,6 @@ def new_channel():
 
 
 @bp.route("/channels/<key>", methods=["GET", "POST"])
-@roles_required(*LEADS)
 def channel(key: str):
     channel = screens.channel_by_key(key)
     if channel is None:
