@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping, Optional, Sequence
+from typing import AbstractSet, Mapping, Optional, Sequence
 
+from leaderboard.domain.privacy import PLACEHOLDER
 from leaderboard.domain.ranking import BoardEntry, window_around
 from leaderboard.domain.scoring import json_number
 
@@ -51,15 +52,19 @@ def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Optional[Decimal]]:
 
 
 def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Optional[Mapping[str, int]] = None,
-                   nearby: int = NEARBY) -> dict[str, PersonalCard]:
-    """Every agent's card on a ranked board; `tickets` (agent key -> count) for lucky draws."""
+                   nearby: int = NEARBY, hidden: AbstractSet[str] = frozenset()) -> dict[str, PersonalCard]:
+    """Every agent's card on a ranked board; `tickets` (agent key -> count) for lucky draws. Neighbours
+    in `hidden` (hidden on screens, erased) show as a placeholder on colleagues' cards, never on their own."""
     rows = [NearbyRow(e.rank, e.key, e.name, json_number(e.score)) for e in entries]
+    masked = [NearbyRow(row.rank, f"hidden-{i}", PLACEHOLDER, row.points) if row.key in hidden else row
+              for i, row in enumerate(rows, 1)]
     cards: dict[str, PersonalCard] = {}
     for index, (entry, gap) in enumerate(zip(entries, gaps_to_next_rank(entries))):
         start, stop = window_around(len(entries), index, nearby)
+        window = tuple(rows[i] if i == index else masked[i] for i in range(start, stop))
         cards[entry.key] = PersonalCard(
             contest_id=contest_id, rank=entry.rank, points=rows[index].points, qualified=entry.qualified,
-            gap=None if gap is None else json_number(gap), nearby=tuple(rows[start:stop]),
+            gap=None if gap is None else json_number(gap), nearby=window,
             tickets=None if tickets is None else tickets.get(entry.key, 0))
     return cards
 

@@ -50,6 +50,9 @@ class DisplayRooms:
         self._lock = threading.Lock()
 
     def __call__(self, event: str, payload: dict[str, Any], room: str) -> None:
+        if room.startswith("phone:"):  # colleagues' phones name a hidden agent no more than a TV does
+            self._emit(event, agent_notice(payload, self._agent_hidden(payload), PUBLIC_DEFAULT), room)
+            return
         if not room.startswith("contest:") or "~" in room:
             if room.startswith("channel:"):
                 self.forget_variants()  # a channel changed here: its display may be a new variant

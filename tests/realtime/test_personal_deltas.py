@@ -66,3 +66,20 @@ def test_a_launched_contest_tells_the_sites_phones(app, api, board_world):
 def _agent_id(app, key):
     with app.app_context():
         return agent_by_key(key).id
+
+
+def test_a_hidden_colleague_is_a_placeholder_on_phones_but_sees_their_own_name(app, api, client, board_world):
+    hidden = client.put("/api/v1/agents/a1", headers=api.admin,
+                        json={"name": "A1", "site": "paris", "hidden_on_screens": True})
+    assert hidden.status_code == 200
+    leader, hidden_one = phone_socket(app, "a0"), phone_socket(app, "a1")
+    leader.emit("subscribe", {"phone": board_world["id"]}, namespace="/live")
+    leader.get_received("/live")
+    api.sale("a1-extra", "a1", "ONE", NOW - timedelta(minutes=5))
+    received = leader.get_received("/live")
+    card = [m["args"][0]["card"] for m in received if m["name"] == "me.card"][-1]
+    assert [row["name"] for row in card["nearby"]][:2] == ["A0", "—"]
+    sales = [m["args"][0] for m in received if m["name"] == "sale"]
+    assert [s["agent"]["name"] for s in sales] == ["—"]  # the celebration names nobody
+    own = [m["args"][0]["card"] for m in hidden_one.get_received("/live") if m["name"] == "me.card"][-1]
+    assert "A1" in [row["name"] for row in own["nearby"]]

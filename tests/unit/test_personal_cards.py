@@ -59,3 +59,10 @@ def test_tickets_are_part_of_the_card():
     after = personal_cards(1, entries, {"a": 1, "b": 1})
     assert changed_agents(before, after) == ["b"]
     assert after["b"].tickets == 1 and after["a"].tickets == 1
+
+
+def test_a_hidden_neighbour_is_a_placeholder_on_colleagues_cards_but_not_on_their_own():
+    cards = personal_cards(1, board({"a": 30, "b": 20, "c": 10}), hidden={"b"})
+    assert [row.name for row in cards["a"].nearby] == ["A", "—", "C"]
+    assert "b" not in [row.key for row in cards["c"].nearby]
+    assert [row.name for row in cards["b"].nearby] == ["A", "B", "C"]

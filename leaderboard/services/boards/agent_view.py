@@ -22,6 +22,8 @@ from leaderboard.domain.scoring import json_number
 from leaderboard.services.core.errors import NotFound
 from leaderboard.services.contests.counting import not_clawed_back
 from leaderboard.services.core.settings import configured
+from leaderboard.services.roster.privacy import hidden_agent_keys
+from leaderboard.domain.privacy import PLACEHOLDER
 
 NEARBY = 5
 CELEBRATIONS = 8
@@ -62,7 +64,9 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
     mine = next(row for row in nearby if row["key"] == agent.key)
     card["me"] = {"rank": mine["rank"], "points": mine["points"], "qualified": mine["qualified"],
                   "gap_to_next": gap_to_next_rank(contest, agent.key)}
-    card["nearby"] = nearby
+    hidden = set(hidden_agent_keys(row["key"] for row in nearby if row["key"] != agent.key))
+    card["nearby"] = [{**row, "key": f"hidden-{row['rank']}", "name": PLACEHOLDER} if row["key"] in hidden else row
+                      for row in nearby]
     if contest.kind == "lucky_draw":
         frozen = frozen_lines(db.session.get(Draw, contest.id))
         card["tickets"] = tickets.tickets_view(contest, frozen, agent.key)
