@@ -132,3 +132,14 @@ def test_pairing_attempts_are_rate_limited(client, make):
     answers = [client.post("/api/v1/screens/pair", headers=lead, json={"code": "ZZZZZZ", "channel": "none"}).status_code
                for _ in range(12)]
     assert answers[:10] == [422] * 10 and answers[10:] == [429, 429]
+
+
+def test_console_pairing_is_rate_limited_in_the_readers_language(app, make):
+    make.site("paris")
+    client = app.test_client()
+    sign_in(client, make.user("lead", ("paris",)))
+    token = csrf_from(client.get("/console/screens/").get_data(as_text=True))
+    answers = [client.post("/console/screens/pair", data={"code": "ZZZZZZ", "channel": "none", "csrf_token": token},
+                           headers={"Accept-Language": "fr"}) for _ in range(11)]
+    assert 429 not in [a.status_code for a in answers[:10]] and answers[10].status_code == 429
+    assert "Trop de tentatives d’appairage" in answers[10].get_data(as_text=True)

@@ -108,7 +108,7 @@ def index():
 
 
 @bp.post("/pair")
-@limiter.limit(PAIR_RATE, error_message="Too many pairing attempts; wait a minute.")
+@limiter.limit(PAIR_RATE, error_message=lambda: _("Too many pairing attempts; wait a minute."))
 def pair():
     form = PairForm()
     form.channel.choices = channel_choices()
