@@ -54,7 +54,6 @@ def wait_until(condition, seconds: float, what: str) -> None:  # noqa: ANN001
 @pytest.fixture()
 def deployment(app, tmp_path):  # noqa: ARG001 - app: a PostgreSQL run shares (and cleans) the test database
     queue = PrivateRedis()
-    os.environ.pop("LEADERBOARD_WORKER_EMBEDDED", None)
     dep = Deployment(tmp_path, message_queue=queue.url, database_url=POSTGRES_URL)
     # A day of clawback, so the sales below come out of it one by one while the workers poll.
     dep.env.update({"LEADERBOARD_SALES_CLAWBACK_DAYS": "1", "LEADERBOARD_WORKER_EMBEDDED": "false"})
