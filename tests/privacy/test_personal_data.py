@@ -14,6 +14,7 @@ from leaderboard.services.roster import personal_data
 from leaderboard.services.roster.people import agent_by_key
 from tests.api.test_lucky_draw_api import third_party_verify
 from tests.conftest import NOW, bearer
+from tests.console.conftest import sign_in
 from tests.projection_snapshot import snapshot
 
 
@@ -187,3 +188,13 @@ def test_an_opt_in_race_shows_only_those_who_accepted(app, client, api, people):
         "name": "x", "kind": "race", "starts_at": "2026-11-16T00:00:00+01:00",
         "ends_at": "2026-11-23T00:00:00+01:00", "rules": {"opt_in": "yes"}})
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "rules.opt_in"
+
+
+def test_a_leads_look_at_an_agent_in_the_console_is_audited(app, make, people):
+    client = app.test_client()
+    sign_in(client, make.user("lead", ("paris",), email="looker@example.test"))
+    assert client.get("/console/roster/agents/zoe/edit").status_code == 200
+    with app.app_context():
+        views = [(v.actor, v.object_key) for v in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "agent.view"))]
+    assert views == [("looker@example.test", "zoe")]

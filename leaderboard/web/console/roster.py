@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Regexp
 
 from leaderboard.extensions import db
 from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn, field_errors
+from leaderboard.services.roster import personal_data
 from leaderboard.services.access import auth
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.roster import people as roster
@@ -171,6 +172,8 @@ def _edit(kind_name: str, key: Optional[str]):
     kind.choices(form)
     if row is not None and request.method == "GET":
         kind.fill(form, row)
+        if kind_name == "agents":
+            personal_data.record_view(principal(), key, "details")
     if key is not None:
         form.key.data = key  # the key names the row; it is not edited here
     existing = kind.lookup(form.key.data) if key is None and form.key.data else row
