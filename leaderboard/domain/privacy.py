@@ -56,7 +56,19 @@ def public_picture(picture: dict[str, Any], display: ChannelDisplay) -> dict[str
     if isinstance(tickets, dict) and isinstance(tickets.get("agents"), list):
         out["tickets"] = {**tickets, "agents": [_ticket_row(row, i, hidden, display)
                                                 for i, row in enumerate(tickets["agents"], 1)]}
+    proof = picture.get("proof")
+    if isinstance(proof, dict):
+        out["proof"] = _public_proof(proof, hidden, display)
     return out
+
+
+def _public_proof(proof: dict[str, Any], hidden: set[str], display: ChannelDisplay) -> dict[str, Any]:
+    """A draw's proof as a screen shows its winners: without the ticket lines (every agent's key; anyone
+    verifies the full proof from the API) and with hidden winners as placeholders."""
+    anonymous = display.names == "none"
+    winners = [{**w, "agent": PLACEHOLDER} if w.get("agent") and (anonymous or w["agent"] in hidden) else w
+               for w in proof.get("winners", [])]
+    return {**{k: v for k, v in proof.items() if k != "tickets"}, "winners": winners}
 
 
 def public_board(rows: list[dict[str, Any]], by: str, hidden: set[str],

@@ -152,3 +152,15 @@ def test_a_screens_token_reads_boards_with_hidden_agents_as_placeholders(client,
         assert [row["name"] for row in public] == [PLACEHOLDER, "Bruno Keller"], path
         assert [row["name"] for row in staff] == ["Zoë Martin", "Bruno Keller"], path
         assert "zoe" not in json.dumps(public)
+
+
+def test_a_draws_proof_on_screens_names_no_hidden_winner_and_lists_no_tickets():
+    proof = {"seed": "ab", "tickets": ["s1#1 zoe", "s2#1 bruno"], "tickets_digest": "d",
+             "winners": [{"slot": 0, "prize": "Mug", "ticket": "s1#1", "agent": "zoe"},
+                         {"slot": 1, "prize": "Pen", "ticket": "s2#1", "agent": "bruno"}]}
+    shown = public_picture({"proof": proof, HIDDEN_KEY: ["zoe"]}, ChannelDisplay())["proof"]
+    assert [w["agent"] for w in shown["winners"]] == [PLACEHOLDER, "bruno"]
+    assert "tickets" not in shown and shown["tickets_digest"] == "d"
+    assert proof["winners"][0]["agent"] == "zoe"  # the stored proof is untouched
+    nobody = public_picture({"proof": proof, HIDDEN_KEY: []}, ChannelDisplay(names="none"))["proof"]
+    assert [w["agent"] for w in nobody["winners"]] == [PLACEHOLDER, PLACEHOLDER]

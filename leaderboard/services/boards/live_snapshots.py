@@ -43,6 +43,7 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
     # Who public screens show as a placeholder: read by domain/privacy.public_picture, never sent as such.
     on_screen = [row["key"] for row in data.get("standings", {}).get("agent", [])]
     on_screen += [row["agent"] for row in data.get("tickets", {}).get("agents", [])]
+    on_screen += [w["agent"] for w in (data.get("proof") or {}).get("winners", []) if w.get("agent")]
     data[HIDDEN_KEY] = hidden_agent_keys(on_screen)
     if contest.kind == "league":
         data["matches"] = current_round(contest, now)
