@@ -9,6 +9,7 @@ import pytest
 from leaderboard.domain.privacy import (HIDDEN_KEY, PLACEHOLDER, ChannelDisplay, agent_notice, first_initial,
                                         public_picture)
 from leaderboard.extensions import socketio
+from leaderboard.services.access import auth
 from tests.conftest import NOW
 
 # --- the pure transform -------------------------------------------------------------------------
@@ -164,3 +165,15 @@ def test_a_draws_proof_on_screens_names_no_hidden_winner_and_lists_no_tickets():
     assert proof["winners"][0]["agent"] == "zoe"  # the stored proof is untouched
     nobody = public_picture({"proof": proof, HIDDEN_KEY: []}, ChannelDisplay(names="none"))["proof"]
     assert [w["agent"] for w in nobody["winners"]] == [PLACEHOLDER, PLACEHOLDER]
+
+
+def test_agents_read_colleagues_hidden_but_themselves_in_full(app, client, api, screens):
+    api.sale("p2", "zoe", "CARD", NOW - timedelta(minutes=2))
+    with app.app_context():
+        _, zoe = auth.create_api_key("zoe's script", "agent", agent_key="zoe")
+        _, bruno = auth.create_api_key("bruno's script", "agent", agent_key="bruno")
+    path = f"/api/v1/contests/{screens['id']}/standings"
+    mine = client.get(path, headers={"Authorization": f"Bearer {zoe}"}).get_json()["rows"]
+    theirs = client.get(path, headers={"Authorization": f"Bearer {bruno}"}).get_json()["rows"]
+    assert [row["name"] for row in mine] == ["Zoë Martin", "Bruno Keller"]
+    assert [row["name"] for row in theirs] == [PLACEHOLDER, "Bruno Keller"]

@@ -1,7 +1,7 @@
 """Who may be shown on public screens, and how: hidden agents and the channels' display variants."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import select
 
@@ -21,10 +21,13 @@ def hidden_agent_keys(keys: Iterable[str]) -> list[str]:
         Agent.key.in_(wanted), (Agent.hidden_on_screens.is_(True)) | (Agent.erased.is_(True)))))
 
 
-def board_for_screens(board: dict[str, Any]) -> dict[str, Any]:
-    """A standings answer (`by`, `rows`) with hidden agents as placeholders, for screens' tokens."""
+def board_for_screens(board: dict[str, Any], own_agent_id: Optional[int] = None) -> dict[str, Any]:
+    """A standings answer (`by`, `rows`) with hidden agents as placeholders, for screens' and agents'
+    tokens; an agent still sees their own row."""
     by = board.get("by", "agent")
     hidden = set(hidden_agent_keys([row["key"] for row in board.get("rows", [])])) if by == "agent" else set()
+    if own_agent_id is not None:
+        hidden.discard(db.session.scalar(select(Agent.key).where(Agent.id == own_agent_id)))
     return {**board, "rows": public_board(board.get("rows", []), by, hidden)}
 
 

@@ -80,5 +80,9 @@ def calendar_standings():
 
 
 def _as_screens_may_see(board: dict):  # noqa: ANN202
-    """A screen's token gets the public board (hidden agents as placeholders); staff and agents the full one."""
-    return privacy.board_for_screens(board) if current_principal().role == "display" else board
+    """Screens and agents get the public board (hidden agents as placeholders, an agent's own row kept);
+    leads, admins and integrations the full one."""
+    caller = current_principal()
+    if caller.role not in ("display", "agent"):
+        return board
+    return privacy.board_for_screens(board, caller.agent_id if caller.role == "agent" else None)
