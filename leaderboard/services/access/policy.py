@@ -1,6 +1,7 @@
 """Applies the one authorization policy (leaderboard/domain/access.py) to stored resources and principals."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import contest_site
 from leaderboard.models.roster import Agent, Site, Team
 from leaderboard.models.screens import Channel, channel_site
+from leaderboard.schemas import KEY_PATTERN
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.errors import Forbidden
 
@@ -85,7 +87,7 @@ def roster_item_resource(collection: str, key: str) -> Resource:
 
 def query_site_resource(site_key: Optional[str]) -> Resource:
     """A calendar board narrowed to one site (`?site=`), or every site the caller may see."""
-    if site_key is None:
-        return Resource()
+    if site_key is None or not re.fullmatch(KEY_PATTERN, site_key):
+        return Resource()  # no site, or no valid key: the view answers (400 or 422) before reading a board
     site_id = db.session.scalar(select(Site.id).where(Site.key == site_key))
     return Resource(site_ids=frozenset({site_id})) if site_id is not None else Resource()

@@ -43,9 +43,11 @@ def give(actor: Principal, contest_id: int) -> bool:
     """The agent accepts to appear on the contest's boards; True when this is new (idempotent)."""
     contest = _opt_in_contest(actor, contest_id)
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    # RETURNING says whether a row went in (an ORM-enabled insert reports no dependable rowcount).
     added = db.session.execute(insert(ContestConsent).values(
         contest_id=contest.id, agent_id=actor.agent_id, given_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["contest_id", "agent_id"])).rowcount == 1
+        .on_conflict_do_nothing(index_elements=["contest_id", "agent_id"])
+        .returning(ContestConsent.agent_id)).first() is not None
     return _changed(actor, contest, added, "consent.give")
 
 
@@ -53,7 +55,8 @@ def withdraw(actor: Principal, contest_id: int) -> bool:
     """The agent leaves the contest's boards (their sales stay in the log); True when they were on them."""
     contest = _opt_in_contest(actor, contest_id)
     removed = db.session.execute(delete(ContestConsent).where(
-        ContestConsent.contest_id == contest.id, ContestConsent.agent_id == actor.agent_id)).rowcount == 1
+        ContestConsent.contest_id == contest.id, ContestConsent.agent_id == actor.agent_id)
+        .returning(ContestConsent.agent_id).execution_options(synchronize_session=False)).first() is not None
     return _changed(actor, contest, removed, "consent.withdraw")
 
 
