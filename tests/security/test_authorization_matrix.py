@@ -322,3 +322,10 @@ def test_rows_use_known_placeholders():
     for row in ROWS:
         for name in re.findall(r"{(\w+)}", row.path):
             assert name in ("contest", "draw", "agent", "site", "team", "channel"), row
+
+
+def test_the_console_lists_only_a_leads_channels(world):
+    lead_page = world.clients["lead_on_A"].get("/console/screens/").get_data(as_text=True)
+    admin_page = world.clients["admin"].get("/console/screens/").get_data(as_text=True)
+    assert 'data-key="tvA"' in lead_page and 'data-key="tvB"' not in lead_page
+    assert 'data-key="tvA"' in admin_page and 'data-key="tvB"' in admin_page

@@ -153,9 +153,9 @@ def display_of(channel: Optional[Channel]) -> ChannelDisplay:
     return ChannelDisplay(names=stored.get("names", "full"), top=stored.get("top"))
 
 
-def visible_channels(actor: Principal) -> list[Channel]:
-    """The channels the caller may read: leads those of their sites."""
-    return access.filter_sited(actor, "channel.read", all_channels(), lambda c: frozenset(s.id for s in c.sites))
+def visible_channels(actor: Principal, action: str = "channel.read") -> list[Channel]:
+    """The channels the caller may read (or, with another action, e.g. pair screens to): leads their sites'."""
+    return access.filter_sited(actor, action, all_channels(), lambda c: frozenset(s.id for s in c.sites))
 
 
 def require_channel(key: str) -> Channel:

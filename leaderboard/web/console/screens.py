@@ -74,7 +74,8 @@ def contest_choices(extra: set[int]) -> list[tuple[str, str]]:
 
 
 def channel_choices() -> list[tuple[str, str]]:
-    return [(c.key, f"{c.name} ({c.key})") for c in screens.all_channels()]
+    """The channels this lead or admin may pair a screen to."""
+    return [(c.key, f"{c.name} ({c.key})") for c in screens.visible_channels(principal(), "screen.pair")]
 
 
 def slides_summary(channel: Any, names: dict[int, str]) -> list[str]:
@@ -93,11 +94,12 @@ def slides_summary(channel: Any, names: dict[int, str]) -> list[str]:
 
 
 def render_index(pair_form: Optional[PairForm] = None, status: int = 200):
-    channels = screens.all_channels()
+    channels = screens.visible_channels(principal())
     names = contests.contest_names()
     form = pair_form or PairForm(formdata=None)
     form.channel.choices = channel_choices()
-    paired = screens.paired_screens()
+    shown = {c.id for c in channels}
+    paired = [s for s in screens.paired_screens() if s.channel_id in shown]
     return render_template("console/screens.html", channels=channels, screens=paired, pair_form=form,
                            summaries={c.key: slides_summary(c, names) for c in channels}), status
 
