@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,9 @@ from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
 from leaderboard.services.access import auth
 from leaderboard.services.roster import personal_data
+from leaderboard.services.core.settings import EXTENSION_KEY
 from leaderboard.services.roster.people import agent_by_key
+from leaderboard.worker import DUTIES
 from tests.api.test_lucky_draw_api import third_party_verify
 from tests.conftest import NOW, bearer
 from tests.console.conftest import sign_in
@@ -198,3 +201,13 @@ def test_a_leads_look_at_an_agent_in_the_console_is_audited(app, make, people):
         views = [(v.actor, v.object_key) for v in db.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "agent.view"))]
     assert views == [("looker@example.test", "zoe")]
+
+
+def test_the_worker_runs_retention_with_the_configured_months(app, make, people, monkeypatch):
+    make.agent("paris", "bob", name="Bob Stone", active=False)
+    duty = next(d for d in DUTIES if d.name == "privacy-retention")
+    with app.app_context():
+        assert duty.run(NOW) == 0  # retention_months = 0 by default: nobody
+        monkeypatch.setitem(app.extensions, EXTENSION_KEY, replace(app.extensions[EXTENSION_KEY], retention_months=6))
+        assert duty.run(NOW) == 1
+        assert agent_by_key("bob").name.startswith("Erased agent")
