@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, Callable, Optional
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, rooms
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room, rooms
 
 from leaderboard.extensions import db
 from leaderboard.realtime.events import agent_topic, phone_topic, site_topic
@@ -140,7 +140,12 @@ class LiveNamespace(Namespace):
         if not may_follow(principal, topic):
             emit("error", {"message": f"channel {key!r} is not one of your sites'"})
             return
-        self.displays[request.sid] = channel_display(key)
+        display = channel_display(key)
+        if display != self._display():  # the channel's display changed: leave the old variant's rooms
+            for room in rooms():
+                if room.startswith("contest:"):
+                    leave_room(room)
+        self.displays[request.sid] = display
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
         self._send_snapshot(topic, snapshot)

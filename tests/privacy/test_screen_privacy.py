@@ -177,3 +177,20 @@ def test_agents_read_colleagues_hidden_but_themselves_in_full(app, client, api, 
     theirs = client.get(path, headers={"Authorization": f"Bearer {bruno}"}).get_json()["rows"]
     assert [row["name"] for row in mine] == ["Zoë Martin", "Bruno Keller"]
     assert [row["name"] for row in theirs] == [PLACEHOLDER, "Bruno Keller"]
+
+
+def test_a_tv_follows_its_channels_new_display_and_leaves_the_old_room(app, api, make, client, screens):
+    tv = _tv(app, make, "full")
+    tv.get_received("/live")
+    slides = [{"type": "standings", "contest": screens["id"]}]
+    changed = client.put("/api/v1/channels/full", headers=api.admin,
+                         json={"name": "full", "slides": slides, "display": {"names": "first_initial"}})
+    assert changed.status_code == 200
+    assert [m["name"] for m in tv.get_received("/live")] == ["channel"]
+    tv.emit("snapshot", {"topic": "channel:full"}, namespace="/live")  # what the page does on a channel delta
+    assert _agent_board(tv.get_received("/live"), "snapshot") == [["Bruno K.", PLACEHOLDER]]
+    api.sale("c1", "bruno", "CARD", NOW - timedelta(minutes=1))
+    messages = tv.get_received("/live")
+    assert [m["args"][0]["agent"]["name"] for m in messages if m["name"] == "sale"] == ["Bruno K."]
+    assert "Keller" not in json.dumps(messages)
+    tv.disconnect(namespace="/live")
