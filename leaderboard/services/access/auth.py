@@ -98,9 +98,10 @@ def principal_for_token(token: str) -> Optional[Principal]:
     if key is None or key.revoked_at is not None:
         return None
     if key.role == "agent":
-        if key.agent is None or not key.agent.active or key.agent.erased:
+        agent = key.agent or (key.user.agent if key.user is not None else None)  # older keys name a user
+        if agent is None or not agent.active or agent.erased:
             return None
-        return _acting_agent(key.agent)
+        return _acting_agent(agent)
     return principal_for(key.name, key.role, key.user)
 
 
