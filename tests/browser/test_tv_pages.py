@@ -67,10 +67,14 @@ def test_every_slide_type_renders_at_1080p_without_scrollbars(office, page, kind
 
 def test_names_are_large_and_long_names_are_ellipsized(office, page):
     office.tv(page, "only-standings")
-    name = page.locator(".standings .name").first
-    name.wait_for()
-    assert float(name.evaluate("n => getComputedStyle(n).fontSize").rstrip("px")) >= 28
-    assert name.evaluate("n => getComputedStyle(n).textOverflow") == "ellipsis"
+    podium = page.locator(".step .name").first
+    podium.wait_for()
+    row = page.locator(".board-row .name").first
+    for name in (podium, row):
+        assert float(name.evaluate("n => getComputedStyle(n).fontSize").rstrip("px")) >= 28
+    # Podium names take up to two lines, then an ellipsis; row names one line.
+    assert podium.evaluate("n => getComputedStyle(n).webkitLineClamp") == "2"
+    assert row.evaluate("n => getComputedStyle(n).textOverflow") == "ellipsis"
 
 
 def test_4k_has_no_scrollbars(office, browser):
