@@ -1,8 +1,10 @@
 """A company built to break TV layouts: 200 agents, 40-character names, Arabic and Chinese, long site names."""
+import io
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import requests
+from PIL import Image, ImageDraw
 
 from tests.browser.conftest import Office
 
@@ -30,6 +32,16 @@ def agent_rows():
             name = f"Kim Lee {index:03d}"
         rows.append((f"a{index:03d}", name, site))
     return rows
+
+
+def portrait() -> bytes:
+    """A made-up 640×480 'photo' (a two-colour gradient and a disc), as a lead's upload."""
+    image = Image.new("RGB", (640, 480))
+    image.putdata([(40 + x // 4, 80 + y // 4, 160) for y in range(480) for x in range(640)])
+    ImageDraw.Draw(image).ellipse((220, 100, 420, 300), fill=(240, 200, 150))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def build(office: Office):
@@ -63,6 +75,8 @@ def build(office: Office):
                "occurred_at": (now - timedelta(minutes=2)).isoformat()} for key, quantity in
               (("a002", 12), ("a001", 10), ("a000", 8))]
     office.post("/api/v1/sales", {"sales": sales})
+    office.photo_url = requests.put(f"{office.url}/api/v1/agents/a002/photo", data=portrait(), timeout=10,
+                                    headers={**office.admin, "Content-Type": "image/png"}).json()["url"]
     slides = {
         "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},
         "match_centre": {"type": "match_centre", "contest": office.league["id"], "seconds": 60},

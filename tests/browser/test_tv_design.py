@@ -278,3 +278,34 @@ def test_the_qr_corner_is_at_least_160_px_and_opens_the_personal_link_explainer(
         assert page.locator("a[href='/me']").count() == 1
     finally:
         context.close()
+
+
+def test_an_uploaded_photo_is_the_avatar_and_others_get_initials_on_their_colour(company, browser):
+    context, page = open_tv(company, browser, "h-standings")
+    try:
+        settle(page, "standings")
+        leader = page.locator(".step.first")
+        assert leader.get_attribute("data-key") == "a002"
+        assert leader.locator(".avatar img").get_attribute("src") == company.photo_url
+        assert leader.locator(".avatar img").evaluate("(img) => img.complete && img.naturalWidth") == 256
+        second = page.locator(".step.second .avatar")
+        assert second.locator("img").count() == 0 and second.inner_text() == "مع"  # محمد عبد… → two initials
+    finally:
+        context.close()
+
+
+def test_a_climber_gets_an_up_arrow_and_rows_glide_to_their_new_places(company, browser):
+    context, page = open_tv(company, browser, "h-standings")
+    try:
+        settle(page, "standings")
+        page.evaluate("""() => { window.glides = 0; const animate = Element.prototype.animate;
+            Element.prototype.animate = function (...args) { window.glides += 1; return animate.apply(this, args); }; }""")
+        # a150 had nothing; 7 cards (350 points) put it fourth, first row beside the podium.
+        company.sale("a150", "CARD", quantity=7)
+        row = page.locator(".board-row[data-key=a150]")
+        row.wait_for(timeout=8000)
+        assert row.locator(".rank").inner_text() == "4"
+        assert row.locator("img.move.up").count() == 1
+        assert page.evaluate("window.glides") > 0  # the rows that stayed on the page moved, not jumped
+    finally:
+        context.close()
