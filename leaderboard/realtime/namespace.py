@@ -14,6 +14,7 @@ from leaderboard.domain.privacy import PUBLIC_DEFAULT, ChannelDisplay
 from leaderboard.realtime.access import may_connect, may_follow
 from leaderboard.realtime.display_rooms import public_snapshot, room_for
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
+from leaderboard.realtime.sequences import Stamp
 from leaderboard.realtime.snapshot_cache import SnapshotCache
 from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest
