@@ -91,6 +91,8 @@ def build(office: Office):
     for kind, slide in slides.items():
         office.put(f"/api/v1/channels/h-{kind}", {"name": LONG_NAME, "slides": [slide]})
         office.put(f"/api/v1/channels/fr-{kind}", {"name": "Écran du plateau", "slides": [slide], "language": "fr"})
+    office.put("/api/v1/channels/h-loud", {"name": "Ventes", "slides": [slides["standings"]], "sound": True,
+                                           "big_sale_points": 200})
     office.put("/api/v1/channels/h-quiet", {"name": "Calme", "slides": [
         {"type": "standings", "contest": office.quiet["id"], "by": "agent", "seconds": 60}]})
     office.put("/api/v1/channels/h-sites", {"name": "Sites", "slides": [

@@ -309,3 +309,57 @@ def test_a_climber_gets_an_up_arrow_and_rows_glide_to_their_new_places(company, 
         assert page.evaluate("window.glides") > 0  # the rows that stayed on the page moved, not jumped
     finally:
         context.close()
+
+
+SALE = {"sale": "x2", "agent": {"key": "a005", "name": "Zoë Ångström-Øvergård"},
+        "site": {"key": "casa", "name": hostile.SITES["casa"][0]}, "product": {"code": "CARD", "name": "Carte"}}
+
+
+def count_sounds(page):
+    page.evaluate("""() => { window.sounds = 0;
+        HTMLMediaElement.prototype.play = function () { window.sounds += 1; return Promise.resolve(); }; }""")
+
+
+def test_a_big_sale_has_its_own_look_and_the_channel_plays_its_chime(company, browser):
+    context, page = open_tv(company, browser, "h-loud")
+    try:
+        settle(page, "standings")
+        count_sounds(page)
+        celebrate(page, "sale", points=250, **SALE)  # above the channel's 200
+        page.wait_for_selector("#band.active.big")
+        assert page.inner_text("#band-detail").startswith("Big sale! · Carte")
+        assert page.locator("#band-icon").get_attribute("src").endswith("/star.svg")
+        assert page.evaluate("window.sounds") == 1
+        screenshot(page, "band-big-sale")
+        page.wait_for_selector("#band:not(.active)", timeout=6000)
+        celebrate(page, "sale", points=50, **SALE)
+        page.wait_for_selector("#band.active.sale:not(.big)")
+    finally:
+        context.close()
+
+
+def test_sound_is_off_unless_the_channel_turns_it_on(company, browser):
+    context, page = open_tv(company, browser, "h-standings")
+    try:
+        settle(page, "standings")
+        count_sounds(page)
+        celebrate(page, "sale", points=250, **SALE)
+        page.wait_for_selector("#band.active.sale")
+        assert page.locator("#band.big").count() == 0  # no threshold on this channel
+        assert page.evaluate("window.sounds") == 0
+    finally:
+        context.close()
+
+
+def test_a_channel_without_a_language_speaks_the_tvs(company, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE")
+    page = context.new_page()
+    try:
+        company.tv(page, "h-quiet")
+        settle(page, "standings")
+        assert page.evaluate("document.documentElement.lang") == "de"
+        assert page.inner_text("#connection") == "läuft"  # the phone's live badge says the same
+        assert page.inner_text(".standings .empty") == "Noch keine Verkäufe: Der erste geht in Führung."
+        assert page.inner_text("#page-note").startswith("Seite 1 von ")
+    finally:
+        context.close()
