@@ -26,7 +26,8 @@ SILENCE = 4.0  # live.js SILENCE_MS
 HEARTBEAT_GRACE = 1.0  # live.js HEARTBEAT_GRACE_MS
 PHONE_LOOK_AGAIN_JITTER = 5.0  # phone.js LOOK_AGAIN_JITTER_MS
 PHONE_FROM_DELTA = {"me.card", "contests", "sale", "standings"}  # phone.js applies these without asking
-# wallboard.js onDelta: `sale` and `draw.winner` are shown from the delta itself; every other delta refreshes.
+# wallboard.js onDelta: `sale` and `draw.winner` are shown from the delta itself, a `standings` delta carries its
+# picture; every other delta refreshes.
 TV_NO_REFRESH = {"sale", "draw.winner"}
 
 
@@ -265,6 +266,8 @@ class Client:
                 self.loop.call_later(random.uniform(0, PHONE_LOOK_AGAIN_JITTER), self.resync, self.agent_topic)
             elif event not in PHONE_FROM_DELTA and message["topic"].startswith("phone:"):
                 self.resync(message["topic"])  # goals, statuses, draws: the shared picture, from cache
+        elif event == "standings" and message.get("data"):
+            self.on_snapshot(message["topic"], message["data"])  # the picture came with the push
         elif event not in TV_NO_REFRESH:
             self.resync(message["topic"])  # feed.refresh(topic)
 
