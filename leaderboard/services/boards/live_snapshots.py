@@ -33,8 +33,7 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
     data: dict[str, Any] = {"contest": contest_view(contest, now), "as_of": now.isoformat(),
                             "chart": sales_per_hour([s.id for s in contest.sites], contest.timezone, now)}
     if contest.cancelled_at is None:
-        data["standings"] = {by: standings.contest_standings(contest, by, BOARD_ROWS)["rows"]
-                             for by in ("agent", "team", "site")}
+        data["standings"] = {by: standings.screen_rows(contest, by, BOARD_ROWS) for by in ("agent", "team", "site")}
     data["roster"] = tv_picture.roster_view([row["key"] for row in data.get("standings", {}).get("agent", [])])
     if contest.kind == "lucky_draw":
         draw = db.session.get(Draw, contest.id)

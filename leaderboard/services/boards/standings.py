@@ -120,6 +120,19 @@ def contest_standings(contest: Contest, by: str = "agent", limit: int = 50,
     return {"contest": contest.id, "by": by, "as_of": utcnow().isoformat(), "rows": rows}
 
 
+def screen_rows(contest: Contest, by: str, limit: int) -> list[dict[str, Any]]:
+    """A board as TVs draw it: the rows of `contest_standings` without the score breakdown, which screens
+    never show and which costs a KPI read per row; pushed to every TV at every change."""
+    _check_query(by, limit)
+    entries = contest_agent_entries(contest)
+    if by == "agent":
+        return [{"rank": e.rank, "key": e.key, "name": e.name, "points": json_number(e.score), "sales": e.sales,
+                 "qualified": e.qualified, "site": e.breakdown["site"], "team": e.breakdown["team"]}
+                for e in entries[:limit]]
+    grouped = group_entries(entries, by, rules_of(contest).normalize == "fte", _group_names(by))
+    return [{**_group_row(e), "breakdown": {}} for e in grouped[:limit]]
+
+
 def _group_of(entries: list[BoardEntry], by: str, around: Optional[str]) -> Optional[str]:
     """`around` names an agent; on a team or site board it means that agent's group."""
     if around is None:
