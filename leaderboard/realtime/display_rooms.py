@@ -7,6 +7,7 @@ The contest's picture is still built once per stamp; each variant adds one pure 
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any, Callable, Optional
@@ -15,6 +16,7 @@ from leaderboard.domain.privacy import PUBLIC_DEFAULT, ChannelDisplay, agent_not
 from leaderboard.realtime.sequences import Stamp
 from leaderboard.realtime.snapshot_cache import SnapshotCache, picture_builder, shared_picture
 
+log = logging.getLogger(__name__)
 VARIANTS_TTL_SECONDS = 5.0
 Emit = Callable[[str, dict[str, Any], str], None]
 
@@ -72,7 +74,11 @@ class DisplayRooms:
         with self._lock:
             if now - self._known[0] < VARIANTS_TTL_SECONDS:
                 return self._known[1]
-        found = [d for d in dict.fromkeys(self._variants()) if d != PUBLIC_DEFAULT]
+        try:
+            found = [d for d in dict.fromkeys(self._variants()) if d != PUBLIC_DEFAULT]
+        except Exception:  # noqa: BLE001 - keep the last known variants; their screens resync on heartbeats
+            log.warning("could not read the channels' display variants", exc_info=True)
+            return self._known[1]
         with self._lock:
             self._known = (now, found)
         return found
@@ -80,7 +86,13 @@ class DisplayRooms:
     def _agent_hidden(self, payload: dict[str, Any]) -> bool:
         agent = payload.get("agent")
         key = agent.get("key") if isinstance(agent, dict) else agent
-        return isinstance(key, str) and self._hidden(key)
+        if not isinstance(key, str):
+            return False
+        try:
+            return self._hidden(key)
+        except Exception:  # noqa: BLE001 - the delta still goes out, naming nobody
+            log.warning("could not tell whether agent %s is hidden; shown as hidden", key, exc_info=True)
+            return True
 
     def _public(self, event: str, payload: dict[str, Any], topic: str, display: ChannelDisplay,
                 hidden: bool) -> dict[str, Any]:
