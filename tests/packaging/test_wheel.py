@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tarfile
 import sys
 import zipfile
 from pathlib import Path
@@ -111,3 +112,18 @@ def test_the_installed_sign_in_page_is_german_for_accept_language_de(installed, 
         assert page.inner_text("h1").strip() == german
     finally:
         context.close()
+
+
+def test_the_sdist_carries_what_the_wheel_build_needs(tmp_path):
+    pytest.importorskip("build", reason="`build` comes with the dev extras (make install-dev)")
+    subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)], check=True,
+                   timeout=600, capture_output=True)
+    (sdist,) = tmp_path.glob("leaderboard-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for needed in ("setup.py", "config.toml", "package.json", "package-lock.json", "migrations/env.py",
+                   "wallboard/templates/console/login.html", "leaderboard/web/vendor_files.py",
+                   "leaderboard/translations/de/LC_MESSAGES/messages.po"):
+        assert needed in names
+    assert not any(name.startswith(("node_modules/", "leaderboard/bundle/")) or name.endswith(".mo")
+                   for name in names)
