@@ -11,15 +11,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from leaderboard import cli_ops
+from leaderboard import cli_ops, worker
 from leaderboard.domain.draws import verify_proof
 from leaderboard.server import run_server
 from leaderboard.services.access import auth
-from leaderboard.services.sales import confirmations
 from leaderboard.services.core import projections
 from leaderboard.services.roster import people as roster
 from leaderboard.services.demo import seed as demo_service
+from leaderboard.services.core.duties import run_due
 from leaderboard.services.core.errors import ServiceError
+from leaderboard.services.core.settings import WorkerSettings
 
 
 def init_app(app: Flask) -> None:
@@ -166,5 +167,10 @@ def verify_draw(proof_file) -> None:  # noqa: ANN001
 @click.command()
 @with_appcontext
 def tick() -> None:
-    """Count sales out of their clawback window for count_pending=false contests (what the worker does)."""
-    click.echo(f"{confirmations.advance()} newly confirmed sales counted")
+    """Count sales out of their clawback window for count_pending=false contests, under the workers' lease."""
+    confirm = [duty for duty in worker.DUTIES if duty.name == "confirm-sales"]
+    (run,) = run_due(confirm, worker.holder_name(), WorkerSettings.from_config(current_app.config).every)
+    if run.failed:
+        raise click.ClickException("confirming sales failed; see the log above")
+    click.echo(f"{run.changed} newly confirmed sales counted" if run.ran else
+               "a worker confirmed sales moments ago (it holds the lease): nothing to do")

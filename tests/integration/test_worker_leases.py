@@ -72,3 +72,10 @@ def test_a_duty_with_a_longer_period_waits_for_it_whatever_the_poll(app):
                                    ("b", NOW + timedelta(hours=1)))]
     # Leases run a tenth short of the period, so a poll landing just after the hour is never skipped.
     assert runs == [True, False, True, False]
+
+
+def test_tick_takes_the_workers_lease_so_it_never_confirms_alongside_them(runner):
+    first = runner.invoke(args=["tick"])
+    assert first.exit_code == 0 and "0 newly confirmed sales counted" in first.output
+    second = runner.invoke(args=["tick"])  # within the period: a worker (here, the first tick) holds the lease
+    assert second.exit_code == 0 and "holds the lease" in second.output
