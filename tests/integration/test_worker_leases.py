@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
 
 from leaderboard.extensions import db
 from leaderboard.models.leases import DutyLease
@@ -79,3 +81,23 @@ def test_tick_takes_the_workers_lease_so_it_never_confirms_alongside_them(runner
     assert first.exit_code == 0 and "0 newly confirmed sales counted" in first.output
     second = runner.invoke(args=["tick"])  # within the period: a worker (here, the first tick) holds the lease
     assert second.exit_code == 0 and "holds the lease" in second.output
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attempts=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(min_value=0, max_value=150)),
+                         max_size=12))
+def test_any_sequence_of_takes_matches_the_rule_free_or_expired(app, attempts):
+    """Whatever the order of holders and times, a take succeeds exactly when nobody's lease is still running."""
+    with app.app_context():
+        db.session.execute(delete(DutyLease))
+        db.session.commit()
+    expires = None
+    offset = 0
+    for holder, step in attempts:
+        offset += step
+        at = NOW + timedelta(seconds=offset)
+        expected = expires is None or at >= expires
+        assert take(app, holder, at) is expected, (holder, offset)
+        if expected:
+            expires = at + MINUTE
