@@ -41,9 +41,10 @@ def _check_agent(agent: object) -> None:
         raise ValueError(f"agent key must be a non-empty single-line string: {agent!r}")
 
 
-def _check_int(value: object, minimum: int, what: str) -> None:
+def _check_int(value: object, minimum: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{what} must be an int >= {minimum}, got {value!r}")
+    return value
 
 
 def ticket_id(sale_id: str, n: int) -> str:
@@ -95,8 +96,7 @@ def expand_slots(prizes: Sequence[Mapping]) -> list[str]:
         name, quantity = prize.get("name"), prize.get("quantity")
         if not isinstance(name, str) or not name:
             raise ValueError(f"prize name must be a non-empty string: {name!r}")
-        _check_int(quantity, 1, "prize quantity")
-        slots.extend([name] * quantity)
+        slots.extend([name] * _check_int(quantity, 1, "prize quantity"))
     return slots
 
 

@@ -17,7 +17,7 @@ _MATCH_LENGTH = re.compile(r"P([1-9][0-9]*)D")
 MAX_MATCH_DAYS = 366
 
 
-def parse_match_length(value: str) -> int:
+def parse_match_length(value: object) -> int:
     """Return the day count of an ISO 8601 days-only duration such as "P1D" or "P7D", at most 366."""
     # Hours or weeks would break the "local midnight to local midnight" promise.
     match = _MATCH_LENGTH.fullmatch(value) if isinstance(value, str) else None

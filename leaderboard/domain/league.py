@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeGuard
 
 from leaderboard.domain.fixtures import (  # noqa: F401  (re-exported for callers)
     CupMatchResult, CupRound, CupSlot, Fixture, byes, cup_bracket, cup_round_count, cup_winner,
@@ -275,7 +276,7 @@ def auto_points_per_goal(daily_points_per_fte: Sequence[Number]) -> Decimal:
     return Decimal(int(nice)) if nice == nice.to_integral_value() else nice
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[Number]:
     # bool is an int subclass, but `true` in a JSON form is not a number of points.
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False

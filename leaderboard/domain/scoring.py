@@ -132,6 +132,8 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
         errors.append(("rules.opt_in", "must be true or false"))
     if errors:
         return None, errors
+    # _number gives None only together with an error, so both are set here.
+    assert sales_weight is not None and min_points is not None
     return ContestRules(point_overrides=points, ticket_overrides=tickets,
                         include_products=frozenset(include) if include is not None else None,
                         count_pending=count_pending, sales_weight=sales_weight, kpi_weights=kpi_weights,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from leaderboard.models.events import Cancellation, Sale
 from leaderboard.models.roster import Agent
@@ -21,7 +21,7 @@ def clawed_back_ids() -> Select:
     return select(Cancellation.sale_id).where(CANCELLED_IN_TIME)
 
 
-def not_clawed_back() -> object:
+def not_clawed_back() -> ColumnElement[bool]:
     return Sale.id.not_in(clawed_back_ids())
 
 

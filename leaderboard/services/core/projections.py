@@ -134,9 +134,9 @@ def replay(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int]
             if progress:
                 progress("sales", replayed, totals["sales"])
         samples = 0
-        for chunk in _kpi_chunks(chunk_size):
-            kpis_added(chunk)
-            samples += len(chunk)
+        for kpi_chunk in _kpi_chunks(chunk_size):
+            kpis_added(kpi_chunk)
+            samples += len(kpi_chunk)
             if progress:
                 progress("kpis", samples, totals["kpis"])
     finally:

@@ -59,6 +59,8 @@ def serialize_sales(sale_ids: Iterable[str]) -> None:
                 "ORDER BY key) AS keys"), {"ids": ids})
         return
     raw = connection.connection.dbapi_connection
+    # A connection the session has checked out is live, so its DBAPI connection is there.
+    assert raw is not None
     if connection.dialect.name == "sqlite" and not raw.in_transaction:
         # pysqlite runs reads outside a transaction until the first write; take the write lock now.
         connection.exec_driver_sql("BEGIN IMMEDIATE")

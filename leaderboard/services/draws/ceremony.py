@@ -1,9 +1,9 @@
 """The lucky-draw ceremony: commitment at launch, freeze, one deterministic draw, and its proof."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from leaderboard.domain import draws as protocol
 from leaderboard.extensions import db
@@ -65,8 +65,8 @@ def _claim(contest_id: int, from_status: str | tuple[str, ...], to_status: str) 
     """Move the draw's status with a guarded UPDATE: it takes the row (PostgreSQL) or database (SQLite)
     write lock first, so of two racing requests exactly one wins and the other sees the new status."""
     allowed = (from_status,) if isinstance(from_status, str) else from_status
-    result = db.session.execute(update(Draw).where(Draw.contest_id == contest_id, Draw.status.in_(allowed))
-                                .values(status=to_status))
+    result = cast(CursorResult[Any], db.session.execute(
+        update(Draw).where(Draw.contest_id == contest_id, Draw.status.in_(allowed)).values(status=to_status)))
     return result.rowcount == 1
 
 
@@ -83,7 +83,7 @@ def run_draw(actor: Principal, contest_id: int, public_entropy: str) -> dict[str
                        "entropy is given", draw=draw_summary(draw))
     if draw.status == "drawn" or not _claim(contest.id, "frozen", "drawn"):
         db.session.rollback()
-        raise Conflict("this contest has already been drawn", proof=draw_for(contest_id).proof)
+        raise Conflict("this contest has already been drawn", proof=draw_of(contest).proof)
     db.session.refresh(draw)
     slots = protocol.expand_slots(contest.prizes)
     proof = protocol.build_proof(bytes.fromhex(draw.seed_hex), frozen_lines(draw) or [], public_entropy, slots,

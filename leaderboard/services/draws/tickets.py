@@ -26,16 +26,18 @@ def grant_tickets(contest: Contest, sales: Iterable[Sale]) -> int:
     rules = rules_of(contest)
     site_ids = {s.id for s in contest.sites}
     confirmed_until = None if rules.count_pending else confirmed_through()
-    grants = []
+    grants: list[dict[str, int | str]] = []
+    granted = 0
     for sale in sales:
         if counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
             count = rules.sale_tickets(sale.product.code, sale.points, sale.quantity)
             if count > 0:
                 grants.append({"contest_id": contest.id, "sale_id": sale.id, "agent_id": sale.agent_id,
                                "tickets": count})
+                granted += count
     # A sale confirmed again by the ticker, or replayed, keeps its one grant.
     insert_missing(TicketGrant, grants, ("contest_id", "sale_id"))
-    return sum(g["tickets"] for g in grants)
+    return granted
 
 
 class TicketProjection:
