@@ -21,9 +21,9 @@ FLUSH_SECONDS = 0.1
 
 
 def init_app(app: Flask) -> None:
-    queue = app.config["REALTIME_MESSAGE_QUEUE"] or None
-    redis_queue = bool(queue and queue.startswith(("redis://", "rediss://")))
-    managers = {"client_manager": redis_manager(queue)} if redis_queue else {}
+    queue: str | None = app.config["REALTIME_MESSAGE_QUEUE"] or None
+    managers = ({"client_manager": redis_manager(queue)}
+                if queue is not None and queue.startswith(("redis://", "rediss://")) else {})
     socketio.init_app(app, async_mode=app.config["REALTIME_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=app.config["REALTIME_ALLOWED_ORIGINS"] or None, **managers)
     sequences = RedisSequences(queue) if queue and queue.startswith("redis") else MemorySequences()

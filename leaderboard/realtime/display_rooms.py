@@ -30,7 +30,11 @@ def public_snapshot(cache: SnapshotCache, topic: str, stamp: Stamp, display: Cha
     """A snapshot as a screen with this display may see it (contest topics); other topics as they are."""
     if not topic.startswith("contest:"):
         return shared_picture(cache, topic, stamp)
-    return variant_picture(cache, topic, stamp, picture_builder(topic) or (lambda: None), display)
+    return variant_picture(cache, topic, stamp, picture_builder(topic) or _no_picture, display)
+
+
+def _no_picture() -> None:
+    return None
 
 
 def variant_picture(cache: SnapshotCache, topic: str, stamp: Stamp, base: Callable[[], Optional[dict]],

@@ -29,6 +29,12 @@ PUBLIC = Principal(name="public board", role="display")
 SNAPSHOT_CACHE_KEY = "leaderboard.snapshot_cache"
 
 
+def socket_id() -> str:
+    """The Socket.IO session id of the client whose event is being handled."""
+    # Flask-SocketIO sets `sid` on the request while it runs a handler; Flask's stubs do not know it.
+    return request.sid  # type: ignore[attr-defined]
+
+
 def releases_session(handler: Callable) -> Callable:
     """Release the DB session when a socket event ends: do not rely on request teardown for sockets."""
     @wraps(handler)
@@ -60,19 +66,19 @@ class LiveNamespace(Namespace):
         principal = self._authenticate(auth)
         if principal is None:
             raise ConnectionRefusedError("unauthorized: send auth {token} with a display, agent, lead or admin token")
-        self.viewers[request.sid] = principal
+        self.viewers[socket_id()] = principal
 
     def on_disconnect(self, reason: Any = None) -> None:
-        self.viewers.pop(request.sid, None)
-        self.displays.pop(request.sid, None)
+        self.viewers.pop(socket_id(), None)
+        self.displays.pop(socket_id(), None)
 
     def _display(self) -> ChannelDisplay:
-        return self.displays.get(request.sid, PUBLIC_DEFAULT)
+        return self.displays.get(socket_id(), PUBLIC_DEFAULT)
 
     @releases_session
     def on_subscribe(self, data: Any) -> None:
         """{"contest": id} or {"channel": key}: join the topics and get a snapshot of each."""
-        principal = self.viewers.get(request.sid)
+        principal = self.viewers.get(socket_id())
         if principal is None or not isinstance(data, dict):
             emit("error", {"message": "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"})
             return
@@ -95,7 +101,7 @@ class LiveNamespace(Namespace):
         """A screen that saw a gap asks again: {"topic": "contest:<id>"} or "channel:<key>"."""
         topic = data.get("topic", "") if isinstance(data, dict) else ""
         kind, _, ident = topic.partition(":")
-        if not may_follow(self.viewers.get(request.sid), topic):  # the same check as subscribe
+        if not may_follow(self.viewers.get(socket_id()), topic):  # the same check as subscribe
             emit("error", {"message": f"{topic or 'that topic'} is not yours to follow"})
             return
         try:
@@ -103,14 +109,14 @@ class LiveNamespace(Namespace):
                 self._send_contest_snapshot(topic)
             elif kind == "channel":
                 # The channel may have changed since the screen subscribed: join its new contests too.
-                self._subscribe_channel(ident, self.viewers.get(request.sid, PUBLIC), only_new_contests=True)
+                self._subscribe_channel(ident, self.viewers.get(socket_id(), PUBLIC), only_new_contests=True)
             elif kind in ("agent", "site"):
                 self._send_personal_snapshots(self._own_agent(), only=topic)
         except (ServiceError, ValueError) as exc:
             emit("error", {"message": str(exc)})
 
     def _own_agent(self) -> int:
-        principal = self.viewers.get(request.sid)
+        principal = self.viewers.get(socket_id())
         if principal is None or principal.role != "agent" or principal.agent_id is None:
             raise ValueError("only an agent's personal link has numbers of its own")
         return principal.agent_id
@@ -146,7 +152,7 @@ class LiveNamespace(Namespace):
             for room in rooms():
                 if room.startswith("contest:"):
                     leave_room(room)
-        self.displays[request.sid] = display
+        self.displays[socket_id()] = display
         snapshot = live_snapshots.channel_snapshot(key)
         join_room(topic)
         self._send_snapshot(topic, snapshot)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from leaderboard.domain.scoring import parse_rules
 from leaderboard.domain.changes import ContestsChanged
@@ -25,7 +25,7 @@ from leaderboard.services.core.projections import rescore_contest
 from leaderboard.services.contests.rules import kpi_catalogue
 from leaderboard.services.draws.state import open_draw, summary_for
 from leaderboard.services.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from leaderboard.services.core.publishing import publish
+from leaderboard.services.core.publishing import Notice, publish
 
 MANAGERS = ("admin", "lead")
 
@@ -205,8 +205,10 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
         audit.record(actor.name, "contest.rescore" if rescore else "contest.update", "contest", str(contest.id),
                      before=before, after=after)
     db.session.commit()
-    publish(([standings_notice(contest.id)] if rescore else []) + (_running_contests_changed(contest)
-                                                                   if after != before else []))
+    notices: list[Notice] = [standings_notice(contest.id)] if rescore else []
+    if after != before:
+        notices += _running_contests_changed(contest)
+    publish(notices)
     return contest
 
 
@@ -228,8 +230,9 @@ def _hold_open_draw(contest: Contest, patch: ContestPatch) -> None:
         return
     # A no-op guarded UPDATE takes the draw row's write lock: a racing freeze either waits for this
     # change to commit or has already frozen, and then this finds no open draw.
-    held = db.session.execute(update(Draw).where(Draw.contest_id == contest.id, Draw.status == "open")
-                              .values(status="open")).rowcount == 1
+    result = cast(CursorResult[Any], db.session.execute(
+        update(Draw).where(Draw.contest_id == contest.id, Draw.status == "open").values(status="open")))
+    held = result.rowcount == 1
     if not held:
         db.session.rollback()
         message = "is locked: the tickets of this lucky draw are frozen"

@@ -67,9 +67,10 @@ def bracket(contest: Contest, now: datetime) -> Bracket:
     state = RoundState(rules_of_play.cup_bracket(contest.derived["seeds"]), created.get(1, {}))
     found = Bracket([state], {}, status)
     while True:
-        played = [state.match_at(i) for i, slot in enumerate(state.round.slots) if not slot.is_bye]
-        if state.round.is_final or any(m is None or status[m.id] not in DECIDED for m in played):
+        ties = [state.match_at(i) for i, slot in enumerate(state.round.slots) if not slot.is_bye]
+        if state.round.is_final or any(m is None or status[m.id] not in DECIDED for m in ties):
             return found
+        played = [m for m in ties if m is not None]  # all of them, as the check above returned otherwise
         following = created.get(state.round.number + 1, {})
         settled = fixtures.settle_next_cup_round(
             state.round, [_result(contest, m) for m in played],
@@ -95,7 +96,7 @@ def ensure_rounds(contest: Contest, now: Optional[datetime] = None) -> list[Noti
             match = state.matches.get(index)
             if index in state.repairings and match is not None:
                 notices += _repair(contest, match, slot, sites, now)
-            elif match is None and not slot.is_bye:
+            elif match is None and slot.away is not None:  # not a bye
                 start, end = windows[state.round.number - 1]
                 match = add_match(contest, state.round.number, index, sites[slot.home], sites[slot.away],
                                   start, end, now)
@@ -117,27 +118,31 @@ def reconsider_tie(contest: Contest, match: Match, now: Optional[datetime] = Non
 def _repair(contest: Contest, match: Match, slot: fixtures.CupSlot, sites: dict[str, Site],
             now: datetime) -> list[Notice]:
     """Put the corrected sides into an undecided tie; a side that stays keeps its FTE snapshot and goals."""
-    before = {"home": match.home.key, "away": match.away.key}
+    away = slot.away
+    assert away is not None, "a tie with a match to re-pair is not a bye"
+    before = Pairing(home=match.home.key, away=match.away.key)
+    after = Pairing(home=slot.home, away=away)
     kept_fte = {match.home.key: match.home_fte, match.away.key: match.away_fte}
-    gone = set(before.values()) - {slot.home, slot.away}
+    gone = {before.home, before.away} - {after.home, after.away}
     for goal in db.session.scalars(select(MatchGoal).where(MatchGoal.match_id == match.id,
                                                            MatchGoal.disallowed_at.is_(None))):
         if goal.site.key in gone:
             goal.disallowed_at, goal.reason = now, REASON_REPLACED
-    match.home, match.away = sites[slot.home], sites[slot.away]
+    match.home, match.away = sites[after.home], sites[after.away]
     match.home_fte = match.away_fte = None
     if capture_fte(contest, match, now):
-        match.home_fte = kept_fte[slot.home] if slot.home in kept_fte else match.home_fte
-        match.away_fte = kept_fte[slot.away] if slot.away in kept_fte else match.away_fte
+        match.home_fte = kept_fte[after.home] if after.home in kept_fte else match.home_fte
+        match.away_fte = kept_fte[after.away] if after.away in kept_fte else match.away_fte
     db.session.flush()
     # One announcement instead of a storm of goal pop-ups for the incoming side's earlier sales.
     goal_notices = sync_match(contest, match, now)
-    after = {"home": slot.home, "away": slot.away}
-    audit.record(VAR, "cup.repair", "contest", str(contest.id), before={"match": match.id, **before},
-                 after={"match": match.id, **after})
-    return [n for n in goal_notices if not isinstance(n, (GoalScored, GoalDisallowed))] + [CupTieRepaired(
-        contest_id=contest.id, match=match.id, round=match.round, before=Pairing(**before), after=Pairing(**after),
-        score=score_of(match))]
+    audit.record(VAR, "cup.repair", "contest", str(contest.id),
+                 before={"match": match.id, "home": before.home, "away": before.away},
+                 after={"match": match.id, "home": after.home, "away": after.away})
+    notices: list[Notice] = [n for n in goal_notices if not isinstance(n, (GoalScored, GoalDisallowed))]
+    notices.append(CupTieRepaired(contest_id=contest.id, match=match.id, round=match.round, before=before,
+                                  after=after, score=score_of(match)))
+    return notices
 
 
 def _record(contest: Contest, corrections: dict[tuple[int, int], fixtures.TieCorrection],
@@ -156,7 +161,8 @@ def _record(contest: Contest, corrections: dict[tuple[int, int], fixtures.TieCor
             continue
         current[key] = {**entry, "at": now.isoformat()}
         audit.record(VAR, "cup.correction", "contest", str(contest.id), after=entry)
-        notices.append(CupCorrectionRecorded(contest_id=contest.id, **entry))
+        notices.append(CupCorrectionRecorded(contest_id=contest.id, round=correction.round, slot=correction.slot,
+                                             advanced=correction.advanced, winner=correction.winner))
     if current != recorded:
         contest.derived = {**contest.derived, "corrections": current}  # a new dict, so the JSON change is seen
     return notices

@@ -64,6 +64,13 @@ def latest_counted_at(contest: Contest, match: Match) -> Optional[datetime]:
     return db.session.scalar(statement)
 
 
+def sides_with_fte(match: Match) -> tuple[tuple[Site, Decimal], tuple[Site, Decimal]] | None:
+    """(home, its FTE) and (away, its FTE); None before the window opens (both FTEs are taken together)."""
+    if match.home_fte is None or match.away_fte is None:
+        return None
+    return (match.home, match.home_fte), (match.away, match.away_fte)
+
+
 def score(match: Match) -> dict[str, int]:
     goals = {site_id: count for site_id, count in db.session.execute(select(MatchGoal.site_id, func.count()).where(
         MatchGoal.match_id == match.id, MatchGoal.disallowed_at.is_(None)).group_by(MatchGoal.site_id))}
@@ -78,19 +85,20 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
     """Make the announced goals equal what the rule gives on the current log; announce the difference."""
     now = now or utcnow()
     capture_fte(contest, match, now)
-    if match.home_fte is None:
+    sides = sides_with_fte(match)
+    if sides is None:
         return []
     current: list[rules_of_play.Goal] = []
     # A cup tie re-paired by a correction leaves no total behind for the side that left.
     db.session.execute(delete(MatchSide).where(MatchSide.match_id == match.id,
                                                MatchSide.site_id.not_in([match.home_site_id, match.away_site_id])))
-    for site, fte in ((match.home, match.home_fte), (match.away, match.away_fte)):
+    for site, fte in sides:
         counted = counted_sales(contest, match, site)
         side = side_goals(contest, site, Decimal(fte), counted)
         _set_side(match, site, sum((points for _, points in counted), Decimal(0)), len(side))
         current += side
-    rows = {(g.site.key, g.sale_id, g.nth): g for g in db.session.scalars(
-        select(MatchGoal).where(MatchGoal.match_id == match.id))}
+    announced = db.session.scalars(select(MatchGoal).where(MatchGoal.match_id == match.id))
+    rows: dict[rules_of_play.GoalIdentity, MatchGoal] = {(g.site.key, g.sale_id, g.nth): g for g in announced}
     standing = {identity for identity, row in rows.items() if row.disallowed_at is None}
     new, disallowed = rules_of_play.diff_goals(standing, current)
     agents = {a.key: a for a in db.session.scalars(select(Agent).where(Agent.key.in_({g.agent for g in new})))}
@@ -104,24 +112,26 @@ def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -
         row.reason = REASON_CANCELLED if row.sale_id in cancelled else REASON_RECOUNT
         changes.append((DISALLOWED, row))
     for goal in sorted(new, key=lambda g: (g.at, str(g.sale_id), g.nth)):
-        row = rows.get(goal.identity)
-        if row is None:
-            row = MatchGoal(match_id=match.id, site=sites[goal.site], sale_id=goal.sale_id, nth=goal.nth,
-                            agent=agents[goal.agent], at=goal.at, announced_at=now)
-            db.session.add(row)
+        known = rows.get(goal.identity)
+        if known is None:
+            known = MatchGoal(match_id=match.id, site=sites[goal.site], sale_id=goal.sale_id, nth=goal.nth,
+                              agent=agents[goal.agent], at=goal.at, announced_at=now)
+            db.session.add(known)
         else:  # an identity produced again after a recount is reinstated
-            row.disallowed_at, row.reason = None, None
-        changes.append((SCORED, row))
+            known.disallowed_at, known.reason = None, None
+        changes.append((SCORED, known))
     return _notices(contest, match, changes, now)
 
 
 def _goal_notice(event: str, contest: Contest, match: Match, row: MatchGoal, current: Score) -> Notice:
-    common = dict(contest_id=contest.id, match=match.id, site=row.site.key, agent=Ref(row.agent.key, row.agent.name),
-                  sale=row.sale_id, minute=rules_of_play.match_minute(row.at, match.starts_at, match.ends_at),
-                  score=current, home=match.home.key, away=match.away.key)
+    agent = Ref(row.agent.key, row.agent.name)
+    minute = rules_of_play.match_minute(row.at, match.starts_at, match.ends_at)
     if event == DISALLOWED:
-        return GoalDisallowed(**common, reason=row.reason or "")
-    return GoalScored(**common)
+        return GoalDisallowed(contest_id=contest.id, match=match.id, site=row.site.key, agent=agent,
+                              sale=row.sale_id, minute=minute, score=current, home=match.home.key,
+                              away=match.away.key, reason=row.reason or "")
+    return GoalScored(contest_id=contest.id, match=match.id, site=row.site.key, agent=agent, sale=row.sale_id,
+                      minute=minute, score=current, home=match.home.key, away=match.away.key)
 
 
 def matches_touching(contest: Contest, sales: Iterable[Sale]) -> list[Match]:
@@ -139,10 +149,11 @@ def recount_after_rebuild(contest: Contest, match: Match) -> None:
     """Totals from the log. Goals already announced stay as they are when the log gives each side as many:
     live goals go to the sale that arrived as the total crossed the line, which a replay in time order may
     name differently, and a rebuild must not stage a VAR storm for that."""
-    if match.home_fte is None:
+    sides = sides_with_fte(match)
+    if sides is None:
         return
     totals = []
-    for site, fte in ((match.home, match.home_fte), (match.away, match.away_fte)):
+    for site, fte in sides:
         counted = counted_sales(contest, match, site)
         goals = len(side_goals(contest, site, Decimal(fte), counted))
         standing = db.session.scalar(select(func.count()).select_from(MatchGoal).where(
@@ -188,10 +199,11 @@ def add_sales_to_match(contest: Contest, match: Match, sales: Sequence[Sale], no
     """Add counted sales to each side's running total; goals follow from the new total alone."""
     if capture_fte(contest, match, now):
         return sync_match(contest, match, now)  # the window just opened: count what it already holds
-    if match.home_fte is None:
+    sides = sides_with_fte(match)
+    if sides is None:
         return []
     changes: list[tuple[str, MatchGoal]] = []
-    for site, fte in ((match.home, match.home_fte), (match.away, match.away_fte)):
+    for site, fte in sides:
         scored = _counted_by_side(contest, match, sales)[site.id]
         if not scored:
             continue
@@ -218,11 +230,12 @@ def add_sales_to_match(contest: Contest, match: Match, sales: Sequence[Sale], no
 def take_back_from_match(contest: Contest, match: Match, sale: Sale, now: datetime) -> list[Notice]:
     """VAR: a clawed-back sale leaves the total; goals above what the total is worth are disallowed,
     the sale's own first, then the latest announced."""
-    scored = _counted_by_side(contest, match, [sale])[sale.agent.site_id] if match.home_fte is not None else []
-    if not scored:
+    sides = sides_with_fte(match)
+    scored = _counted_by_side(contest, match, [sale])[sale.agent.site_id] if sides is not None else []
+    if sides is None or not scored:
         return []
-    site, fte = (match.home, match.home_fte) if sale.agent.site_id == match.home_site_id else (match.away,
-                                                                                             match.away_fte)
+    home, away = sides
+    site, fte = home if sale.agent.site_id == match.home_site_id else away
     row = db.session.execute(update(MatchSide).where(MatchSide.match_id == match.id, MatchSide.site_id == site.id)
                              .values(points=MatchSide.points - scored[0][1])
                              .returning(MatchSide.points, MatchSide.goals)

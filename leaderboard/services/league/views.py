@@ -26,7 +26,7 @@ def require_league(contest: Contest, cup: Optional[bool] = None) -> None:
 def match_status(match: Match, now: datetime) -> rules_of_play.MatchStatus:
     latest = db.session.scalar(select(func.max(MatchGoal.at)).where(MatchGoal.match_id == match.id))
     if now >= match.ends_at:
-        latest = latest_counted_at(db.session.get(Contest, match.contest_id), match)
+        latest = latest_counted_at(db.session.get_one(Contest, match.contest_id), match)
     return rules_of_play.match_status(now, match.starts_at, match.ends_at, latest, clawback_window())
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Optional
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent, Product, Site, Team
@@ -19,7 +20,12 @@ COLLECTIONS: dict[str, tuple[type, Any, Callable[[Any], dict], Callable[[str], A
     "agents": (Agent, Agent.key, people.agent_state, people.agent_by_key),
     "products": (Product, Product.code, people.product_state, people.product_by_code),
 }
-NAMED = {"site": Site, "team": Team, "agent": Agent}
+# collection name → the column placing a row in a site (products belong to every site)
+SITE_COLUMNS: dict[str, InstrumentedAttribute[int]] = {
+    "sites": Site.id, "teams": Team.site_id, "agents": Agent.site_id}
+# kind → (key column, name column)
+NAMED: dict[str, tuple[InstrumentedAttribute[str], InstrumentedAttribute[str]]] = {
+    "site": (Site.key, Site.name), "team": (Team.key, Team.name), "agent": (Agent.key, Agent.name)}
 
 
 def all_rows(collection: str) -> list[Any]:
@@ -36,9 +42,9 @@ def collection_items(collection: str, site_ids: Optional[frozenset[int]] = None)
     """The state of every row of a collection (sites, teams, agents, products), ordered by key;
     with `site_ids`, only the rows of those sites (products belong to every site)."""
     model, key_column, state, _lookup = COLLECTIONS[collection]
-    statement = select(model).order_by(key_column)
-    if site_ids is not None and model is not Product:
-        site_column = Site.id if model is Site else model.site_id
+    statement: Select[Any] = select(model).order_by(key_column)
+    site_column = SITE_COLUMNS.get(collection)
+    if site_ids is not None and site_column is not None:
         statement = statement.where(site_column.in_(list(site_ids)))
     return [state(row) for row in db.session.scalars(statement)]
 
@@ -52,8 +58,8 @@ def collection_item(collection: str, key: str) -> Optional[dict[str, Any]]:
 
 def names_by_key(kind: str, keys: Optional[Iterable[str]] = None) -> dict[str, str]:
     """{key: name} of every site, team or agent, or only of the given keys."""
-    model = NAMED[kind]
-    statement = select(model.key, model.name)
+    key_column, name_column = NAMED[kind]
+    statement = select(key_column, name_column)
     if keys is not None:
-        statement = statement.where(model.key.in_(list(keys)))
+        statement = statement.where(key_column.in_(list(keys)))
     return dict(db.session.execute(statement).all())
