@@ -38,9 +38,14 @@ def rules_of(contest: Contest) -> ContestRules:
 
 
 def confirmed_through() -> Optional[datetime]:
-    """Sales whose clawback window ended before this instant count as confirmed in projections."""
-    state = db.session.get(ProjectionState, CONFIRMED_THROUGH)
-    return state.at if state else None
+    """Sales whose clawback window ended before this instant count as confirmed in projections.
+
+    Read under a share lock (PostgreSQL; SQLite writers are serialised anyway): the confirmation run
+    locks this row before it looks for newly confirmed sales, so a write that counted by the old mark
+    has committed by then and the run finds its sale. Otherwise a sale could be counted by neither.
+    """
+    return db.session.scalar(select(ProjectionState.at).where(ProjectionState.name == CONFIRMED_THROUGH)
+                             .with_for_update(read=True))
 
 
 def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set[int],

@@ -12,7 +12,7 @@ from leaderboard.models.events import Sale
 from leaderboard.models.projections import ProjectionState
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.projection import add_sales_to_contest, standings_notice
-from leaderboard.services.contests.rules import CONFIRMED_THROUGH, confirmed_through, rules_of
+from leaderboard.services.contests.rules import CONFIRMED_THROUGH, rules_of
 from leaderboard.services.core.publishing import publish
 from leaderboard.services.contests.counting import sales_in_window
 
@@ -20,8 +20,10 @@ from leaderboard.services.contests.counting import sales_in_window
 def advance(now: Optional[datetime] = None) -> int:
     """Count sales whose clawback window ended since the last call; returns how many were added."""
     now = now or utcnow()
-    previous = confirmed_through()
-    state = db.session.get(ProjectionState, CONFIRMED_THROUGH)
+    # The exclusive lock waits for every write that read the old mark (see confirmed_through) to commit.
+    state = db.session.scalar(select(ProjectionState).where(ProjectionState.name == CONFIRMED_THROUGH)
+                              .with_for_update())
+    previous = state.at if state is not None else None
     if state is None:
         state = ProjectionState(name=CONFIRMED_THROUGH, at=now)
         db.session.add(state)
@@ -33,10 +35,12 @@ def advance(now: Optional[datetime] = None) -> int:
                if not rules_of(c).count_pending]
     added = 0
     for contest in waiting:
+        # The counting rule counts a sale once its window ended at or before the mark (occurred + clawback
+        # <= mark): this run adds exactly those between the previous mark (exclusive) and the new one.
         statement = sales_in_window(contest.starts_at, contest.ends_at, [s.id for s in contest.sites]).where(
-            Sale.occurred_at < now - clawback_window())
+            Sale.occurred_at <= now - clawback_window())
         if previous is not None:
-            statement = statement.where(Sale.occurred_at >= previous - clawback_window())
+            statement = statement.where(Sale.occurred_at > previous - clawback_window())
         sales = list(db.session.scalars(statement))
         add_sales_to_contest(contest, sales)
         added += len(sales)
