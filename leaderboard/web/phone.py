@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from leaderboard.services.boards import agent_view
+from leaderboard.services.contests import consent as contests_consent
 
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.access.auth import agent_link_for_token
@@ -55,6 +56,24 @@ def charity():
               else _("Your bonuses are paid to you again."))
     except ServiceError as exc:
         flash(exc.errors[0].message if exc.errors else exc.detail, "error")
+    return redirect(url_for("phone.me"))
+
+
+@bp.post("/me/contests/<int:contest_id>/consent")
+def consent(contest_id: int):
+    """An opt-in contest: the agent joins its boards, or leaves them (their sales stay in the log)."""
+    if _agent_id() is None:
+        abort(401)
+    joining = request.form.get("action") == "join"
+    try:
+        if joining:
+            contests_consent.give(current_user.principal, contest_id)
+            flash(_("You are on this contest's boards now."))
+        else:
+            contests_consent.withdraw(current_user.principal, contest_id)
+            flash(_("You left this contest's boards. Your sales still count for your earnings."))
+    except ServiceError:
+        flash(_("This contest cannot be joined or left from here."), "error")
     return redirect(url_for("phone.me"))
 
 

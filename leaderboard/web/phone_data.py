@@ -5,10 +5,11 @@ from typing import Any, Optional
 
 
 def _card(card: dict[str, Any]) -> dict[str, Any]:
-    me = card["me"]
+    me = card["me"] or {"rank": None, "points": None, "qualified": True, "gap_to_next": None}
     tickets: Optional[dict[str, Any]] = card.get("tickets")
     return {
         "id": card["contest"]["id"], "name": card["contest"]["name"], "kind": card["contest"]["kind"],
+        "opt_in": card["opt_in"], "invited": card["invited"],
         "rank": me["rank"], "points": me["points"], "qualified": bool(me["qualified"]), "gap": me["gap_to_next"],
         "tickets": None if tickets is None else tickets["count"],
         "tickets_total": None if tickets is None else tickets["total"],

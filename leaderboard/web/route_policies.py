@@ -120,6 +120,7 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "phone.personal_link": OPEN,
     "phone.sign_out": OPEN,
     "phone.charity": RoutePolicy("self.read"),
+    "phone.consent": RoutePolicy("self.read"),  # the consent service checks the contest itself
     # The console.
     "console.dashboard": _page("contest.read"),
     "console_audit.index": _page("audit.read"),

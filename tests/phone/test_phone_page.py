@@ -128,3 +128,37 @@ def test_gap_is_measured_to_the_next_better_score_not_to_tied_neighbours(app, ap
     # Zero 3 has 0 points; the lowest better score on the board is Ana's 100.
     assert 'data-field="points">0<' in race_card
     assert ">100<" in race_card.split("Gap to the next rank")[1].split("</div>")[0]
+
+
+def test_an_opt_in_contest_invites_on_the_phone_until_the_agent_takes_part(app, api, agents_world):
+    starts = (NOW - timedelta(days=1)).isoformat()
+    optional = api.contest(name="Optional sprint", starts_at=starts, ends_at=(NOW + timedelta(days=1)).isoformat(),
+                           sites=["paris"], rules={"opt_in": True})
+    phone, _ = open_link(app, "ana")
+
+    def card_html():
+        page = phone.get("/me").get_data(as_text=True)
+        return page.split('data-contest="%d"' % optional["id"])[1].split("</section>")[0], page
+
+    card, page = card_html()
+    assert 'data-block="invite" >' in card or 'data-block="invite">' in card  # shown
+    assert 'data-block="numbers" hidden' in card
+    snapshot = next(c for c in my_numbers(app, phone)["cards"] if c["id"] == optional["id"])
+    assert snapshot["invited"] is True and snapshot["rank"] is None
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    joined = phone.post(f"/me/contests/{optional['id']}/consent", data={"action": "join", "csrf_token": token})
+    assert joined.status_code == 302
+    snapshot = next(c for c in my_numbers(app, phone)["cards"] if c["id"] == optional["id"])
+    assert snapshot["invited"] is False and snapshot["points"] == 100  # her two sales of 50 count now
+    card, _ = card_html()
+    assert 'data-block="invite" hidden' in card
+    left = phone.post(f"/me/contests/{optional['id']}/consent", data={"action": "leave", "csrf_token": token})
+    assert left.status_code == 302
+    assert next(c for c in my_numbers(app, phone)["cards"] if c["id"] == optional["id"])["invited"] is True
+
+
+def test_consent_needs_the_agents_own_session_and_a_csrf_token(app, agents_world):
+    phone, _ = open_link(app, "ana")
+    contest = agents_world["race"]["id"]
+    assert phone.post(f"/me/contests/{contest}/consent", data={"action": "join"}).status_code == 400
+    assert app.test_client().post(f"/me/contests/{contest}/consent", data={"action": "join"}).status_code == 401

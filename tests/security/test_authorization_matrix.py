@@ -122,6 +122,7 @@ ROWS = [
     Row("phone.personal_link", "GET", "/me/link/lba_unknown", "404 404 404 404 404 404 404"),
     Row("phone.sign_out", "POST", "/me/signout", "400 400 400 400 400 400 400"),
     Row("phone.charity", "POST", "/me/charity", "401 401 400 401 403 403 403"),
+    Row("phone.consent", "POST", "/me/contests/{contest}/consent", "401 401 400 401 403 403 403"),
     # The console
     Row("console.dashboard", "GET", "/console/", PAGE),
     Row("console_audit.index", "GET", "/console/audit/", PAGE),

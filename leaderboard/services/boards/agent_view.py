@@ -22,6 +22,8 @@ from leaderboard.domain.scoring import json_number
 from leaderboard.services.core.errors import NotFound
 from leaderboard.services.contests.counting import not_clawed_back
 from leaderboard.services.core.settings import configured
+from leaderboard.services.contests.consent import has_consented
+from leaderboard.services.contests.rules import rules_of
 from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.domain.privacy import PLACEHOLDER
 
@@ -59,7 +61,11 @@ def next_change_at(agent: Agent, now: datetime) -> Optional[str]:
 
 
 def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any]:
-    card: dict[str, Any] = {"contest": contest_view(contest, now)}
+    opt_in = rules_of(contest).opt_in
+    card: dict[str, Any] = {"contest": contest_view(contest, now), "opt_in": opt_in, "invited": False}
+    if opt_in and not has_consented(contest.id, agent.id):
+        # Not on its boards until the agent accepts: the card invites, and shows nobody's numbers.
+        return {**card, "invited": True, "me": None, "nearby": []}
     nearby = standings.contest_standings(contest, "agent", NEARBY, around=agent.key)["rows"]
     mine = next(row for row in nearby if row["key"] == agent.key)
     card["me"] = {"rank": mine["rank"], "points": mine["points"], "qualified": mine["qualified"],

@@ -45,6 +45,14 @@ function cardNode(id) {
 function fillCard(card) {
   const node = cardNode(card.id);
   setText(node, "name", card.name);
+  // Opt-in contests: an invitation until the agent takes part, then a way to leave.
+  for (const form of node.querySelectorAll("form[data-consent]")) {
+    form.setAttribute("action", form.getAttribute("action").replace(/\/\d+\/consent$/, `/${card.id}/consent`));
+  }
+  show(node, "invite", card.invited);
+  show(node, "numbers", !card.invited);
+  show(node, "leave", card.opt_in && !card.invited);
+  if (card.invited) return;
   setText(node, "rank", String(card.rank));
   setText(node, "points", number(card.points));
   const gap = node.querySelector('[data-field="gap"]');
@@ -119,7 +127,7 @@ function applyPersonal(message) {
   const card = mine.cards.get(String(message.card.contest_id));
   if (!card) return;
   const { rank, points, qualified, gap, nearby, tickets } = message.card;
-  Object.assign(card, { rank, points, qualified, gap, nearby, tickets });
+  Object.assign(card, { rank, points, qualified, gap, nearby, tickets, invited: false }); // on the board now
   fillCard(card);
   if (message.earnings) renderEarnings(message.earnings);
 }
