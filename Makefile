@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev serve translations dist clean
+.PHONY: demo test lint install install-dev serve translations dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,12 @@ serve: install $(MO_FILES)
 # suites run a second time on that server (CI points it at PostgreSQL). The first run blanks the
 # variable so that it really is SQLite; tests that need PostgreSQL whatever the run read
 # LEADERBOARD_POSTGRES_URL.
-test: install-dev $(MO_FILES)
+# Lint and types first: a finding fails the run like a test does.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: install-dev $(MO_FILES) lint
 	LEADERBOARD_POSTGRES_URL="$$LEADERBOARD_TEST_DATABASE_URL" LEADERBOARD_TEST_DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$LEADERBOARD_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$LEADERBOARD_TEST_DATABASE_URL"; \

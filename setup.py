@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def vendor_manifest():  # noqa: ANN201 - the module object of leaderboard/web/vendor_files.py
+def vendor_manifest():
     """Loaded by path: the package's own dependencies are not installed while it builds."""
     spec = importlib.util.spec_from_file_location("vendor_files", ROOT / "leaderboard" / "web" / "vendor_files.py")
     module = importlib.util.module_from_spec(spec)
@@ -34,7 +34,8 @@ def npm_files() -> dict[str, Path]:
               if source.kind == manifest.NPM}
     for prefix, folder in manifest.VENDOR_DIRS.items():
         base = ROOT / "node_modules" / folder.path
-        found = [path for path in base.rglob("*") if path.is_file() and folder.serves(path.relative_to(base).as_posix())]
+        found = [path for path in base.rglob("*")
+                 if path.is_file() and folder.serves(path.relative_to(base).as_posix())]
         if not found:
             return {}  # not installed yet
         wanted.update({f"{prefix}/{path.relative_to(base).as_posix()}": path for path in found})

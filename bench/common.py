@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -52,7 +52,7 @@ def git_state() -> dict[str, Any]:
             "dirty_files": len(git("status", "--porcelain").splitlines())}
 
 
-def snapshot_code(dest: Path, ref: Optional[str] = "HEAD") -> Path:
+def snapshot_code(dest: Path, ref: str | None = "HEAD") -> Path:
     """Copy the application as committed at `ref` (or, with ref None, the working tree as it is now), so a
     long run (and its servers) measures one version of the code even while others edit the working tree.
     Call before anything imports leaderboard."""
@@ -74,12 +74,12 @@ def snapshot_code(dest: Path, ref: Optional[str] = "HEAD") -> Path:
     return dest
 
 
-def code_ref(ref: str) -> Optional[str]:
+def code_ref(ref: str) -> str | None:
     """'worktree' means the files as they are now; anything else is a git ref."""
     return None if ref == "worktree" else ref
 
 
-def service(new: str, old: str):  # noqa: ANN201
+def service(new: str, old: str):
     """A service module by its path under leaderboard/services in the grouped layout (e.g. 'sales.ingest'),
     or in the flat layout of older commits (e.g. 'sales'), so the bench can measure either."""
     import importlib
@@ -98,7 +98,7 @@ def sqlite_url(instance: Path) -> str:
 database_url = sqlite_url  # the name profile_paths.py and older scripts use
 
 
-def make_app(instance: Path, url: Optional[str] = None):  # noqa: ANN201
+def make_app(instance: Path, url: str | None = None):
     from leaderboard import create_app
     return create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url or sqlite_url(instance),
                        "SECRET_KEY": "bench-secret"})
@@ -110,7 +110,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(instance: Path, url: Optional[str], code: Optional[Path]) -> dict[str, str]:
+def app_env(instance: Path, url: str | None, code: Path | None) -> dict[str, str]:
     env = dict(os.environ, LEADERBOARD_INSTANCE_PATH=str(instance),
                LEADERBOARD_DATABASE_URL=url or sqlite_url(instance), LEADERBOARD_SECRET_KEY="bench-secret",
                LEADERBOARD_SERVER_HOST=loadgen.LOCALHOST)
@@ -119,7 +119,7 @@ def app_env(instance: Path, url: Optional[str], code: Optional[Path]) -> dict[st
     return env
 
 
-def run_cli(instance: Path, args: list[str], url: Optional[str] = None, code: Optional[Path] = None,
+def run_cli(instance: Path, args: list[str], url: str | None = None, code: Path | None = None,
             timeout: float = 3600) -> tuple[float, str]:
     """Runs `leaderboard <args>` as a subprocess; returns (wall seconds, combined output). Raises on failure."""
     started = time.perf_counter()
@@ -138,14 +138,14 @@ def run_cli(instance: Path, args: list[str], url: Optional[str] = None, code: Op
 class Server:
     """`leaderboard serve` (gevent) as a subprocess on 127.0.0.1 against the bench database."""
 
-    def __init__(self, instance: Path, kind: str = "leaderboard", code: Optional[Path] = None,
-                 url: Optional[str] = None, name: str = "server"):
+    def __init__(self, instance: Path, kind: str = "leaderboard", code: Path | None = None,
+                 url: str | None = None, name: str = "server"):
         self.instance, self.kind, self.code, self.url = instance, kind, code, url
         self.port = free_port()
         self.log_path = instance / f"{name}.log"
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = dict(app_env(self.instance, self.url, self.code),
                    BENCH_SERVER_YIELD="1" if self.kind == "nodelay-yield" else "0")
         launcher = ([sys.executable, "-c", CONSOLE, "serve"] if self.kind == "leaderboard"
@@ -177,7 +177,7 @@ class Server:
                 self.proc.wait(timeout=15)
         self.log_file.close()
 
-    def rss_mb(self) -> Optional[float]:
+    def rss_mb(self) -> float | None:
         try:
             for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -187,7 +187,7 @@ class Server:
         return None
 
 
-def verdict(targets: dict[str, tuple[str, float]], metric: str, value: Optional[float]) -> str:
+def verdict(targets: dict[str, tuple[str, float]], metric: str, value: float | None) -> str:
     """'met' / 'MISSED' against targets[metric] = (op, target); '' when there is no target or value."""
     if metric not in targets or value is None:
         return ""

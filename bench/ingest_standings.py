@@ -9,26 +9,34 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import phases  # noqa: E402
 import report  # noqa: E402
-from common import (Server, code_ref, database_url, git_state, log, machine, make_app,  # noqa: E402,F401
-                    snapshot_code)
-from seeding import (STATE_FILE, api_keys, compare_digests, create_live_contests, create_race,  # noqa: E402,F401
-                     league_window, projection_digest, seed_roster, seed_sales)
+from common import Server, code_ref, database_url, git_state, log, machine, make_app, snapshot_code  # noqa: E402,F401
+from seeding import (  # noqa: E402,F401
+    STATE_FILE,
+    api_keys,
+    compare_digests,
+    create_live_contests,
+    create_race,
+    league_window,
+    projection_digest,
+    seed_roster,
+    seed_sales,
+)
 
 SMOKE_BELOW = 100_000  # fewer seeded sales than this: shorter HTTP phases (a smoke run)
 PHASES = ("batches", "single", "reads", "mixed", "inprocess", "rebuild")
 TARGETS = report.TARGETS
 
 
-def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, epilog=(
         f"Defaults in [brackets] switch to the smoke values when --sales is below {SMOKE_BELOW:,}. "
         "Full run: .venv/bin/python bench/ingest_standings.py --sales 1000000 --keep; smoke: --sales 20000. "
@@ -39,12 +47,14 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--agents", type=int, default=2000)
     p.add_argument("--batch", type=int, default=1000, help="sales per ingest_batch call while seeding")
     p.add_argument("--http-batches", type=int, help="1000-sale batches POSTed over HTTP [10; smoke 3]")
-    p.add_argument("--http-sales", type=int, help="single sales POSTed over HTTP, bounded by --duration [20000; smoke 4000]")
+    p.add_argument("--http-sales", type=int,
+                   help="single sales POSTed over HTTP, bounded by --duration [20000; smoke 4000]")
     p.add_argument("--clients", type=int, default=16, help="concurrent keep-alive clients for single sales")
     p.add_argument("--client-procs", type=int, default=2, help="client processes the clients are split over")
     p.add_argument("--duration", type=float, help="time bound (s) of the single-sale phase [20; smoke 5]")
     p.add_argument("--mixed-duration", type=float, help="length (s) of the reads-during-writes phase [15; smoke 4]")
-    p.add_argument("--reads", type=int, help="sequential top-50 reads over HTTP; half as many rank reads [2000; smoke 200]")
+    p.add_argument("--reads", type=int,
+                   help="sequential top-50 reads over HTTP; half as many rank reads [2000; smoke 200]")
     p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
     p.add_argument("--server", choices=["leaderboard", "nodelay", "nodelay-yield"], default="leaderboard",
                    help="'leaderboard' runs `leaderboard serve` (the figures); the others are diagnostics")
@@ -71,7 +81,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     return args
 
 
-def prepare(args: argparse.Namespace, results: dict[str, Any]) -> tuple[Path, Optional[Path], Any, dict[str, Any]]:
+def prepare(args: argparse.Namespace, results: dict[str, Any]) -> tuple[Path, Path | None, Any, dict[str, Any]]:
     """A fresh seeded instance folder, or the one given by --reuse (migrated to the measured code)."""
     from flask_migrate import upgrade  # neither imports leaderboard, so the snapshot can still shadow it
 
@@ -95,7 +105,7 @@ def prepare(args: argparse.Namespace, results: dict[str, Any]) -> tuple[Path, Op
     state = seed_roster(app, args)
     log(f"migrated and seeded the roster ({args.sites} sites, {args.agents:,} agents) "
         f"in {time.perf_counter() - started:.1f} s")
-    end = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=10)
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
     first = (end - timedelta(days=args.days + 1)).replace(hour=0, minute=0, second=0)
     contests = create_live_contests(app, state["sites"], first, end + timedelta(days=30), league_window(end, 10))
     state.update(sales_end=end.isoformat(), seeded_sales=args.sales, contest_id=contests["race"], contests=contests)
@@ -107,7 +117,7 @@ def prepare(args: argparse.Namespace, results: dict[str, Any]) -> tuple[Path, Op
     return instance, code, app, state
 
 
-def server_phases(args: argparse.Namespace, results: dict[str, Any], instance: Path, code: Optional[Path],
+def server_phases(args: argparse.Namespace, results: dict[str, Any], instance: Path, code: Path | None,
                   app: Any, state: dict[str, Any]) -> None:
     tokens = api_keys(app)
     wanted = args.phase_set
@@ -136,7 +146,7 @@ def server_phases(args: argparse.Namespace, results: dict[str, Any], instance: P
         results["server_rss_mb"] = server.rss_mb()
 
 
-def rebuild_phase(results: dict[str, Any], instance: Path, code: Optional[Path], app: Any) -> None:
+def rebuild_phase(results: dict[str, Any], instance: Path, code: Path | None, app: Any) -> None:
     from leaderboard.extensions import db
 
     with app.app_context():
@@ -151,13 +161,14 @@ def rebuild_phase(results: dict[str, Any], instance: Path, code: Optional[Path],
     results["rebuild"] = rebuild
     differing = [t for t, e in rebuild["equal"]["tables"].items() if not e["equal"]]
     log(f"rebuild: {rebuild['seconds']:.1f} s ({rebuild['last_line']}); "
-        f"all projection tables equal: {rebuild['equal']['all_equal']}" + (f", differ: {differing}" if differing else ""))
+        f"all projection tables equal: {rebuild['equal']['all_equal']}"
+        + (f", differ: {differing}" if differing else ""))
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     params = {k: v for k, v in vars(args).items() if k != "phase_set"}
-    results: dict[str, Any] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "command": " ".join([Path(sys.executable).name, *sys.argv]),
                                "params": params, "machine": machine(), "code": git_state(),
                                "targets": report.TARGETS, "stretch": report.STRETCH}
@@ -174,6 +185,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if "rebuild" in args.phase_set:
             rebuild_phase(results, instance, code, app)
         from sqlalchemy import func, select
+
         from leaderboard.extensions import db
         from leaderboard.models.events import Sale
         with app.app_context():
@@ -186,7 +198,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             shutil.rmtree(instance, ignore_errors=True)
         elif not args.reuse:
             log(f"kept {instance} (re-run phases with --reuse {instance} --phases ...)")
-    results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["load_average_at_end"] = os.getloadavg()  # other work on the machine skews the figures
     results["verdicts"] = report.verdicts(results)
     out_dir = Path(args.results_dir)

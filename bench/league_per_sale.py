@@ -9,9 +9,9 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -23,7 +23,7 @@ from seeding import api_keys, create_live_contests, ingest, league_window, seed_
 TARGET_RATIO = 1.5
 
 
-def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--steps", default="100,10000,100000", help="counted sales in the match window at each step")
     p.add_argument("--timed", type=int, default=300, help="single sales timed at each step (service and HTTP)")
@@ -39,9 +39,10 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def live_match(app, league_id: int, now: datetime) -> dict[str, Any]:  # noqa: ANN001
+def live_match(app, league_id: int, now: datetime) -> dict[str, Any]:
     """The first live match of the league: id, window and both sites' keys."""
     from sqlalchemy import select
+
     from leaderboard.extensions import db
     from leaderboard.models.league import Match
 
@@ -54,13 +55,14 @@ def live_match(app, league_id: int, now: datetime) -> dict[str, Any]:  # noqa: A
                 "sites": [match.home.key, match.away.key], "home_fte": str(match.home_fte)}
 
 
-def window_state(app, match: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+def window_state(app, match: dict[str, Any]) -> dict[str, Any]:
     """Sales of the match's two sites inside its window (all counted: count_pending, none cancelled), the
     sides' running totals, and goals."""
     from sqlalchemy import func, select
+
     from leaderboard.extensions import db
-    from leaderboard.models.events import Sale
     from leaderboard.models import league
+    from leaderboard.models.events import Sale
     MatchGoal, MatchSide = league.MatchGoal, getattr(league, "MatchSide", None)  # no side totals before 7db9c82
     from leaderboard.models.roster import Agent, Site
 
@@ -78,13 +80,13 @@ def window_state(app, match: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
             "goals": goals}
 
 
-def fill_window(app, match: dict[str, Any], agents: list[str], products: list[str], count: int, start: datetime,  # noqa: ANN001
+def fill_window(app, match: dict[str, Any], agents: list[str], products: list[str], count: int, start: datetime,
                 end: datetime, batch: int, tag: str) -> dict[str, Any]:
     """`count` sales of the match's agents spread over [start, end), in time order, through ingest_batch."""
     rng = random.Random(tag)
     step = (end - start).total_seconds() / max(1, count)
 
-    def batches():  # noqa: ANN202
+    def batches():
         for first in range(0, count, batch):
             yield [{"id": f"{tag}-{i}", "agent": rng.choice(agents), "product": rng.choice(products), "quantity": 1,
                     "occurred_at": (start + timedelta(seconds=i * step)).isoformat(timespec="seconds")}
@@ -92,7 +94,7 @@ def fill_window(app, match: dict[str, Any], agents: list[str], products: list[st
     return ingest(app, batches(), count, label=f"window +{count:,}")
 
 
-def timed_service(app, agents: list[str], products: list[str], n: int, tag: str) -> dict[str, Any]:  # noqa: ANN001
+def timed_service(app, agents: list[str], products: list[str], n: int, tag: str) -> dict[str, Any]:
     """n single sales through sales.ingest_sale, one app context each (as one request has)."""
     from leaderboard.schemas import SaleIn
     auth, sales = service("access.auth", "auth"), service("sales.ingest", "sales")
@@ -104,7 +106,7 @@ def timed_service(app, agents: list[str], products: list[str], n: int, tag: str)
         if time.monotonic() > deadline:
             break
         data = SaleIn.model_validate({"id": f"{tag}-{i}", "agent": rng.choice(agents), "product": rng.choice(products),
-                                      "quantity": 1, "occurred_at": (datetime.now(timezone.utc) - timedelta(seconds=5))
+                                      "quantity": 1, "occurred_at": (datetime.now(UTC) - timedelta(seconds=5))
                                       .isoformat(timespec="seconds")})
         with app.app_context():
             started = time.perf_counter()
@@ -133,14 +135,14 @@ def timed_http(server: Server, token: str, agents: list[str], products: list[str
     return {"statuses": statuses, **loadgen.latency_summary(latencies)}
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     steps = [int(x) for x in args.steps.split(",")]
     from flask_migrate import upgrade
 
     instance = Path(tempfile.mkdtemp(prefix="leaderboard-league-"))
     code = snapshot_code(instance / "code", code_ref(args.code))
-    results: dict[str, Any] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "command": " ".join([Path(sys.executable).name, *sys.argv]), "params": vars(args),
                                "machine": machine(), "code": {**git_state(), "measured_ref": args.code},
                                "target_ratio": TARGET_RATIO, "steps": []}
@@ -150,7 +152,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             upgrade()
         roster_args = argparse.Namespace(sites=args.sites, agents=args.agents, seed=args.seed)
         state = seed_roster(app, roster_args)
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         # A P7D league that started at midnight UTC 3 days ago: round 1 is live for 4 more days.
         contests = create_live_contests(app, state["sites"], now - timedelta(days=10), now + timedelta(days=30),
                                         league_window(now, 3), match_length="P7D", points_per_goal=1000)
@@ -192,7 +194,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if kind in first:
             results[f"{kind}_ratio_mean"] = last[kind]["mean_ms"] / first[kind]["mean_ms"]
             results[f"{kind}_ratio_p50"] = last[kind]["p50_ms"] / first[kind]["p50_ms"]
-    results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(args.results_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"league_per_sale-{time.strftime('%Y%m%dT%H%M%S')}.json"

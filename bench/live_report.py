@@ -9,17 +9,17 @@ import platform
 import threading
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 REDIS_TARGET_S = 5.0
 
 
-def percentile(values: list[float], pct: float) -> Optional[float]:
+def percentile(values: list[float], pct: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))]
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100.0 * len(ordered) + 0.5) - 1))]
 
 
 def summary_ms(seconds: list[float]) -> dict[str, Any]:
@@ -29,15 +29,16 @@ def summary_ms(seconds: list[float]) -> dict[str, Any]:
             "max_ms": round(max(seconds) * 1000, 1)}
 
 
-def proc_status_kb(pid: int, field: str) -> Optional[int]:
+def proc_status_kb(pid: int, field: str) -> int | None:
     try:
-        line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith(field + ":"))
+        line = next(entry for entry in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if entry.startswith(field + ":"))
         return int(line.split()[1])
     except (OSError, StopIteration):
         return None
 
 
-def proc_cpu_seconds(pid: int) -> Optional[float]:
+def proc_cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
@@ -51,9 +52,10 @@ def system_busy_seconds() -> float:
 
 
 def machine() -> dict[str, Any]:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    mem_kb = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+    cpu = next((entry.split(":", 1)[1].strip() for entry in Path("/proc/cpuinfo").read_text().splitlines()
+                if entry.startswith("model name")), platform.processor())
+    mem_kb = int(next(entry.split()[1] for entry in Path("/proc/meminfo").read_text().splitlines()
+                      if entry.startswith("MemTotal")))
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "loadavg": os.getloadavg()}
 
@@ -113,10 +115,10 @@ def window(samples: list[dict[str, Any]], start: float, end: float, key: str) ->
     return inside[-1][key] - inside[0][key], inside[-1]["t"] - inside[0]["t"]
 
 
-def first_reach(states: list[list], targets: list[tuple[float, Any]], reached) -> list[Optional[float]]:  # noqa: ANN001
+def first_reach(states: list[list], targets: list[tuple[float, Any]], reached) -> list[float | None]:
     """For each (send time, target) in order, seconds from the send to the first state that reached(state, target)
     (0 if it already did); None if no state ever does. Targets only grow, so the scan resumes where it stopped."""
-    out: list[Optional[float]] = []
+    out: list[float | None] = []
     k = 0
     for t_send, target in targets:
         j = k
@@ -143,7 +145,7 @@ def analyse(sent: list[dict[str, Any]], results: list[dict[str, Any]], marks: di
     for tv in tvs:
         states = [[t, fp_last.get(fp, -1)] for t, fp in tv["states"]]
         got = first_reach(states, [(ok[n]["t"], n) for n in visible], lambda have, want: have >= want)
-        for n, latency in zip(visible, got):
+        for n, latency in zip(visible, got, strict=False):
             if latency is None:
                 tv_missing += 1
             else:
@@ -157,7 +159,7 @@ def analyse(sent: list[dict[str, Any]], results: list[dict[str, Any]], marks: di
         mine = by_agent.get(phone["id"], [])
         got = first_reach(phone["states"], [(ok[n]["t"], ok[n]["points"]) for n in mine],
                           lambda have, want: have >= want - 1e-6)
-        for n, latency in zip(mine, got):
+        for n, latency in zip(mine, got, strict=False):
             if latency is None:
                 ph_missing += 1
             else:
@@ -168,7 +170,7 @@ def analyse(sent: list[dict[str, Any]], results: list[dict[str, Any]], marks: di
     starts = [r["marks"].get("start", {}) for r in results]
     ends = [r["marks"].get("end", {}) for r in results]
     pushes = max(1, len(ok))
-    bytes_per_push = {role: round(sum(e.get(role, 0) - s.get(role, 0) for s, e in zip(starts, ends))
+    bytes_per_push = {role: round(sum(e.get(role, 0) - s.get(role, 0) for s, e in zip(starts, ends, strict=False))
                                   / max(1, len(group)) / pushes, 1) for role, group in (("tv", tvs), ("phone", phones))}
     cpu, secs = window(samples, marks["start"], marks["end"], "server_cpu_s")
     ccpu, _ = window(samples, marks["start"], marks["end"], "clients_cpu_s")
@@ -218,11 +220,11 @@ def redis_outage(ok: list[dict[str, Any]], tvs: list[dict], phones: list[dict], 
             got = first_reach(client["states"], [(ok[n]["t"], ok[n]["points"]) for n in mine],
                               lambda have, want: have >= want - 1e-6)
         excess = [float("inf") if g is None else ok[n]["t"] + g - (max(ok[n]["t"], back) + REDIS_TARGET_S)
-                  for n, g in zip(mine, got)]
+                  for n, g in zip(mine, got, strict=False)]
         if any(e > 0 for e in excess):
             late_clients += 1
             worst = max(worst, max(excess))
-        after = [ok[n]["t"] + g - back for n, g in zip(mine, got) if g is not None and ok[n]["t"] <= back]
+        after = [ok[n]["t"] + g - back for n, g in zip(mine, got, strict=False) if g is not None and ok[n]["t"] <= back]
         client["after_restart"] = max(after) if after else None
     tv_after = [c["after_restart"] for c in tvs if c.get("after_restart") is not None]
     return {"down_s": round(back - killed, 2), "sales_in_window": len(window_sales),

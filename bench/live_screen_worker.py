@@ -11,14 +11,17 @@ import socket
 import sys
 import time
 import zlib
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from socketio import packet as sio_packet
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_setup import board_fingerprint  # noqa: E402
-from leaderboard.realtime.events import DELTA_EVENTS  # noqa: E402  (the server's list, as /live/events.js)
+import contextlib
+
+from live_setup import board_fingerprint
+
+from leaderboard.realtime.events import DELTA_EVENTS
 
 NAMESPACE = "/live"
 RESYNC_MIN = 0.5  # live.js RESYNC_MIN_MS
@@ -42,15 +45,15 @@ class Client:
     def __init__(self, spec: dict[str, Any], role: str, ident: str, cookie: str = ""):
         self.spec, self.role, self.ident, self.cookie = spec, role, ident, cookie
         self.loop = asyncio.get_running_loop()
-        self.reader: Optional[asyncio.StreamReader] = None
-        self.writer: Optional[asyncio.StreamWriter] = None
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
         self.connected = False
         self.seq: dict[str, int] = {}
         self.epoch: dict[str, str] = {}
         self.last_resync: dict[str, float] = {}
         self.deferred: dict[str, asyncio.TimerHandle] = {}
         self.last_heard = time.monotonic()
-        self.agent_topic: Optional[str] = None
+        self.agent_topic: str | None = None
         self.states: list[tuple[float, Any]] = []  # (time.time(), what the screen shows) on each change
         self.bytes_in = 0
         self.bytes_out = 0
@@ -63,8 +66,12 @@ class Client:
             return
         payload = text.encode()
         n = len(payload)
-        header = bytes((0x81, 0x80 | n)) if n < 126 else (bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
-                                                            if n < 65536 else bytes((0x81, 0xFF)) + n.to_bytes(8, "big"))
+        if n < 126:
+            header = bytes((0x81, 0x80 | n))
+        elif n < 65536:
+            header = bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
+        else:
+            header = bytes((0x81, 0xFF)) + n.to_bytes(8, "big")
         mask = os.urandom(4)
         masked = (int.from_bytes(payload, "big") ^ int.from_bytes((mask * (n // 4 + 1))[:n], "big")).to_bytes(n, "big")
         self.bytes_out += n
@@ -135,7 +142,7 @@ class Client:
                     await asyncio.wait_for(self.open(), 30)
                     delay = 1.0
                 await self.read_forever()
-            except (ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError, OSError):
+            except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError):
                 pass
             if self.connected:
                 self.connected = False
@@ -281,7 +288,7 @@ class Client:
                 "reconnects": self.reconnects}
 
 
-def source_address(spec: dict[str, Any], ident: str) -> Optional[tuple[str, int]]:
+def source_address(spec: dict[str, Any], ident: str) -> tuple[str, int] | None:
     """Behind nginx's ip_hash (which hashes an IPv4 address's first three octets), clients from 127.0.N.1 with
     varied N spread over the processes as real offices' screens do; otherwise the default source."""
     if not spec.get("spread_sources"):
@@ -289,7 +296,7 @@ def source_address(spec: dict[str, Any], ident: str) -> Optional[tuple[str, int]
     return (f"127.0.{zlib.crc32(ident.encode()) % 250 + 1}.1", 0)
 
 
-async def sign_in(url: str, token: str, source: Optional[tuple[str, int]] = None) -> str:
+async def sign_in(url: str, token: str, source: tuple[str, int] | None = None) -> str:
     """GET /me/link/<token> as a phone's browser does; returns the Cookie header the session cookies make."""
     parts = urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port, local_addr=source)
@@ -316,7 +323,7 @@ async def main_async(spec: dict[str, Any]) -> None:
                 cookie = await sign_in(spec["url"], token, source_address(spec, ident)) if role == "phone" else ""
                 client = Client(spec, role, ident, cookie)
                 await asyncio.wait_for(client.open(), spec["connect_timeout"])
-            except Exception as exc:  # noqa: BLE001 - counted and reported
+            except Exception as exc:
                 failures.append(f"{role} {ident}: {type(exc).__name__}: {exc}"[:200])
                 return
             clients.append(client)
@@ -347,10 +354,8 @@ async def main_async(spec: dict[str, Any]) -> None:
     while not stop.is_set() and time.monotonic() < deadline:
         for client in clients:
             client.watchdog()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
-        except asyncio.TimeoutError:
-            pass
     with open(spec["out"], "w") as fh:
         json.dump({"worker": spec["worker"], "clients": [c.result() for c in clients], "failures": failures,
                    "marks": marks}, fh)

@@ -12,18 +12,19 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+import live_setup  # noqa: E402
+from live_report import Api, Sampler, analyse, machine, print_report, proc_status_kb  # noqa: E402
+
 from tests.live_server import Deployment, free_port  # noqa: E402
 from tests.nginx_site import Nginx, reset_postgres  # noqa: E402
-from live_report import Api, Sampler, analyse, machine, print_report, proc_status_kb  # noqa: E402
-import live_setup  # noqa: E402
 
 WORKER = BENCH / "live_screen_worker.py"
 RESULTS = BENCH / "results"
@@ -96,14 +97,14 @@ def rss_of(pids: list[int], field: str = "VmRSS") -> int:
 
 
 def sale_body(sale_id: str, agent: str) -> dict[str, Any]:
-    return {"id": sale_id, "agent": agent, "product": "CARD", "occurred_at": datetime.now(timezone.utc).isoformat()}
+    return {"id": sale_id, "agent": agent, "product": "CARD", "occurred_at": datetime.now(UTC).isoformat()}
 
 
 def post_stream(args: argparse.Namespace, apis: list[Api], truth: live_setup.Truth, contest: int, hot: list[str],
-                redis: Optional[Redis], marks: dict[str, float]) -> list[dict[str, Any]]:
+                redis: Redis | None, marks: dict[str, float]) -> list[dict[str, Any]]:
     """rate × duration sales, one at a time, never closer than 1/rate; after each one the DB's truth is read.
     With --redis-restart-at, the queue is killed at that second and started again, empty, --redis-down later."""
-    total, sent, start = int(round(args.rate * args.duration)), [], time.monotonic() + 0.1
+    total, sent, start = round(args.rate * args.duration), [], time.monotonic() + 0.1
     rng = random.Random(11)
     if redis and args.redis_restart_at:  # on its own clock: a slow POST must not stretch the outage
         def outage() -> None:
@@ -136,11 +137,11 @@ def post_stream(args: argparse.Namespace, apis: list[Api], truth: live_setup.Tru
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="live-screens-"))
-    redis: Optional[Redis] = None
-    dep: Optional[Deployment] = None
+    redis: Redis | None = None
+    dep: Deployment | None = None
     workers: list[dict[str, Any]] = []
-    sampler: Optional[Sampler] = None
-    nginx: Optional[Nginx] = None
+    sampler: Sampler | None = None
+    nginx: Nginx | None = None
     try:
         if args.redis:
             redis = Redis(tmp)
@@ -176,7 +177,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               f"{args.workers} processes")
 
         phones = [(key, seeded["links"][key]) for key in seeded["agents"][: args.phones]]
-        spec = {"url": front, "spread_sources": args.servers > 1, "token": display, "channel": "bench", "contest": contest,
+        spec = {"url": front, "spread_sources": args.servers > 1, "token": display, "channel": "bench",
+                "contest": contest,
                 "connect_timeout": 60.0, "max_seconds": 300 + args.duration + args.phones / 10}
         t_connect = time.monotonic()
         workers = start_workers(args, spec, phones, tmp)
@@ -194,7 +196,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         marks: dict[str, float] = {"start": time.time()}
         tell(workers, "mark start")
         print(f"posting {int(args.rate * args.duration)} sales at {args.rate}/s"
-              + (f", Redis killed at {args.redis_restart_at} s for {args.redis_down} s" if args.redis_restart_at else ""))
+              + (f", Redis killed at {args.redis_restart_at} s for {args.redis_down} s"
+                 if args.redis_restart_at else ""))
         sent = post_stream(args, apis, truth, contest, hot, redis, marks)
         marks["end"] = time.time()
         tell(workers, "mark end")
@@ -206,7 +209,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler.stop.set()
         results = [json.loads(Path(w["spec"]["out"]).read_text()) for w in workers if Path(w["spec"]["out"]).exists()]
         report = analyse(sent, results, marks, final_fp, final_points, sampler.samples, args)
-        report.update({"samples": sampler.samples, "connect": connect, "server_rss_kb": {"idle": rss_idle, "connected": rss_connected,
+        report.update({"samples": sampler.samples, "connect": connect,
+                       "server_rss_kb": {"idle": rss_idle, "connected": rss_connected,
                                                               "end": rss_end, "peak": rss_peak}})
         return report
     finally:
@@ -259,7 +263,7 @@ def main() -> None:
     if not (0 < args.duration <= 600 and 0 < args.rate <= 50 and args.tvs + args.phones <= 8000
             and args.phones <= args.agents and args.workers >= 1):
         parser.error("duration 0..600 s, rate 0..50/s, at most 8,000 clients, phones ≤ agents")
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     before = machine()
     report = run(args)
     result = {"bench": "live_screens", "started": started.isoformat(timespec="seconds"), "params": vars(args),

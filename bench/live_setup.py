@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from common import make_app, service
-from leaderboard.services.boards.live_snapshots import BOARD_ROWS  # what a TV's picture carries
 import seeding
+from common import make_app, service
+
+from leaderboard.services.boards.live_snapshots import BOARD_ROWS  # what a TV's picture carries
 
 BOARDS = ("agent", "team", "site")
 
@@ -19,7 +20,8 @@ BOARDS = ("agent", "team", "site")
 def board_fingerprint(standings: dict[str, list[dict[str, Any]]]) -> str:
     """One short hash of what a TV's standings slides show: (rank, key, points) of every row of the three boards.
     The worker hashes the snapshot it holds the same way (live_screen_worker.fingerprint imports this)."""
-    rows = [[by, [[r.get("rank"), r.get("key"), round(float(r.get("points") or 0), 3)] for r in standings.get(by) or []]]
+    rows = [[by, [[r.get("rank"), r.get("key"), round(float(r.get("points") or 0), 3)]
+                  for r in standings.get(by) or []]]
             for by in BOARDS]
     return hashlib.sha1(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()[:16]
 
@@ -73,12 +75,13 @@ def seed(instance: Path, url: str, secret: str, agents: int, sites: int) -> dict
     app = make_app(instance, url)
     app.config["SECRET_KEY"] = secret
     roster = seeding.seed_roster(app, SimpleNamespace(seed=7, sites=sites, agents=agents))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     contest = seeding.create_race(app, roster["sites"], now - timedelta(days=1), now + timedelta(days=1))
     auth = service("access.auth", "auth")
+    from sqlalchemy import select
+
     from leaderboard.extensions import db
     from leaderboard.models.roster import Agent
-    from sqlalchemy import select
     links: dict[str, str] = {}
     with app.app_context():
         for agent in db.session.scalars(select(Agent).order_by(Agent.key)).all():

@@ -7,8 +7,9 @@ import multiprocessing as mp
 import random
 import threading
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 LOCALHOST = "127.0.0.1"
 
@@ -17,7 +18,7 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of an already sorted list (NaN when empty)."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, min(len(sorted_values), int(round(pct / 100.0 * len(sorted_values) + 0.5))))
+    rank = max(1, min(len(sorted_values), round(pct / 100.0 * len(sorted_values) + 0.5)))
     return sorted_values[rank - 1]
 
 
@@ -36,9 +37,9 @@ class Client:
         self.port, self.timeout = port, timeout
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                         "Connection": "keep-alive"}
-        self.conn: Optional[http.client.HTTPConnection] = None
+        self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, body: Optional[bytes] = None) -> tuple[int, bytes, float]:
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes, float]:
         """Returns (status, body, seconds); status 0 on a transport error."""
         if self.conn is None:
             self.conn = http.client.HTTPConnection(LOCALHOST, self.port, timeout=self.timeout)
@@ -62,7 +63,7 @@ class Client:
 
 
 def sale_body(sale_id: str, rng: random.Random, agents: list[str], products: list[str]) -> bytes:
-    occurred = datetime.now(timezone.utc) - timedelta(seconds=rng.randint(1, 120))
+    occurred = datetime.now(UTC) - timedelta(seconds=rng.randint(1, 120))
     return json.dumps({"id": sale_id, "agent": rng.choice(agents), "product": rng.choice(products),
                        "quantity": 1, "occurred_at": occurred.isoformat(timespec="seconds")}).encode()
 
@@ -106,9 +107,9 @@ def _process_main(spec: dict[str, Any], proc: int, ready: Any, go: Any, results:
     results.put(out)
 
 
-def post_single_sales(port: int | list[int], token: str, agents: list[str], products: list[str], total: int, clients: int,
-                      processes: int, duration: float, prefix: str, seed: int = 1,
-                      during: Optional[Callable[[float], Any]] = None) -> dict[str, Any]:
+def post_single_sales(port: int | list[int], token: str, agents: list[str], products: list[str], total: int,
+                      clients: int, processes: int, duration: float, prefix: str, seed: int = 1,
+                      during: Callable[[float], Any] | None = None) -> dict[str, Any]:
     """`clients` keep-alive connections split over `processes` posting `total` single sales, bounded by
     `duration` seconds. Returns throughput, latency summary and status counts. `during(deadline)` runs
     in this process once the clients are posting (e.g. a reader) and its result is returned as "during".
@@ -121,8 +122,8 @@ def post_single_sales(port: int | list[int], token: str, agents: list[str], prod
     per_client = max(1, -(-total // clients))
     workers = []
     for proc, threads in enumerate(per_proc):
-        spec = {"port": ports[proc % len(ports)], "token": token, "agents": agents, "products": products, "threads": threads,
-                "per_client": per_client, "duration": duration, "prefix": prefix, "seed": seed}
+        spec = {"port": ports[proc % len(ports)], "token": token, "agents": agents, "products": products,
+                "threads": threads, "per_client": per_client, "duration": duration, "prefix": prefix, "seed": seed}
         worker = ctx.Process(target=_process_main, args=(spec, proc, ready, go, results), daemon=True)
         worker.start()
         workers.append(worker)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import loadgen
 from common import Server, run_cli, service
@@ -18,7 +18,7 @@ def http_batches(server: Server, token: str, state: dict[str, Any], runs: int, s
     """`runs` sequential POSTs of `size` fresh sales each, occurred in the last hour."""
     rng = random.Random(seed + 2)
     client = loadgen.Client(server.port, token, timeout=120)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     seconds: list[float] = []
     stored = 0
     for run in range(runs):
@@ -51,7 +51,7 @@ def standings_paths(contest_id: int, count: int, agents: list[str], around: bool
     return [f"{base}?around={rng.choice(agents)}&limit=1" for _ in range(count)]
 
 
-def ok_rows(expected: int):  # noqa: ANN201
+def ok_rows(expected: int):
     def check(status: int, data: bytes) -> bool:
         return status == 200 and len(json.loads(data)["rows"]) == expected
     return check
@@ -96,7 +96,7 @@ def reads_under_write_load(server: Server, tokens: dict[str, str], state: dict[s
     return {"writes": writes, "reads": reads}
 
 
-def inprocess_standings(app, contest_id: int, reads: int) -> dict[str, Any]:  # noqa: ANN001
+def inprocess_standings(app, contest_id: int, reads: int) -> dict[str, Any]:
     """contest_standings() in this process: warm (cached board) and cold (cache dropped each call)."""
     contests, standings = service("contests.lifecycle", "contests"), service("boards.standings", "standings")
 
@@ -120,7 +120,7 @@ def inprocess_standings(app, contest_id: int, reads: int) -> dict[str, Any]:  # 
     return {"warm": loadgen.latency_summary(warm), "cold": loadgen.latency_summary(cold)}
 
 
-def cli_rebuild(instance: Path, url: Optional[str], code: Optional[Path]) -> dict[str, Any]:
+def cli_rebuild(instance: Path, url: str | None, code: Path | None) -> dict[str, Any]:
     """`leaderboard rebuild` as its own process (what an operator runs); wall time includes app start-up."""
     seconds, output = run_cli(instance, ["rebuild"], url=url, code=code)
     last = [line for line in output.splitlines() if line.strip()][-1:]

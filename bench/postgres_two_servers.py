@@ -9,17 +9,25 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import loadgen  # noqa: E402
 from common import Server, code_ref, git_state, log, machine, make_app, run_cli, snapshot_code  # noqa: E402
-from seeding import (api_keys, compare_digests, create_live_contests, league_window, projection_digest,  # noqa: E402
-                     sale_batches, ingest, seed_roster)
+from seeding import (  # noqa: E402
+    api_keys,
+    compare_digests,
+    create_live_contests,
+    ingest,
+    league_window,
+    projection_digest,
+    sale_batches,
+    seed_roster,
+)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test_d"  # the only database this script touches
 TARGET_SALES_PER_S = 500
@@ -37,7 +45,7 @@ TOTALS = {  # name: SQL giving one number; compared before and after the rebuild
 }
 
 
-def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--url", default=DEFAULT_URL, help="must name the database test_d")
     p.add_argument("--history", type=int, default=20_000, help="sales seeded through ingest_batch before the run")
@@ -67,8 +75,9 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
-def totals(app) -> dict[str, float]:  # noqa: ANN001
+def totals(app) -> dict[str, float]:
     from sqlalchemy import text
+
     from leaderboard.extensions import db
 
     with app.app_context():
@@ -77,19 +86,20 @@ def totals(app) -> dict[str, float]:  # noqa: ANN001
     return out
 
 
-def server_version(app) -> str:  # noqa: ANN001
+def server_version(app) -> str:
     from sqlalchemy import text
+
     from leaderboard.extensions import db
 
     with app.app_context():
         return db.session.execute(text("SHOW server_version")).scalar()
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     instance = Path(tempfile.mkdtemp(prefix="leaderboard-pg-"))
     code = snapshot_code(instance / "code", code_ref(args.code))
-    results: dict[str, Any] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "command": " ".join([Path(sys.executable).name, *sys.argv]), "params": vars(args),
                                "machine": machine(), "code": {**git_state(), "measured_ref": args.code},
                                "target_sales_per_s": TARGET_SALES_PER_S}
@@ -100,7 +110,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         app = make_app(instance, args.url)
         results["machine"]["postgresql"] = server_version(app)
         state = seed_roster(app, argparse.Namespace(sites=args.sites, agents=args.agents, seed=args.seed))
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         contests = create_live_contests(app, state["sites"], now - timedelta(days=8), now + timedelta(days=30),
                                         league_window(now, 5))
         end = now - timedelta(minutes=10)
@@ -145,7 +155,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             db.engine.dispose()
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-    results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(args.results_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"postgres_two_servers-{time.strftime('%Y%m%dT%H%M%S')}.json"
@@ -153,7 +163,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     rate = run["requests_per_s"]
     print(f"\nPostgreSQL {results['machine']['postgresql']}, two `leaderboard serve`, {args.clients} clients")
     print(f"combined single sales: {rate:,.0f}/s (target ≥ {TARGET_SALES_PER_S}: "
-          f"{'met' if rate >= TARGET_SALES_PER_S else 'MISSED'}), p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
+          f"{'met' if rate >= TARGET_SALES_PER_S else 'MISSED'}), "
+          f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
           f"statuses {run['statuses']}")
     print(f"{'total':<26} {'incremental':>14} {'after rebuild':>14}")
     for name in TOTALS:

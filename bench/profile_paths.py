@@ -11,9 +11,10 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -24,13 +25,13 @@ import ingest_standings as bench  # noqa: E402
 class StatementCounter:
     """Counts SQL statements sent through the engine while active."""
 
-    def __init__(self, engine):  # noqa: ANN001
+    def __init__(self, engine):
         from sqlalchemy import event
         self.count = 0
         self.kinds: dict[str, int] = {}
         event.listen(engine, "before_cursor_execute", self._on_execute)
 
-    def _on_execute(self, _conn, _cursor, statement, _params, _context, _many):  # noqa: ANN001
+    def _on_execute(self, _conn, _cursor, statement, _params, _context, _many):
         self.count += 1
         words = statement.split()
         verb = words[0].upper() if words else "?"
@@ -76,10 +77,11 @@ def main() -> int:
     p.add_argument("--rebuild", action="store_true", help="also profile projections.rebuild() (slow on big logs)")
     p.add_argument("--top", type=int, default=30)
     args = p.parse_args()
-    from flask_migrate import upgrade
-    from leaderboard.extensions import db
     from common import service
-    auth, contests = service("access.auth", "auth"), service("contests.lifecycle", "contests")
+    from flask_migrate import upgrade
+
+    from leaderboard.extensions import db
+    auth, _contests = service("access.auth", "auth"), service("contests.lifecycle", "contests")
     projections, sales = service("core.projections", "projections"), service("sales.ingest", "sales")
     standings = service("boards.standings", "standings")
 
@@ -91,7 +93,7 @@ def main() -> int:
         with app.app_context():
             upgrade()
         state = bench.seed_roster(app, seed_args)
-        end = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=10)
+        end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
         state.update(sales_end=end.isoformat(), seeded_sales=args.sales,
                      contest_id=bench.create_race(app, state["sites"], end - timedelta(days=61),
                                                   end + timedelta(days=30)))
@@ -106,7 +108,7 @@ def main() -> int:
     out = io.StringIO()
     report: dict[str, Any] = {"instance_sales": state["seeded_sales"], "code": bench.git_state()}
     rng = random.Random(99)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def sale(prefix: str, i: int) -> dict[str, Any]:
         return {"id": f"{prefix}-{i}", "agent": rng.choice(state["agents"]), "product": rng.choice(state["products"]),
@@ -160,6 +162,7 @@ def main() -> int:
 
             with app.app_context():
                 from sqlalchemy import func, select
+
                 from leaderboard.models.events import Sale
                 total = db.session.scalar(select(func.count()).select_from(Sale))
             report["rebuild"] = profiled(f"projections.rebuild() ({total} sales)", rebuild, counter, total, out,

@@ -1,7 +1,7 @@
 """Targets of issue 10 for the ingest/standings bench, and the summary table it prints and stores as JSON."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from common import verdict
 
@@ -21,7 +21,7 @@ STRETCH: dict[str, tuple[str, float]] = {
 }
 
 
-def summary_rows(r: dict[str, Any]) -> list[tuple[str, str, Optional[float], str]]:
+def summary_rows(r: dict[str, Any]) -> list[tuple[str, str, float | None, str]]:
     """(metric key, label, value, unit)."""
     single, reads = r.get("single_sale_http", {}), r.get("standings_http", {})
     inproc, mixed = r.get("standings_inprocess", {}), r.get("standings_under_write_load", {})

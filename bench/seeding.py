@@ -6,12 +6,13 @@ import argparse
 import hashlib
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
-from common import log, service
 import loadgen
+from common import log, service
 
 TIMEZONES = ["Europe/Paris", "Europe/Lisbon", "America/Toronto", "Asia/Manila", "America/Los_Angeles"]
 PRODUCTS = [("REWARDS", 30, "15.00"), ("CARD", 50, "25.00"), ("UPGRADE", 20, "10.00"), ("INSURE", 40, "20.00"),
@@ -24,7 +25,7 @@ PROJECTION_TABLES = ("agent_day", "site_hour", "contest_standing", "contest_kpi"
 IGNORED_COLUMNS = {"id", "announced_at"}
 
 
-def seed_roster(app, args: argparse.Namespace) -> dict[str, Any]:  # noqa: ANN001
+def seed_roster(app, args: argparse.Namespace) -> dict[str, Any]:
     """`args.sites` sites in 5 timezones, 5 teams each, `args.agents` agents (10 % at 0.5 FTE), 5 products."""
     from leaderboard.extensions import db
     from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
@@ -60,7 +61,7 @@ def seed_roster(app, args: argparse.Namespace) -> dict[str, Any]:  # noqa: ANN00
     return {"sites": site_keys, "agents": agents, "agent_sites": agent_sites, "products": [p[0] for p in PRODUCTS]}
 
 
-def create_contest(app, body: dict[str, Any]) -> int:  # noqa: ANN001
+def create_contest(app, body: dict[str, Any]) -> int:
     from leaderboard.schemas import ContestIn
     auth, contests = service("access.auth", "auth"), service("contests.lifecycle", "contests")
 
@@ -68,12 +69,12 @@ def create_contest(app, body: dict[str, Any]) -> int:  # noqa: ANN001
         return contests.create_contest(auth.SYSTEM, ContestIn.model_validate(body)).id
 
 
-def create_race(app, sites: list[str], first: datetime, last: datetime) -> int:  # noqa: ANN001
+def create_race(app, sites: list[str], first: datetime, last: datetime) -> int:
     return create_contest(app, {"name": "Bench race", "kind": "race", "timezone": "Europe/Paris", "sites": sites,
                                 "starts_at": first.isoformat(), "ends_at": last.isoformat()})
 
 
-def create_live_contests(app, sites: list[str], first: datetime, last: datetime, league_start: datetime,  # noqa: ANN001
+def create_live_contests(app, sites: list[str], first: datetime, last: datetime, league_start: datetime,
                          match_length: str = "P1D", points_per_goal: int = 100) -> dict[str, int]:
     """A race and a lucky draw over [first, last) and a one-leg league of every site from `league_start`,
     so a sale near now counts in all three."""
@@ -88,7 +89,7 @@ def create_live_contests(app, sites: list[str], first: datetime, last: datetime,
     return {"race": race, "lucky_draw": draw, "league": league}
 
 
-def api_keys(app) -> dict[str, str]:  # noqa: ANN001
+def api_keys(app) -> dict[str, str]:
     auth = service("access.auth", "auth")
 
     with app.app_context():
@@ -123,7 +124,7 @@ def sale_batches(count: int, batch: int, days: float, seed: int, agents: list[st
         yield items
 
 
-def ingest(app, batches: Iterable[list[dict[str, Any]]], expected: int, label: str = "seeded") -> dict[str, Any]:  # noqa: ANN001
+def ingest(app, batches: Iterable[list[dict[str, Any]]], expected: int, label: str = "seeded") -> dict[str, Any]:
     """Feeds batches to sales.ingest_batch, timing only the service calls (one app context per batch)."""
     auth, sales = service("access.auth", "auth"), service("sales.ingest", "sales")
 
@@ -154,15 +155,16 @@ def ingest(app, batches: Iterable[list[dict[str, Any]]], expected: int, label: s
             **{f"batch_{k}": v for k, v in loadgen.latency_summary(x * 1000 for x in per_batch).items()}}
 
 
-def seed_sales(app, args: argparse.Namespace, state: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+def seed_sales(app, args: argparse.Namespace, state: dict[str, Any]) -> dict[str, Any]:
     end = datetime.fromisoformat(state["sales_end"])
     batches = sale_batches(args.sales, args.batch, args.days, args.seed, state["agents"], state["products"], end)
     return ingest(app, batches, args.sales)
 
 
-def projection_digest(app, tables: Iterable[str] = PROJECTION_TABLES) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+def projection_digest(app, tables: Iterable[str] = PROJECTION_TABLES) -> dict[str, dict[str, Any]]:
     """{table: {rows, sha256, sample}} over every row (minus ids), sorted, so two states compare exactly."""
     from sqlalchemy import inspect, text
+
     from leaderboard.extensions import db
 
     out: dict[str, dict[str, Any]] = {}
@@ -186,7 +188,7 @@ def _norm(value: Any) -> Any:
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f")
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     return value if value is None or isinstance(value, (int, str)) else str(value)
 
 

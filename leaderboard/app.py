@@ -2,30 +2,30 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from leaderboard import assets, cli, models, realtime  # models: registers every table
+from leaderboard import assets, cli, realtime  # models: registers every table
 from leaderboard.config import configure
 from leaderboard.extensions import csrf, db, limiter, migrate
-from leaderboard.services.core import projections
-from leaderboard.services.core import settings as service_settings
 from leaderboard.services.boards.calendar import CalendarProjection
 from leaderboard.services.contests.projection import ContestProjection
+from leaderboard.services.core import projections
+from leaderboard.services.core import settings as service_settings
+from leaderboard.services.draws.tickets import TicketProjection
 from leaderboard.services.earnings.bonuses import EarningsProjection
 from leaderboard.services.league import cup
+from leaderboard.services.league.matches import MatchProjection, on_goals_changed
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales.group_commit import GROUP_COMMIT, GroupCommit
-from leaderboard.services.league.matches import MatchProjection, on_goals_changed
-from leaderboard.services.draws.tickets import TicketProjection
 from leaderboard.web import access, api, console, i18n, phone, security, signin, tv
 
 
-
-def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Application factory; `overrides` (tests) win over config.toml and the environment."""
     instance_path = ((overrides or {}).get("INSTANCE_PATH") or os.environ.get("LEADERBOARD_INSTANCE_PATH")
                      or str(assets.default_instance_dir()))
@@ -33,7 +33,8 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
                 template_folder=str(assets.templates_dir()), static_folder=str(assets.static_dir()))
     configure(app, overrides)
     service_settings.install(app)
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False  # answers keep the order the schemas give
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(assets.migrations_dir()), render_as_batch=True)
@@ -68,12 +69,12 @@ def create_app(overrides: Optional[dict[str, Any]] = None) -> Flask:
     return app
 
 
-def _tune_engine(engine) -> None:  # noqa: ANN001
+def _tune_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
-    def sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+    def sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Optional
 
 from leaderboard.web.vendor_files import NPM, VENDOR_DIRS, VENDOR_FILES
 
@@ -42,7 +41,7 @@ def default_instance_dir() -> Path:
     return Path.cwd() / "instance" if is_bundled() else CHECKOUT_DIR / "instance"
 
 
-def vendor_file(name: str) -> Optional[Path]:
+def vendor_file(name: str) -> Path | None:
     """The file served as /vendor/<name>, or None when it is not listed or not installed."""
     if ".." in name.split("/"):
         return None
@@ -61,5 +60,5 @@ def vendor_file(name: str) -> Optional[Path]:
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             return None
-        path = Path(list(spec.submodule_search_locations)[0]) / within / inner
+        path = Path(next(iter(spec.submodule_search_locations))) / within / inner
     return path if path.is_file() else None

@@ -5,7 +5,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import click
 from flask import Flask, current_app
@@ -13,14 +12,15 @@ from flask.cli import with_appcontext
 
 from leaderboard import cli_ops, worker
 from leaderboard.domain.draws import verify_proof
+from leaderboard.extensions import current_flask_app
 from leaderboard.server import run_server
 from leaderboard.services.access import auth
 from leaderboard.services.core import projections
-from leaderboard.services.roster import people as roster
-from leaderboard.services.demo import seed as demo_service
 from leaderboard.services.core.duties import run_due
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.services.core.settings import WorkerSettings
+from leaderboard.services.demo import seed as demo_service
+from leaderboard.services.roster import people as roster
 
 
 def init_app(app: Flask) -> None:
@@ -38,9 +38,9 @@ def _fail(exc: ServiceError) -> None:
 @click.option("--port", default=None, type=int, help="port (default from config)")
 @click.option("--simulate/--no-simulate", default=False, help="post a live stream of demo sales")
 @with_appcontext
-def serve(host: Optional[str], port: Optional[int], simulate: bool) -> None:
+def serve(host: str | None, port: int | None, simulate: bool) -> None:
     """Run the server (gevent when started as `leaderboard serve`)."""
-    run_server(current_app._get_current_object(), host, port, simulate)
+    run_server(current_flask_app(), host, port, simulate)
 
 
 @click.group()
@@ -74,7 +74,7 @@ def apikey() -> None:
 @click.option("--user", "user_email", default=None, help="the lead whose sites a lead key manages")
 @click.option("--agent", "agent_key", default=None, help="the agent an agent key acts as")
 @with_appcontext
-def create_apikey(name: str, role: str, user_email: Optional[str], agent_key: Optional[str]) -> None:
+def create_apikey(name: str, role: str, user_email: str | None, agent_key: str | None) -> None:
     try:
         key, secret = auth.create_api_key(name, role, user_email, agent_key=agent_key)
     except ServiceError as exc:
@@ -118,7 +118,7 @@ def import_roster(csv_file: Path) -> None:
 
 @click.command()
 @with_appcontext
-def rebuild() -> None:  # noqa: D401
+def rebuild() -> None:
     """Rebuild every projection (standings, tickets, goals, earnings) from the event log."""
     started: dict[str, float] = {}
 
@@ -140,7 +140,7 @@ def rebuild() -> None:  # noqa: D401
 def demo(then_serve: bool) -> None:
     """Seed the demo company (idempotent), then serve it with the live sales simulator."""
     summary = demo_service.seed(Path(current_app.instance_path))
-    app = current_app._get_current_object()
+    app = current_flask_app()
     base = f"http://localhost:{app.config['SERVER_PORT']}"
     if not then_serve:
         for line in summary.lines(base):
@@ -151,7 +151,7 @@ def demo(then_serve: bool) -> None:
 
 @click.command("verify-draw")
 @click.argument("proof_file", type=click.File("rb"))
-def verify_draw(proof_file) -> None:  # noqa: ANN001
+def verify_draw(proof_file) -> None:
     """Recompute a draw proof's commitment, ticket digest and winners; exit 1 on any mismatch."""
     try:
         proof = json.load(proof_file)

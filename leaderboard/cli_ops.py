@@ -5,15 +5,13 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from leaderboard import assets, worker
-from leaderboard.extensions import db
+from leaderboard.extensions import current_flask_app, db
 from leaderboard.services.core import backup as backups
 from leaderboard.services.core.duties import DutyRun
 from leaderboard.services.core.settings import WorkerSettings
@@ -37,9 +35,9 @@ def _report(run: DutyRun) -> None:
               help="seconds between polls (default: [worker] every_seconds)")
 @click.option("--once", is_flag=True, help="run the due duties once, then exit")
 @with_appcontext
-def worker_command(every: Optional[float], once: bool) -> None:
+def worker_command(every: float | None, once: bool) -> None:
     """Run the periodic duties (sales confirming, match windows and statuses); several workers may run."""
-    app = current_app._get_current_object()
+    app = current_flask_app()
     settings = WorkerSettings.from_config(app.config)
     if every is not None:
         settings = replace(settings, every=timedelta(seconds=every))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, Literal
 
 from flask import Flask
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -18,7 +18,7 @@ DEFAULT_CONFIG_FILE = assets.default_config_file()
 CATALOGUE_SECTIONS = {"kpis"}
 
 
-def load_flat_toml(stream: BinaryIO) -> dict[str, Any]:
+def load_flat_toml(stream: IO[Any]) -> dict[str, Any]:
     """Flatten `[section] key = v` into `SECTION_KEY = v`, the shape Flask config wants."""
     flat: dict[str, Any] = {}
     for section, values in tomllib.load(stream).items():

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound to an app in create_app."""
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,3 +18,8 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def current_flask_app() -> Flask:
+    """The app behind `current_app` (for threads and servers that outlive the context)."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy's own method

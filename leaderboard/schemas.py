@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_DOWN, Decimal
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -28,8 +28,8 @@ MAX_QUANTITY = 10_000
 MAX_UNIT_BONUS = (MAX_MONEY / MAX_QUANTITY).quantize(CENT, rounding=ROUND_DOWN)
 MAX_KPI_VALUE = 1e9
 # One range of instants that every time zone can convert without leaving the calendar.
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 DATE_RANGE_MESSAGE = "must fall from 2000-01-01 up to (not including) 2100-01-01"
 
 
@@ -62,7 +62,7 @@ def check_day(value: date) -> date:
     return value
 
 
-def money_parser(maximum: Decimal):  # noqa: ANN201
+def money_parser(maximum: Decimal):
     """A validator for amounts from 0 to `maximum` with at most two decimals."""
     def parse_money(value: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
@@ -80,7 +80,7 @@ def money_parser(maximum: Decimal):  # noqa: ANN201
     return parse_money
 
 
-def refusing_controls(characters: str):  # noqa: ANN201
+def refusing_controls(characters: str):
     """A validator refusing the control characters in the regex class `characters`."""
     found = re.compile(f"[{characters}]")
 
@@ -127,10 +127,10 @@ class TeamIn(Strict):
 class AgentIn(Strict):
     name: Name
     site: Key
-    team: Optional[Key] = None
+    team: Key | None = None
     fte: Decimal = Field(default=Decimal("1"), gt=0, le=1, max_digits=4, decimal_places=3)
     active: bool = Field(default=True, strict=True)
-    hidden_on_screens: Optional[bool] = Field(default=None, strict=True, description=(
+    hidden_on_screens: bool | None = Field(default=None, strict=True, description=(
         "public screens show a neutral placeholder in this agent's row; omitted: unchanged (new agents: false)"))
 
 
@@ -146,7 +146,7 @@ class SaleIn(Strict):
     agent: Key
     product: Key
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY, strict=True)
-    amount: Optional[Money] = None
+    amount: Money | None = None
     occurred_at: Timestamp
 
 
@@ -156,7 +156,7 @@ class SaleBatchIn(Strict):
 
 class CancelIn(Strict):
     reason: Text = Field(default="", max_length=1000)
-    cancelled_at: Optional[Timestamp] = None
+    cancelled_at: Timestamp | None = None
 
 
 class KpiSampleIn(Strict):
@@ -203,22 +203,22 @@ class ContestIn(Strict):
     name: Name
     kind: Literal["race", "lucky_draw", "league"]
     starts_at: Timestamp
-    ends_at: Optional[Timestamp] = Field(default=None, description="required except for leagues and cups")
+    ends_at: Timestamp | None = Field(default=None, description="required except for leagues and cups")
     timezone: TimeZone = "UTC"
-    sites: Optional[list[Key]] = Field(default=None, description="site keys; default all (a lead's own)")
+    sites: list[Key] | None = Field(default=None, description="site keys; default all (a lead's own)")
     rules: dict[str, Any] = Field(default_factory=dict)
     prizes: list[PrizeIn] = Field(default_factory=list, max_length=100)
 
 
 class ContestPatch(Strict):
-    name: Optional[Name] = None
-    rules: Optional[dict[str, Any]] = None
-    prizes: Optional[list[PrizeIn]] = Field(default=None, max_length=100)
-    ends_at: Optional[Timestamp] = None
+    name: Name | None = None
+    rules: dict[str, Any] | None = None
+    prizes: list[PrizeIn] | None = Field(default=None, max_length=100)
+    ends_at: Timestamp | None = None
 
 
 class CharityIn(Strict):
-    charity: Optional[Line] = Field(max_length=200, description="a configured charity, or null to stop donating")
+    charity: Line | None = Field(max_length=200, description="a configured charity, or null to stop donating")
 
 
 class DrawIn(Strict):
@@ -231,29 +231,31 @@ SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_dr
 
 class SlideIn(Strict):
     type: Literal["standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message"]
-    contest: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT, description="required except for chart and message slides")
+    contest: int | None = Field(default=None, ge=1, le=MAX_DB_INT,
+                                description="required except for chart and message slides")
     by: Literal["agent", "team", "site"] = "agent"
     seconds: int = Field(default=15, ge=5, le=600, strict=True)
     text: Text = Field(default="", max_length=500, description="the text of a message slide")
     chart: Literal["sales_per_hour", "progress"] = "sales_per_hour"
-    target: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT, description="points target for a progress chart")
+    target: int | None = Field(default=None, ge=1, le=MAX_DB_INT, description="points target for a progress chart")
 
 
 class ChannelDisplayIn(Strict):
     names: Literal["full", "first_initial", "none"] = Field(
-        default="full", description="how agents are named on this channel's screens; none: only team and site boards name")
-    top: Optional[int] = Field(default=None, ge=1, le=500, description="show at most this many rows of a board")
+        default="full",
+        description="how agents are named on this channel's screens; none: only team and site boards name")
+    top: int | None = Field(default=None, ge=1, le=500, description="show at most this many rows of a board")
 
 
 class ChannelIn(Strict):
     name: Name
-    sites: Optional[list[Key]] = Field(default=None, max_length=100, description=(
+    sites: list[Key] | None = Field(default=None, max_length=100, description=(
         "the sites whose leads may change the channel; omitted: the lead's sites (admins: kept, or admins only)"))
     display: ChannelDisplayIn = Field(default_factory=ChannelDisplayIn)
     slides: list[SlideIn] = Field(min_length=1, max_length=30)
-    language: Optional[Literal["en", "fr", "de"]] = Field(
+    language: Literal["en", "fr", "de"] | None = Field(
         default=None, description="the TV's language and number formats; none means the TV browser's")
-    big_sale_points: Optional[int] = Field(default=None, ge=1, le=MAX_DB_INT,
+    big_sale_points: int | None = Field(default=None, ge=1, le=MAX_DB_INT,
                                            description="a sale worth at least this many points is celebrated big")
     sound: bool = Field(default=False, description="play a short sound with celebrations")
 

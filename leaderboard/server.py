@@ -1,10 +1,11 @@
 """Running the server process, optionally with the demo sales simulator beside it."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import click
 import gevent
@@ -39,16 +40,14 @@ URI_TOO_LONG = _problem_response(414, "URI Too Long", f"the URL is longer than {
 class PromptHandler(WebSocketHandler):
     """gevent's handler, tuned for many small keep-alive answers and thousands of sockets."""
 
-    def __init__(self, sock, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, sock, *args, **kwargs):
         # pywsgi writes headers and body separately: without TCP_NODELAY the body waits ~40 ms
         # for the client's delayed ACK on every keep-alive response.
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
         super().__init__(sock, *args, **kwargs)
 
-    def handle_one_request(self):  # noqa: ANN201
+    def handle_one_request(self):
         # A connection whose next request is already buffered never blocks, so never yields:
         # give the other greenlets (screens, other clients) a turn between requests.
         gevent.sleep(0)
@@ -60,7 +59,7 @@ class PromptHandler(WebSocketHandler):
         return result
 
 
-def run_server(app: Flask, host: Optional[str], port: Optional[int], simulate: bool = False,
+def run_server(app: Flask, host: str | None, port: int | None, simulate: bool = False,
                banner: Sequence[str] = ()) -> None:
     host = host or app.config["SERVER_HOST"]
     port = port or app.config["SERVER_PORT"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable, Optional
 
 from flask import Flask
 
@@ -30,7 +30,7 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_once(app: Flask, every: timedelta, holder: Optional[str] = None) -> list[DutyRun]:
+def run_once(app: Flask, every: timedelta, holder: str | None = None) -> list[DutyRun]:
     with app.app_context():
         try:
             return run_due(DUTIES, holder or holder_name(), every)
@@ -47,6 +47,6 @@ def run_forever(app: Flask, settings: WorkerSettings, sleep: Callable[[float], N
             for run in run_once(app, settings.every, holder):
                 if run.ran or run.failed:
                     report(run)
-        except Exception:  # noqa: BLE001 - database unreachable: an embedded loop must outlive it
+        except Exception:
             log.exception("running the periodic duties failed; retrying in %s", settings.every)
         sleep(settings.every.total_seconds())

@@ -10,7 +10,7 @@ config = context.config
 log = logging.getLogger("alembic.env")
 
 
-def render_item(type_, obj, autogen_context):  # noqa: ANN001
+def render_item(type_, obj, autogen_context):
     """Render our TypeDecorators as the plain types they store, so migrations never import models."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
@@ -19,7 +19,7 @@ def render_item(type_, obj, autogen_context):  # noqa: ANN001
     return False
 
 
-def skip_empty_autogenerate(context_, revision, directives):  # noqa: ANN001
+def skip_empty_autogenerate(context_, revision, directives):
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []
         log.info("No changes in schema detected.")

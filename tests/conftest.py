@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import itertools
-import shutil
-from pathlib import Path
-from datetime import datetime, timezone
 import os
+import shutil
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Optional
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -29,11 +29,11 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 _unique = itertools.count(1)
 
 
-def database_url_for(tmp_dir) -> str:  # noqa: ANN001
+def database_url_for(tmp_dir) -> str:
     return POSTGRES_URL or f"sqlite:///{tmp_dir}/test.db"
 
 
-def reset_schema(app) -> None:  # noqa: ANN001
+def reset_schema(app) -> None:
     """Start from an empty database: PostgreSQL test databases outlive the run."""
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -113,7 +113,7 @@ def runner(app):
 class Factory:
     """Builds roster rows and tokens through the services, with unique keys."""
 
-    def __init__(self, app):  # noqa: ANN001
+    def __init__(self, app):
         self.app = app
 
     def _run(self, fn, *args: Any):
@@ -122,37 +122,37 @@ class Factory:
             db.session.commit()
             return result
 
-    def site(self, key: Optional[str] = None, tz: str = "Europe/Paris", name: Optional[str] = None) -> str:
+    def site(self, key: str | None = None, tz: str = "Europe/Paris", name: str | None = None) -> str:
         key = key or f"site{next(_unique)}"
         self._run(roster.upsert_site, auth.SYSTEM, key, SiteIn(name=name or key.title(), timezone=tz))
         return key
 
-    def team(self, site: str, key: Optional[str] = None) -> str:
+    def team(self, site: str, key: str | None = None) -> str:
         key = key or f"team{next(_unique)}"
         self._run(roster.upsert_team, auth.SYSTEM, key, TeamIn(name=key.title(), site=site))
         return key
 
-    def agent(self, site: Optional[str] = None, key: Optional[str] = None, fte: str = "1",
-              team: Optional[str] = None, name: Optional[str] = None, active: bool = True) -> str:
+    def agent(self, site: str | None = None, key: str | None = None, fte: str = "1",
+              team: str | None = None, name: str | None = None, active: bool = True) -> str:
         site = site or self.site()
         key = key or f"agent{next(_unique)}"
         data = AgentIn(name=name or f"Agent {key}", site=site, team=team, fte=Decimal(fte), active=active)
         self._run(roster.upsert_agent, auth.SYSTEM, key, data)
         return key
 
-    def product(self, code: Optional[str] = None, points: int = 10, bonus: str = "5.00",
+    def product(self, code: str | None = None, points: int = 10, bonus: str = "5.00",
                 currency: str = "USD") -> str:
         code = code or f"P{next(_unique)}"
         data = ProductIn(name=f"Product {code}", points=points, bonus=Decimal(bonus), currency=currency)
         self._run(roster.upsert_product, auth.SYSTEM, code, data)
         return code
 
-    def user(self, role: str = "lead", sites: tuple[str, ...] = (), email: Optional[str] = None) -> str:
+    def user(self, role: str = "lead", sites: tuple[str, ...] = (), email: str | None = None) -> str:
         email = email or f"user{next(_unique)}@example.test"
         self._run(auth.create_user, email, role, "correct horse battery", sites)
         return email
 
-    def token(self, role: str = "admin", user: Optional[str] = None) -> str:
+    def token(self, role: str = "admin", user: str | None = None) -> str:
         with self.app.app_context():
             _, secret = auth.create_api_key(f"{role}-{next(_unique)}", role, user)
         return secret
@@ -170,36 +170,36 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def table_names(app) -> set[str]:  # noqa: ANN001
+def table_names(app) -> set[str]:
     with app.app_context():
         return set(inspect(db.engine).get_table_names())
 
 
 
 
-NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 
 
 class Api:
-    def __init__(self, client, make):  # noqa: ANN001
+    def __init__(self, client, make):
         self.client = client
         self.admin = bearer(make.token("admin"))
         self.integration = bearer(make.token("integration"))
 
-    def sale(self, sale_id, agent, product, at, quantity=1):  # noqa: ANN001
+    def sale(self, sale_id, agent, product, at, quantity=1):
         response = self.client.post("/api/v1/sales", headers=self.integration, json={
             "id": sale_id, "agent": agent, "product": product, "quantity": quantity,
             "occurred_at": at.isoformat()})
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    def cancel(self, sale_id, at=None):  # noqa: ANN001
+    def cancel(self, sale_id, at=None):
         body = {"reason": "customer cancelled"}
         if at is not None:
             body["cancelled_at"] = at.isoformat()
         return self.client.post(f"/api/v1/sales/{sale_id}/cancel", headers=self.integration, json=body)
 
-    def contest(self, expect=201, **fields):  # noqa: ANN001
+    def contest(self, expect=201, **fields):
         body = {"name": "November race", "kind": "race", "timezone": "Europe/Paris",
                 "starts_at": "2026-11-16T00:00:00+01:00", "ends_at": "2026-11-23T00:00:00+01:00"}
         body.update(fields)
@@ -208,7 +208,7 @@ class Api:
         assert response.status_code == expect, response.get_json()
         return response.get_json()
 
-    def standings(self, contest_id, **params):  # noqa: ANN001
+    def standings(self, contest_id, **params):
         response = self.client.get(f"/api/v1/contests/{contest_id}/standings", headers=self.admin,
                                    query_string=params)
         assert response.status_code == 200, response.get_json()

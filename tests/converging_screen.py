@@ -1,9 +1,10 @@
 """A Python screen that follows the same protocol as the TV page: epochs, seq checks, gaps, heartbeats, silence."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 import socketio
 
@@ -14,9 +15,9 @@ class ConvergingScreen:
     def __init__(self, url: str, token: str, contest_id: int):
         self.topic = f"contest:{contest_id}"
         self.contest_id = contest_id
-        self.seq: Optional[int] = None
-        self.epoch: Optional[str] = None
-        self.data: Optional[dict[str, Any]] = None
+        self.seq: int | None = None
+        self.epoch: str | None = None
+        self.data: dict[str, Any] | None = None
         self.sales_seen: list[str] = []
         self.last_heard = time.monotonic()
         self.lock = threading.Lock()
@@ -40,7 +41,7 @@ class ConvergingScreen:
             self.last_heard = time.monotonic()
             self.epoch, self.seq, self.data = message["epoch"], message["seq"], message["data"]
 
-    def _handler(self, event: str):  # noqa: ANN202
+    def _handler(self, event: str):
         def handle(message: dict) -> None:
             with self.lock:
                 self.last_heard = time.monotonic()
@@ -67,10 +68,8 @@ class ConvergingScreen:
         return handle
 
     def resync(self) -> None:
-        try:
+        with contextlib.suppress(socketio.exceptions.SocketIOError):
             self.client.emit("snapshot", {"topic": self.topic}, namespace="/live")
-        except socketio.exceptions.SocketIOError:
-            pass
 
     def _watch(self) -> None:
         while not self._stop.wait(0.5):

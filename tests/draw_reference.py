@@ -6,7 +6,6 @@ import hmac
 
 from leaderboard.domain.draws import build_proof
 
-
 # --- Independent reference: written from the protocol text, shares no code with the module. ---
 
 def ref_winners(seed, digest, entropy, lines, slots, one_per_agent):

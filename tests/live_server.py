@@ -6,8 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import requests
 
@@ -39,7 +39,7 @@ def wait_until_healthy(process: subprocess.Popen, url: str, seconds: float, expl
 class Deployment:
     """One database (and optionally a message queue) shared by one or more server processes."""
 
-    def __init__(self, tmp_path: Path, message_queue: str = "", database_url: Optional[str] = None):
+    def __init__(self, tmp_path: Path, message_queue: str = "", database_url: str | None = None):
         self.env = {**os.environ, "LEADERBOARD_INSTANCE_PATH": str(tmp_path),
                     "LEADERBOARD_DATABASE_URL": database_url or f"sqlite:///{tmp_path}/live.db",
                     "LEADERBOARD_REALTIME_MESSAGE_QUEUE": message_queue, "LEADERBOARD_SECRET_KEY": "live-tests"}
@@ -57,7 +57,7 @@ class Deployment:
     def token(self, role: str) -> str:
         return self.cli("apikey", "create", f"{role}-{time.monotonic_ns()}", "--role", role).strip().splitlines()[-1]
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         server = LiveServer(self.env)
         self.servers.append(server)
         return server
@@ -68,15 +68,15 @@ class Deployment:
 
 
 class LiveServer:
-    def __init__(self, env: dict[str, str], port: Optional[int] = None):
+    def __init__(self, env: dict[str, str], port: int | None = None):
         self.env = env
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process: Optional[subprocess.Popen] = None
+        self.process: subprocess.Popen | None = None
         self.start()
 
     def start(self) -> None:
-        self.log = open(Path(self.env["LEADERBOARD_INSTANCE_PATH"]) / f"server-{self.port}.log", "ab")
+        self.log = open(Path(self.env["LEADERBOARD_INSTANCE_PATH"]) / f"server-{self.port}.log", "ab")  # noqa: SIM115 - open for the life of the process; closed in stop()
         self.process = subprocess.Popen([LEADERBOARD, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                                         env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         wait_until_healthy(self.process, self.url, 30, lambda: f"see {self.log.name}")

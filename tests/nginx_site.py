@@ -46,7 +46,7 @@ class Nginx:
             f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log info;\n"
             "events { worker_connections 1024; }\n"
             f"http {{\n    access_log {folder}/access.log;\n{temp}\n    include {folder}/leaderboard.conf;\n}}\n")
-        self.log = open(folder / "nginx.out", "ab")
+        self.log = open(folder / "nginx.out", "ab")  # noqa: SIM115 - open for the life of nginx; closed in stop()
         self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
                                          "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
                                         stdout=self.log, stderr=subprocess.STDOUT)

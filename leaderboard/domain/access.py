@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Optional
 
 
 class Scope(Enum):
@@ -23,8 +22,8 @@ class Resource:
     """What an action touches. `site_ids` None: bound to no site (products, a new key);
     an empty set: owned by admins only (a channel with no sites)."""
 
-    site_ids: Optional[frozenset[int]] = None
-    agent_id: Optional[int] = None
+    site_ids: frozenset[int] | None = None
+    agent_id: int | None = None
 
 
 COLLECTION = Resource()  # a list or a creation: the service narrows it to what the caller may see
@@ -74,7 +73,7 @@ class Verdict(Enum):
 class Caller:
     role: str
     site_ids: frozenset[int] = frozenset()
-    agent_id: Optional[int] = None
+    agent_id: int | None = None
 
 
 def decide(action: str, caller: Caller, resource: Resource = COLLECTION) -> Verdict:

@@ -5,11 +5,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
 
 from leaderboard.domain.personal import PersonalCard
 
-Number = Union[int, float]
+Number = int | float
 
 
 @dataclass(frozen=True)
@@ -110,8 +109,8 @@ class CupCorrectionRecorded:
     contest_id: int
     round: int
     slot: int
-    advanced: Optional[str]
-    winner: Optional[str]
+    advanced: str | None
+    winner: str | None
 
 
 @dataclass(frozen=True)
@@ -126,20 +125,20 @@ class WinnerDrawn:
     contest_id: int
     slot: int
     prize: str
-    ticket: Optional[str]
-    agent: Optional[str]
-    agent_name: Optional[str]
+    ticket: str | None
+    agent: str | None
+    agent_name: str | None
 
 
 @dataclass(frozen=True)
 class SlideView:
     type: str
     seconds: int
-    contest: Optional[int] = None
+    contest: int | None = None
     by: str = "agent"
     text: str = ""
     chart: str = "sales_per_hour"
-    target: Optional[int] = None
+    target: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ class ChannelChanged:
 class EarningsLine:
     """An agent's month so far in one currency (amounts as decimal strings)."""
 
-    currency: Optional[str]
+    currency: str | None
     pending: str
     confirmed: str
     clawed_back: str
@@ -166,7 +165,7 @@ class PersonalNumbersChanged:
 
     agent_id: int
     card: PersonalCard
-    earnings: Optional[EarningsLine] = None
+    earnings: EarningsLine | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +175,6 @@ class ContestsChanged:
     site: str
 
 
-Change = Union[SaleCounted, StandingsChanged, GoalScored, GoalDisallowed, MatchStatusChanged, LeagueTableChanged,
-               CupTieRepaired, CupCorrectionRecorded, DrawFrozen, WinnerDrawn, ChannelChanged, PersonalNumbersChanged,
-               ContestsChanged]
+Change = (SaleCounted | StandingsChanged | GoalScored | GoalDisallowed | MatchStatusChanged | LeagueTableChanged
+          | CupTieRepaired | CupCorrectionRecorded | DrawFrozen | WinnerDrawn | ChannelChanged
+          | PersonalNumbersChanged | ContestsChanged)

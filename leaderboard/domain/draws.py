@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,7 +85,7 @@ def _parse_line(line: object) -> tuple[str, str]:
 
 
 def _check_order(pairs: Sequence[tuple[str, str]]) -> None:
-    for prev, cur in zip(pairs, pairs[1:]):
+    for prev, cur in itertools.pairwise(pairs):
         if not prev[0] < cur[0]:
             kind = "duplicate ticket id" if prev[0] == cur[0] else "ticket ids not sorted at"
             raise ValueError(f"{kind} {cur[0]!r}")
@@ -123,7 +124,7 @@ def draw_index(seed: bytes, digest: str, public_entropy: str, slot: int, n: int)
     limit = acceptance_limit(n)
     counter = 0
     while True:
-        msg = f"{digest}:{public_entropy}:{slot}:{counter}".encode("utf-8")
+        msg = f"{digest}:{public_entropy}:{slot}:{counter}".encode()
         r = int.from_bytes(hmac.new(bytes(seed), msg, hashlib.sha256).digest(), "big")
         if r < limit:
             return r % n

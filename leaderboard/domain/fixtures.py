@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _MATCH_LENGTH = re.compile(r"P([1-9][0-9]*)D")
@@ -45,7 +45,7 @@ def match_windows(
     wall = starts_at.astimezone(zone).replace(tzinfo=None)
 
     def at(days: int) -> datetime:
-        return (wall + timedelta(days=days)).replace(tzinfo=zone).astimezone(timezone.utc)
+        return (wall + timedelta(days=days)).replace(tzinfo=zone).astimezone(UTC)
 
     return [(at(r * length_days), at((r + 1) * length_days)) for r in range(count)]
 
@@ -193,7 +193,7 @@ def cup_bracket(site_keys: Sequence[str]) -> CupRound:
         raise ValueError("site keys must be unique")
     order = _bracket_order(2**rounds)
     slots = []
-    for top, bottom in zip(order[::2], order[1::2]):
+    for top, bottom in zip(order[::2], order[1::2], strict=False):
         away = seeds[bottom - 1] if bottom <= len(seeds) else None
         slots.append(CupSlot(seeds[top - 1], away))
     return CupRound(1, tuple(slots), seeds)
@@ -238,7 +238,7 @@ def next_cup_round(current: CupRound, results: Iterable[CupMatchResult]) -> CupR
     winners = cup_winners(current, results)
     rank = {key: i for i, key in enumerate(current.seeds)}
     slots = []
-    for a, b in zip(winners[::2], winners[1::2]):
+    for a, b in zip(winners[::2], winners[1::2], strict=False):
         home, away = (a, b) if rank[a] < rank[b] else (b, a)
         slots.append(CupSlot(home, away))
     return CupRound(current.number + 1, tuple(slots), current.seeds)

@@ -1,7 +1,7 @@
 """A league's form guide: each side's last few outcomes (W, D, L), oldest first, as TVs show it."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from leaderboard.domain.league import MatchResult
 

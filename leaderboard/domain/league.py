@@ -15,8 +15,20 @@ from fractions import Fraction
 from typing import TypeGuard
 
 from leaderboard.domain.fixtures import (  # noqa: F401  (re-exported for callers)
-    CupMatchResult, CupRound, CupSlot, Fixture, byes, cup_bracket, cup_round_count, cup_winner,
-    cup_winners, league_end, league_fixtures, league_round_count, match_windows, next_cup_round,
+    CupMatchResult,
+    CupRound,
+    CupSlot,
+    Fixture,
+    byes,
+    cup_bracket,
+    cup_round_count,
+    cup_winner,
+    cup_winners,
+    league_end,
+    league_fixtures,
+    league_round_count,
+    match_windows,
+    next_cup_round,
     parse_match_length,
 )
 

@@ -5,9 +5,10 @@ not one query per phone; only agents whose numbers differ from the previous push
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import AbstractSet, Mapping, Optional, Sequence
 
 from leaderboard.domain.privacy import PLACEHOLDER
 from leaderboard.domain.ranking import BoardEntry, window_around
@@ -33,16 +34,16 @@ class PersonalCard:
     rank: int
     points: Number
     qualified: bool
-    gap: Optional[Number]  # points to the next better rank; None when leading
+    gap: Number | None  # points to the next better rank; None when leading
     nearby: tuple[NearbyRow, ...]
-    tickets: Optional[int]  # lucky draws only
+    tickets: int | None  # lucky draws only
 
 
-def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Optional[Decimal]]:
+def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Decimal | None]:
     """For a board ranked best first: the lowest score above each entry's, minus its own (None on top)."""
-    gaps: list[Optional[Decimal]] = []
-    better: Optional[Decimal] = None  # lowest score strictly above the current one
-    previous: Optional[Decimal] = None
+    gaps: list[Decimal | None] = []
+    better: Decimal | None = None  # lowest score strictly above the current one
+    previous: Decimal | None = None
     for entry in entries:
         if previous is not None and entry.score < previous:
             better = previous
@@ -51,7 +52,7 @@ def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Optional[Decimal]]:
     return gaps
 
 
-def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Optional[Mapping[str, int]] = None,
+def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Mapping[str, int] | None = None,
                    nearby: int = NEARBY, hidden: AbstractSet[str] = frozenset()) -> dict[str, PersonalCard]:
     """Every agent's card on a ranked board; `tickets` (agent key -> count) for lucky draws. Neighbours
     in `hidden` (hidden on screens, erased) show as a placeholder on colleagues' cards, never on their own."""
@@ -59,7 +60,7 @@ def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Opti
     masked = [NearbyRow(row.rank, f"hidden-{i}", PLACEHOLDER, row.points) if row.key in hidden else row
               for i, row in enumerate(rows, 1)]
     cards: dict[str, PersonalCard] = {}
-    for index, (entry, gap) in enumerate(zip(entries, gaps_to_next_rank(entries))):
+    for index, (entry, gap) in enumerate(zip(entries, gaps_to_next_rank(entries), strict=False)):
         start, stop = window_around(len(entries), index, nearby)
         window = tuple(rows[i] if i == index else masked[i] for i in range(start, stop))
         cards[entry.key] = PersonalCard(

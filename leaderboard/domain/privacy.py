@@ -3,7 +3,7 @@ of a contest's shared picture (one transform per display variant, never per scre
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 NameMode = Literal["full", "first_initial", "none"]
 PLACEHOLDER = "—"  # a neutral row: no name, no key, no team, no photo
@@ -13,7 +13,7 @@ HIDDEN_KEY = "_hidden"  # agent keys the builder marks as hidden; never leaves t
 @dataclass(frozen=True)
 class ChannelDisplay:
     names: NameMode = "full"
-    top: Optional[int] = None
+    top: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"names": self.names, "top": self.top}

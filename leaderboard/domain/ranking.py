@@ -7,10 +7,11 @@ earlier `reached_at`, then smaller `reached_sale_id`. Rows that never scored
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Optional, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,8 @@ class BoardEntry:
     name: str
     score: Decimal
     sales: int = 0
-    reached_at: Optional[datetime] = None
-    reached_sale_id: Optional[str] = None
+    reached_at: datetime | None = None
+    reached_sale_id: str | None = None
     qualified: bool = True
     breakdown: dict[str, Any] = field(default_factory=dict)
     rank: int = 0

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Collection, Optional
+from typing import Any
 
 PENDING, CONFIRMED, CANCELLED = "pending", "confirmed", "cancelled"
 
@@ -19,7 +20,7 @@ class SaleBody:
     agent: str
     product: str
     quantity: int
-    amount: Optional[Decimal]
+    amount: Decimal | None
     occurred_at: datetime
 
     def fingerprint(self) -> str:
@@ -47,7 +48,7 @@ def sale_status(occurred_at: datetime, now: datetime, clawback: timedelta, clawe
 
 
 def counts_in_contest(occurred_at: datetime, site_id: int, starts_at: datetime, ends_at: datetime,
-                      site_ids: Collection[int], count_pending: bool, confirmed_until: Optional[datetime],
+                      site_ids: Collection[int], count_pending: bool, confirmed_until: datetime | None,
                       clawback: timedelta) -> bool:
     """The one rule for "does this (not clawed back) sale count in a contest": inside the window
     [starts_at, ends_at), from one of its sites, and confirmed unless the contest counts pending sales."""

@@ -9,9 +9,11 @@ Quality gate: an agent is qualified when the mean of the gate KPI is at least `m
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping, Optional
+from typing import Any
 
 ATTAINMENT_CAP = Decimal("1.5")
 # Bounds keep every score within the numeric(18,4) standing columns and Decimal's precision.
@@ -45,11 +47,11 @@ class Gate:
 class ContestRules:
     point_overrides: dict[str, Decimal] = field(default_factory=dict)
     ticket_overrides: dict[str, int] = field(default_factory=dict)
-    include_products: Optional[frozenset[str]] = None
+    include_products: frozenset[str] | None = None
     count_pending: bool = True
     sales_weight: Decimal = Decimal(1)
     kpi_weights: dict[str, KpiWeight] = field(default_factory=dict)
-    gate: Optional[Gate] = None
+    gate: Gate | None = None
     normalize: str = "none"
     tickets_per_sale: int = 1
     min_points: Decimal = Decimal(0)
@@ -60,7 +62,7 @@ class ContestRules:
     def kpis_used(self) -> set[str]:
         return set(self.kpi_weights) | ({self.gate.kpi} if self.gate else set())
 
-    def sale_points(self, product: str, base_points: int, quantity: int) -> Optional[Decimal]:
+    def sale_points(self, product: str, base_points: int, quantity: int) -> Decimal | None:
         """Points of a sale in this contest (`base_points` is the sale's own total), or None
         when its product does not count. An override replaces the per-unit points."""
         if self.include_products is not None and product not in self.include_products:
@@ -78,14 +80,12 @@ class ContestRules:
 
 
 def _number(value: Any, low: Decimal, high: Decimal, path: str,
-            errors: list[tuple[str, str]]) -> Optional[Decimal]:
+            errors: list[tuple[str, str]]) -> Decimal | None:
     """`value` as a Decimal from `low` to `high` with at most four decimals; else None and an error."""
     number = None
     if not isinstance(value, bool) and isinstance(value, (int, float, str)):
-        try:
+        with contextlib.suppress(ArithmeticError):
             number = Decimal(str(value))
-        except ArithmeticError:
-            pass
     # Bounds before quantize: quantizing a huge number raises InvalidOperation.
     if number is None or not number.is_finite() or not low <= number <= high \
             or number != number.quantize(RULE_DECIMALS):
@@ -95,7 +95,7 @@ def _number(value: Any, low: Decimal, high: Decimal, path: str,
 
 
 def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, bool],
-                product_codes: Optional[set[str]]) -> tuple[Optional[ContestRules], list[tuple[str, str]]]:
+                product_codes: set[str] | None) -> tuple[ContestRules | None, list[tuple[str, str]]]:
     """Validate `raw` for a contest kind. `kpi_catalogue` maps KPI name → higher_is_better;
     `product_codes` None skips the product check (rules already validated at launch)."""
     errors: list[tuple[str, str]] = []
@@ -141,7 +141,7 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
                         min_points=min_points, one_prize_per_agent=one_prize, opt_in=opt_in), []
 
 
-def _product_overrides(raw: Any, product_codes: Optional[set[str]],
+def _product_overrides(raw: Any, product_codes: set[str] | None,
                        errors: list[tuple[str, str]]) -> tuple[dict[str, Decimal], dict[str, int]]:
     points: dict[str, Decimal] = {}
     tickets: dict[str, int] = {}
@@ -170,7 +170,7 @@ def _product_overrides(raw: Any, product_codes: Optional[set[str]],
 
 
 def _score(raw: Any, catalogue: Mapping[str, bool],
-           errors: list[tuple[str, str]]) -> tuple[Optional[Decimal], dict[str, KpiWeight]]:
+           errors: list[tuple[str, str]]) -> tuple[Decimal | None, dict[str, KpiWeight]]:
     weights: dict[str, KpiWeight] = {}
     if not isinstance(raw, Mapping) or set(raw) - {"sales", "kpis"}:
         errors.append(("rules.score", "must be an object with 'sales' and/or 'kpis'"))
@@ -195,7 +195,7 @@ def _score(raw: Any, catalogue: Mapping[str, bool],
     return sales_weight, weights
 
 
-def _gate(raw: Any, catalogue: Mapping[str, bool], errors: list[tuple[str, str]]) -> Optional[Gate]:
+def _gate(raw: Any, catalogue: Mapping[str, bool], errors: list[tuple[str, str]]) -> Gate | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping) or set(raw) != {"kpi", "min"}:
@@ -208,7 +208,7 @@ def _gate(raw: Any, catalogue: Mapping[str, bool], errors: list[tuple[str, str]]
     return Gate(raw["kpi"], minimum) if minimum is not None else None
 
 
-def attainment(actual: Optional[float], target: Decimal, higher_is_better: bool) -> Decimal:
+def attainment(actual: float | None, target: Decimal, higher_is_better: bool) -> Decimal:
     if actual is None:
         return Decimal(0)
     value = Decimal(str(actual))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,13 +24,13 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agent.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     sites: Mapped[list[Site]] = relationship(secondary=lead_site, lazy="selectin")
-    agent: Mapped[Optional[Agent]] = relationship()
+    agent: Mapped[Agent | None] = relationship()
 
 
 class ApiKey(Base):
@@ -44,14 +43,14 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # An agent key acts as this agent (CRM plugins, scripts), like the agent's phone session.
-    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agent.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[Optional[User]] = relationship(lazy="joined")
-    agent: Mapped[Optional[Agent]] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
+    agent: Mapped[Agent | None] = relationship(lazy="joined")
 
 
 class AgentLink(Base):
@@ -64,7 +63,7 @@ class AgentLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(254))
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agent: Mapped[Agent] = relationship(lazy="joined")

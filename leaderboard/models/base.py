@@ -1,7 +1,7 @@
 """Declarative base, constraint naming and column types shared by every model."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
@@ -22,15 +22,15 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: datetime | None, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; give a timezone")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Money(TypeDecorator):
@@ -39,10 +39,10 @@ class Money(TypeDecorator):
     impl = Numeric(14, 2)
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | None, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: Decimal | None, dialect):
         return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001
+    def process_result_value(self, value, dialect):
         return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,9 +18,9 @@ class Draw(Base):
     seed_hex: Mapped[str] = mapped_column(String(64))
     commitment: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(8), default="open")
-    frozen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    frozen_lines: Mapped[Optional[str]] = mapped_column(Text)
-    tickets_digest: Mapped[Optional[str]] = mapped_column(String(64))
-    tickets_count: Mapped[Optional[int]] = mapped_column(Integer)
-    drawn_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    proof: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frozen_lines: Mapped[str | None] = mapped_column(Text)
+    tickets_digest: Mapped[str | None] = mapped_column(String(64))
+    tickets_count: Mapped[int | None] = mapped_column(Integer)
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proof: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,7 +21,7 @@ class Sale(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Optional[Decimal]] = mapped_column(Money)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     points: Mapped[int] = mapped_column(Integer)
@@ -45,7 +44,7 @@ class Cancellation(Base):
     cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Decided once the sale is known: True when after the clawback window.
-    late: Mapped[Optional[bool]] = mapped_column(Boolean)
+    late: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class KpiSample(Base):
@@ -68,5 +67,5 @@ class CharityChoice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
-    charity: Mapped[Optional[str]] = mapped_column(String(200))
+    charity: Mapped[str | None] = mapped_column(String(200))
     effective_from: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,8 +24,8 @@ class Match(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # H: summed FTE of each side's active agents, taken when the window opens and kept.
-    home_fte: Mapped[Optional[Decimal]] = mapped_column(Numeric(8, 3))
-    away_fte: Mapped[Optional[Decimal]] = mapped_column(Numeric(8, 3))
+    home_fte: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))
+    away_fte: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))
     announced_status: Mapped[str] = mapped_column(String(12), default="scheduled")
 
     home: Mapped[Site] = relationship(foreign_keys=[home_site_id], lazy="joined")
@@ -47,8 +46,8 @@ class MatchGoal(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     announced_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    disallowed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reason: Mapped[Optional[str]] = mapped_column(String(200))
+    disallowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(200))
 
     agent: Mapped[Agent] = relationship(lazy="joined")
     site: Mapped[Site] = relationship(lazy="joined")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,8 +20,8 @@ class AgentDay(Base):
     points: Mapped[int] = mapped_column(BigInteger, default=0)
     sales: Mapped[int] = mapped_column(BigInteger, default=0)
     # The sale that brought the agent to this score: the tie-break "who got there first".
-    reached_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reached_sale_id: Mapped[Optional[str]] = mapped_column(String(128))
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reached_sale_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class ContestStanding(Base):
@@ -37,8 +36,8 @@ class ContestStanding(Base):
     sales: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
     qualified: Mapped[bool] = mapped_column(Boolean, default=True)
-    reached_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reached_sale_id: Mapped[Optional[str]] = mapped_column(String(128))
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reached_sale_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class ContestKpi(Base):
@@ -66,7 +65,7 @@ class Earning(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     clawed_back: Mapped[bool] = mapped_column(Boolean, default=False)
-    charity: Mapped[Optional[str]] = mapped_column(String(200))
+    charity: Mapped[str | None] = mapped_column(String(200))
 
 
 class ProjectionState(Base):

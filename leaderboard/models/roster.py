@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,7 +37,7 @@ class Agent(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
-    team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     fte: Mapped[Decimal] = mapped_column(Numeric(4, 3), default=Decimal("1"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Privacy: a neutral placeholder on public screens; erased agents keep only their key and totals.
@@ -46,7 +45,7 @@ class Agent(Base):
     erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     site: Mapped[Site] = relationship(lazy="joined")
-    team: Mapped[Optional[Team]] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined")
 
 
 class Product(Base):

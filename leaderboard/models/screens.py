@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,8 +27,8 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(200))
     slides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # TV look and sound: None means the TV browser's own language.
-    language: Mapped[Optional[str]] = mapped_column(String(5))
-    big_sale_points: Mapped[Optional[int]] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(5))
+    big_sale_points: Mapped[int | None] = mapped_column(Integer)
     sound: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # How people appear on this channel's screens: {"names": "full"|"first_initial"|"none", "top": N}.
@@ -45,10 +45,10 @@ class Screen(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    channel_id: Mapped[Optional[int]] = mapped_column(ForeignKey("channel.id"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    paired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    paired_by: Mapped[Optional[str]] = mapped_column(String(254))
-    last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paired_by: Mapped[str | None] = mapped_column(String(254))
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    channel: Mapped[Optional[Channel]] = relationship(lazy="joined")
+    channel: Mapped[Channel | None] = relationship(lazy="joined")

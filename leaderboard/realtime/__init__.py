@@ -1,17 +1,15 @@
 """Live updates over Socket.IO: binds the server, the /live namespace and the publisher to the app."""
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import Flask
 
 from leaderboard.domain.changes import Change
 from leaderboard.extensions import db, socketio
 from leaderboard.realtime.display_rooms import DisplayRooms
 from leaderboard.realtime.namespace import SNAPSHOT_CACHE_KEY, LiveNamespace
-from leaderboard.realtime.queue import redis_manager
 from leaderboard.realtime.publisher import HEARTBEAT_SECONDS, NAMESPACE, PUBLISHER_KEY, LivePublisher
-from leaderboard.realtime.sequences import MemorySequences, RedisSequences, Stamp
+from leaderboard.realtime.queue import redis_manager
+from leaderboard.realtime.sequences import MemorySequences, RedisSequences
 from leaderboard.realtime.snapshot_cache import SnapshotCache, shared_picture
 from leaderboard.services.boards.personal import PersonalLines
 from leaderboard.services.core.publishing import register_publisher
@@ -42,7 +40,7 @@ def init_app(app: Flask) -> None:
         socketio.on_namespace(LiveNamespace(NAMESPACE))
 
 
-def personal_deltas(lines: PersonalLines, topic: str, picture: Optional[dict]) -> list[Change]:
+def personal_deltas(lines: PersonalLines, topic: str, picture: dict | None) -> list[Change]:
     kind, _, ident = topic.partition(":")
     return list(lines.changes_for(int(ident), picture)) if kind == "contest" else []
 

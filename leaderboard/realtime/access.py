@@ -5,8 +5,6 @@ by snapshot what it may not subscribe to. tests/security/test_authorization_matr
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from leaderboard.domain.access import PUBLIC, Resource
 from leaderboard.services.access import policy
 from leaderboard.services.access.auth import Principal
@@ -21,11 +19,11 @@ SOCKET_EVENTS: dict[str, str] = {
 }
 
 
-def may_connect(principal: Optional[Principal]) -> bool:
+def may_connect(principal: Principal | None) -> bool:
     return principal is not None and policy.allows(principal, SOCKET_EVENTS["connect"])
 
 
-def topic_access(topic: str) -> Optional[tuple[str, Resource]]:
+def topic_access(topic: str) -> tuple[str, Resource] | None:
     """The action and resource behind a topic name, or None for a topic nobody may follow."""
     kind, _, ident = topic.partition(":")
     if kind in ("contest", "phone") and ident.isdigit():
@@ -39,7 +37,7 @@ def topic_access(topic: str) -> Optional[tuple[str, Resource]]:
     return None
 
 
-def may_follow(principal: Optional[Principal], topic: str) -> bool:
+def may_follow(principal: Principal | None, topic: str) -> bool:
     """May this connection subscribe to, or ask a snapshot of, the topic?"""
     found = topic_access(topic)
     if principal is None or found is None:

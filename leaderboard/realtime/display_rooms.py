@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from leaderboard.domain.privacy import PUBLIC_DEFAULT, ChannelDisplay, agent_notice, public_picture
 from leaderboard.realtime.sequences import Stamp
@@ -26,7 +27,7 @@ def room_for(topic: str, display: ChannelDisplay) -> str:
     return topic if display == PUBLIC_DEFAULT or not topic.startswith("contest:") else f"{topic}~{display.variant}"
 
 
-def public_snapshot(cache: SnapshotCache, topic: str, stamp: Stamp, display: ChannelDisplay) -> Optional[dict]:
+def public_snapshot(cache: SnapshotCache, topic: str, stamp: Stamp, display: ChannelDisplay) -> dict | None:
     """A snapshot as a screen with this display may see it (contest topics); other topics as they are."""
     if not topic.startswith("contest:"):
         return shared_picture(cache, topic, stamp)
@@ -37,10 +38,10 @@ def _no_picture() -> None:
     return None
 
 
-def variant_picture(cache: SnapshotCache, topic: str, stamp: Stamp, base: Callable[[], Optional[dict]],
-                    display: ChannelDisplay) -> Optional[dict[str, Any]]:
+def variant_picture(cache: SnapshotCache, topic: str, stamp: Stamp, base: Callable[[], dict | None],
+                    display: ChannelDisplay) -> dict[str, Any] | None:
     """The picture of `topic` at `stamp` as `display` shows it: one base build, one transform per variant."""
-    def transform() -> Optional[dict[str, Any]]:
+    def transform() -> dict[str, Any] | None:
         picture = cache.get(topic, stamp, base)
         return public_picture(picture, display) if isinstance(picture, dict) else picture
     return cache.get(f"{topic}~{display.variant}", stamp, transform, counted=False)
@@ -80,7 +81,7 @@ class DisplayRooms:
                 return self._known[1]
         try:
             found = [d for d in dict.fromkeys(self._variants()) if d != PUBLIC_DEFAULT]
-        except Exception:  # noqa: BLE001 - keep the last known variants; their screens resync on heartbeats
+        except Exception:
             log.warning("could not read the channels' display variants", exc_info=True)
             return self._known[1]
         with self._lock:
@@ -94,7 +95,7 @@ class DisplayRooms:
             return False
         try:
             return self._hidden(key)
-        except Exception:  # noqa: BLE001 - the delta still goes out, naming nobody
+        except Exception:
             log.warning("could not tell whether agent %s is hidden; shown as hidden", key, exc_info=True)
             return True
 

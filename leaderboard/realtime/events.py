@@ -80,4 +80,5 @@ def event_name(change: changes.Change) -> str:
 
 def browser_module() -> str:
     """An ES module for the pages: the delta events they listen to."""
-    return f"// Generated from leaderboard/realtime/events.py.\nexport const DELTA_EVENTS = {json.dumps(DELTA_EVENTS)};\n"
+    return ("// Generated from leaderboard/realtime/events.py.\n"
+            f"export const DELTA_EVENTS = {json.dumps(DELTA_EVENTS)};\n")

@@ -2,23 +2,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room, rooms
 
-from leaderboard.extensions import db
-from leaderboard.realtime.events import agent_topic, phone_topic, site_topic
 from leaderboard.domain.privacy import PUBLIC_DEFAULT, ChannelDisplay
+from leaderboard.extensions import db
 from leaderboard.realtime.access import may_connect, may_follow
 from leaderboard.realtime.display_rooms import public_snapshot, room_for
+from leaderboard.realtime.events import agent_topic, phone_topic, site_topic
 from leaderboard.realtime.publisher import PUBLISHER_KEY, LivePublisher
 from leaderboard.realtime.sequences import Stamp
 from leaderboard.realtime.snapshot_cache import SnapshotCache
+from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.boards import agent_view, live_snapshots
 from leaderboard.services.contests.lifecycle import find_contest
-from leaderboard.services.access.auth import Principal, principal_for_token
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.services.roster.privacy import channel_display
 from leaderboard.web.phone_data import phone_snapshot
@@ -27,6 +28,7 @@ from leaderboard.web.signin import session_principal
 log = logging.getLogger(__name__)
 PUBLIC = Principal(name="public board", role="display")
 SNAPSHOT_CACHE_KEY = "leaderboard.snapshot_cache"
+SUBSCRIBE_HELP = "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"
 
 
 def socket_id() -> str:
@@ -62,7 +64,7 @@ class LiveNamespace(Namespace):
         return current_app.extensions[PUBLISHER_KEY]
 
     @releases_session
-    def on_connect(self, auth: Optional[dict] = None) -> None:
+    def on_connect(self, auth: dict | None = None) -> None:
         principal = self._authenticate(auth)
         if principal is None:
             raise ConnectionRefusedError("unauthorized: send auth {token} with a display, agent, lead or admin token")
@@ -80,7 +82,7 @@ class LiveNamespace(Namespace):
         """{"contest": id} or {"channel": key}: join the topics and get a snapshot of each."""
         principal = self.viewers.get(socket_id())
         if principal is None or not isinstance(data, dict):
-            emit("error", {"message": "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"})
+            emit("error", {"message": SUBSCRIBE_HELP})
             return
         try:
             if "me" in data:
@@ -92,7 +94,7 @@ class LiveNamespace(Namespace):
             elif "phone" in data:
                 self._subscribe_contest(int(data["phone"]), principal, topic=phone_topic(int(data["phone"])))
             else:
-                emit("error", {"message": "subscribe with {contest: id}, {channel: key}, {phone: contest id} or {me: true}"})
+                emit("error", {"message": SUBSCRIBE_HELP})
         except (ServiceError, ValueError, TypeError) as exc:
             emit("error", {"message": str(exc)})
 
@@ -127,7 +129,7 @@ class LiveNamespace(Namespace):
         join_room(agent_topic(agent_id))
         self._send_personal_snapshots(agent_id, join_site=True)
 
-    def _send_personal_snapshots(self, agent_id: int, only: Optional[str] = None, join_site: bool = False) -> None:
+    def _send_personal_snapshots(self, agent_id: int, only: str | None = None, join_site: bool = False) -> None:
         mine = agent_topic(agent_id)
         # Stamps are read before the data, so a change made meanwhile comes as a delta, not as "seen".
         stamp = self.publisher.current_stamp(mine)
@@ -180,11 +182,11 @@ class LiveNamespace(Namespace):
         # Straight to this client, not through the message queue: resyncs work while the queue is down.
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
-    def _send_snapshot(self, topic: str, data: dict, stamp: Optional[Stamp] = None) -> None:
+    def _send_snapshot(self, topic: str, data: dict, stamp: Stamp | None = None) -> None:
         stamp = stamp or self.publisher.current_stamp(topic)
         emit("snapshot", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, "data": data}, ignore_queue=True)
 
-    def _authenticate(self, auth: Optional[dict]) -> Optional[Principal]:
+    def _authenticate(self, auth: dict | None) -> Principal | None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if isinstance(token, str) and token:
             principal = principal_for_token(token)

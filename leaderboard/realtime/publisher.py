@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from leaderboard.domain.changes import Change
 from leaderboard.realtime.events import event_name, payload_of, topic_of, topics_of
@@ -26,9 +27,9 @@ SALES_PER_SECOND = 5
 HEARTBEAT_SECONDS = 2.0
 Emit = Callable[[str, dict[str, Any], str], None]
 # Builds (or reuses) the topic's picture for a stamp; None when the topic has no shared view.
-Snapshotter = Callable[[str, Stamp], Optional[dict[str, Any]]]
+Snapshotter = Callable[[str, Stamp], dict[str, Any] | None]
 # After a standings push: the personal deltas of the agents whose own line moved (picture given when built).
-PersonalLines = Callable[[str, Optional[dict[str, Any]]], list[Change]]
+PersonalLines = Callable[[str, dict[str, Any] | None], list[Change]]
 UNKNOWN_EPOCH = "unknown"
 # A phone's personal topic is heartbeated this long after its last delta: enough to reveal a lost one,
 # without beating for every agent who ever sold.
@@ -41,7 +42,7 @@ class TopicState:
     standings_pending: bool = False
     sales_window_start: float = -1e9
     sales_in_window: int = 0
-    folded: Optional[dict[str, Any]] = None
+    folded: dict[str, Any] | None = None
     folded_count: int = 0
     broken: bool = False
     touched: float = field(default_factory=time.monotonic)
@@ -57,8 +58,8 @@ class LivePublisher:
         # Coalescing needs the flusher loop of a serving process; a CLI run sends everything at once.
         self.coalesce = False
         # With it, a standings delta carries the new picture: encoded once for the room, no round trips.
-        self.snapshotter: Optional[Snapshotter] = None
-        self.personal: Optional[PersonalLines] = None
+        self.snapshotter: Snapshotter | None = None
+        self.personal: PersonalLines | None = None
 
     def __call__(self, notices: list[Change]) -> None:
         """The services' publisher hook: runs after commit, in the request that wrote."""
@@ -117,19 +118,19 @@ class LivePublisher:
                     stamp = self._sequences.next(topic, skip=1) if state.broken else self._sequences.current(topic)
                     self._emit("heartbeat", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq}, topic)
                     state.broken = False
-                except Exception:  # noqa: BLE001 - transport down; the next beat retries
+                except Exception:
                     state.broken = True
 
     def current_stamp(self, topic: str) -> Stamp:
         try:
             return self._sequences.current(topic)
-        except Exception:  # noqa: BLE001 - counter store down: an epoch of its own makes the next delta a resync
+        except Exception:
             return Stamp(UNKNOWN_EPOCH, 0)
 
-    def _picture(self, topic: str, stamp: Stamp) -> Optional[dict[str, Any]]:
+    def _picture(self, topic: str, stamp: Stamp) -> dict[str, Any] | None:
         try:
             return self.snapshotter(topic, stamp) if self.snapshotter else None
-        except Exception:  # noqa: BLE001 - no picture: screens ask for one as before
+        except Exception:
             log.warning("building the %s picture for a push failed", topic, exc_info=True)
             return None
 
@@ -148,18 +149,18 @@ class LivePublisher:
                 payload = {**payload, "data": picture}
             self._emit(event, {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, **payload}, topic)
             state.broken = False
-        except Exception:  # noqa: BLE001 - a failed push must never break the write path
+        except Exception:
             state.broken = True
             log.warning("live push %s on %s failed; screens will resync", event, topic, exc_info=True)
         if event == "standings" and topic.startswith("contest:"):
             self._send_personal(topic, picture)
 
-    def _send_personal(self, topic: str, picture: Optional[dict[str, Any]]) -> None:
+    def _send_personal(self, topic: str, picture: dict[str, Any] | None) -> None:
         if self.personal is None:
             return
         try:
             personal = self.personal(topic, picture)
-        except Exception:  # noqa: BLE001 - phones keep their numbers until the next push or resync
+        except Exception:
             log.warning("personal deltas for %s failed", topic, exc_info=True)
             return
         now = self._clock()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import socketio
 
@@ -23,7 +24,7 @@ class PromptRedisManager(socketio.RedisManager):
                 self._redis_connect()
                 self.pubsub.subscribe(self.channel)
                 yield from self.pubsub.listen()
-            except Exception as exc:  # noqa: BLE001 - any transport failure: wait briefly, then resubscribe
+            except Exception as exc:
                 log.warning("message queue unreachable (%s); retrying in %.1f s", exc, RETRY_SECONDS)
                 time.sleep(RETRY_SECONDS)
 

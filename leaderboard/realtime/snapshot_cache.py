@@ -8,7 +8,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from leaderboard.realtime.sequences import Stamp
 from leaderboard.services.boards import live_snapshots
@@ -48,7 +49,7 @@ class SnapshotCache:
         return data
 
 
-def picture_builder(topic: str) -> Optional[Callable[[], dict[str, Any]]]:
+def picture_builder(topic: str) -> Callable[[], dict[str, Any]] | None:
     """How a topic's shared picture is built: a contest's full one for TVs, a lean one for phones."""
     kind, _, ident = topic.partition(":")
     if not ident.isdigit():
@@ -60,7 +61,7 @@ def picture_builder(topic: str) -> Optional[Callable[[], dict[str, Any]]]:
     return None
 
 
-def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> Optional[dict[str, Any]]:
+def shared_picture(cache: SnapshotCache, topic: str, stamp: Stamp) -> dict[str, Any] | None:
     """The picture every screen (or phone) of the topic shares, for this stamp (built at most once)."""
     build = picture_builder(topic)
     return cache.get(topic, stamp, build) if build else None

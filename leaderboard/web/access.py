@@ -1,8 +1,6 @@
 """One hook before every view enforces the route's access policy (web/route_policies.py): fail closed."""
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import Flask, abort, g, redirect, request, url_for
 
 from leaderboard.domain.access import COLLECTION, PUBLIC, Verdict, decide
@@ -15,11 +13,11 @@ from leaderboard.web.signin import session_principal
 __all__ = ["ENDPOINTS", "OPEN", "RoutePolicy", "enforce", "init_app", "policy_for"]
 
 
-def policy_for(endpoint: str) -> Optional[RoutePolicy]:
+def policy_for(endpoint: str) -> RoutePolicy | None:
     return ENDPOINTS.get(endpoint)
 
 
-def bearer_principal() -> tuple[Optional[Principal], str]:
+def bearer_principal() -> tuple[Principal | None, str]:
     """The API caller from `Authorization: Bearer`, with why there is none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -28,7 +26,7 @@ def bearer_principal() -> tuple[Optional[Principal], str]:
     return principal, ("" if principal is not None else "unknown or revoked token")
 
 
-def enforce():  # noqa: ANN201 - a response or None
+def enforce():
     """Before every view: find the route's policy and the caller, and refuse what the policy refuses."""
     endpoint = request.endpoint
     if endpoint is None:
@@ -61,7 +59,7 @@ def enforce():  # noqa: ANN201 - a response or None
     return None
 
 
-def _refuse(api: bool, status: int, detail: str):  # noqa: ANN202
+def _refuse(api: bool, status: int, detail: str):
     if not api:
         abort(status)  # pages show the translated error page; the detail is for API clients
     response = problem(status, "Unauthorized" if status == 401 else "Forbidden", detail)

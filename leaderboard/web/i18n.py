@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
@@ -30,7 +29,7 @@ def switch(code: str):
     return redirect(safe_next(request.args.get("next")))
 
 
-def local_time(value: Optional[datetime | str], tz: str = "UTC", fmt: str = "medium") -> str:
+def local_time(value: datetime | str | None, tz: str = "UTC", fmt: str = "medium") -> str:
     """A timestamp in a site's timezone, formatted for the reader's language."""
     if value is None:
         return "—"
@@ -39,7 +38,7 @@ def local_time(value: Optional[datetime | str], tz: str = "UTC", fmt: str = "med
     return format_datetime(value.astimezone(ZoneInfo(tz)), fmt, rebase=False)
 
 
-def money(amount: Decimal | str | float, currency: Optional[str]) -> str:
+def money(amount: Decimal | str | float, currency: str | None) -> str:
     return format_currency(Decimal(str(amount)), currency or "USD")
 
 

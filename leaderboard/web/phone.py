@@ -5,12 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from leaderboard.services.access.auth import agent_link_for_token
 from leaderboard.services.boards import agent_view
 from leaderboard.services.contests import consent as contests_consent
-
-from leaderboard.services.earnings import bonuses as earnings
-from leaderboard.services.access.auth import agent_link_for_token
 from leaderboard.services.core.errors import ServiceError
+from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.roster.people import agent_by_key
 from leaderboard.web.signin import signed_in_agent
 

@@ -1,12 +1,12 @@
 """The phone page's numbers as plain JSON data (the browser formats them in the page's language)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 
 def _card(card: dict[str, Any]) -> dict[str, Any]:
     me = card["me"] or {"rank": None, "points": None, "qualified": True, "gap_to_next": None}
-    tickets: Optional[dict[str, Any]] = card.get("tickets")
+    tickets: dict[str, Any] | None = card.get("tickets")
     return {
         "id": card["contest"]["id"], "name": card["contest"]["name"], "kind": card["contest"]["kind"],
         "opt_in": card["opt_in"], "invited": card["invited"],

@@ -6,8 +6,9 @@ tests/security/test_authorization_matrix.py checks that every route has an entry
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import request
 
@@ -20,7 +21,7 @@ Locate = Callable[[dict[str, Any]], Resource]
 @dataclass(frozen=True)
 class RoutePolicy:
     action: str
-    locate: Optional[Locate] = None  # the resource the path (or query) names
+    locate: Locate | None = None  # the resource the path (or query) names
     console: bool = False            # a console page: leads and admins only, sign-in page otherwise
 
 
@@ -52,7 +53,7 @@ def _query_site(_args: dict[str, Any]) -> Resource:
     return policy.query_site_resource(request.args.get("site"))
 
 
-def _page(action: str, locate: Optional[Locate] = None) -> RoutePolicy:
+def _page(action: str, locate: Locate | None = None) -> RoutePolicy:
     return RoutePolicy(action, locate, console=True)
 
 

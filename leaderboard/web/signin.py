@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -41,7 +41,7 @@ def signed_in_agent(link: Any) -> SignedIn:
     return SignedIn(f"{LINK_PREFIX}{link.id}", agent_principal(link), link.agent.name)
 
 
-def load_identity(ident: str) -> Optional[SignedIn]:
+def load_identity(ident: str) -> SignedIn | None:
     if ident.startswith(USER_PREFIX) and ident[2:].isdigit():
         user = console_user(int(ident[2:]))
         return signed_in_user(user) if user is not None else None
@@ -52,7 +52,7 @@ def load_identity(ident: str) -> Optional[SignedIn]:
     return None
 
 
-def session_principal() -> Optional[Principal]:
+def session_principal() -> Principal | None:
     return current_user.principal if current_user.is_authenticated else None
 
 

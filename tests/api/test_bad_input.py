@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -26,18 +26,18 @@ class Case:
     path: str
     status: int
     json: Any = None
-    raw: Optional[bytes] = None  # sent as application/json instead of `json`
+    raw: bytes | None = None  # sent as application/json instead of `json`
     chunked: bool = False
-    csv: Optional[str] = None
+    csv: str | None = None
 
 
 def sale(**fields: Any) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     return {"id": "s-1", "agent": "ny-agent", "product": "P", "occurred_at": now.isoformat(), **fields}
 
 
 def contest(**fields: Any) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     return {"name": "Race", "kind": "race", "starts_at": (now - timedelta(days=1)).isoformat(),
             "ends_at": (now + timedelta(days=1)).isoformat(), **fields}
 
@@ -72,7 +72,8 @@ CASES = [
     Case("number overflowing to infinity", "POST", "/api/v1/sales", 400, raw=raw_sale_with('"amount": 1e400')),
     Case("NaN literal", "POST", "/api/v1/sales", 400, raw=raw_sale_with('"amount": NaN')),
     # Dates every time zone can convert.
-    Case("occurred_at in year 1 (New York)", "POST", "/api/v1/sales", 422, json=sale(occurred_at="0001-01-01T00:00:00Z")),
+    Case("occurred_at in year 1 (New York)", "POST", "/api/v1/sales", 422,
+         json=sale(occurred_at="0001-01-01T00:00:00Z")),
     Case("occurred_at in year 9999", "POST", "/api/v1/sales", 422, json=sale(occurred_at="9999-12-31T23:59:59-01:00")),
     Case("KPI date 0001-01-01", "POST", "/api/v1/kpis", 422, json=kpi(date="0001-01-01")),
     Case("contest starting in year 1", "POST", "/api/v1/contests", 422, json=contest(starts_at="0001-01-01T00:00:00Z")),
@@ -113,7 +114,7 @@ def world(make):
     return {"token": make.token("admin")}
 
 
-def send(client, token: str, case: Case):  # noqa: ANN001, ANN201
+def send(client, token: str, case: Case):
     headers = bearer(token)
     if case.csv is not None:
         return client.open(case.path, method=case.method, headers=headers, data=case.csv, content_type="text/csv")

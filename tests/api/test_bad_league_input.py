@@ -1,8 +1,8 @@
 """League and cup rules that once answered 500 or stored unbounded numbers: each answers a 4xx problem+json."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,10 +12,10 @@ from tests.conftest import bearer
 SITES = ["home", "away"]
 TIMEZONE = "America/New_York"
 # The last instant a league may reach, written out here rather than read from the product.
-END_OF_RANGE = datetime(2100, 1, 1, tzinfo=timezone.utc)
+END_OF_RANGE = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def league(rules: Optional[dict[str, Any]] = None, starts_at: str = "2026-11-02T00:00:00-05:00",
+def league(rules: dict[str, Any] | None = None, starts_at: str = "2026-11-02T00:00:00-05:00",
            tz: str = TIMEZONE) -> dict[str, Any]:
     """Two sites, one round: a league whose rules are the defaults with `rules` on top."""
     return {"name": "League", "kind": "league", "timezone": tz, "sites": SITES, "starts_at": starts_at,
@@ -55,7 +55,7 @@ def admin(make):
     return bearer(make.token("admin"))
 
 
-def assert_refused(response, field: str) -> None:  # noqa: ANN001
+def assert_refused(response, field: str) -> None:
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:500]
     assert response.mimetype == "application/problem+json"
     problem = response.get_json()
@@ -91,7 +91,7 @@ def test_rules_at_the_bounds_are_accepted(client, admin, rules):
 def local_midnight_after(day: str, days: int, tz: str) -> datetime:
     """Local midnight `days` days after `day` in `tz`, as UTC."""
     start = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(tz))
-    return (start + timedelta(days=days)).astimezone(timezone.utc)
+    return (start + timedelta(days=days)).astimezone(UTC)
 
 
 def test_a_year_long_match_starting_in_2099_is_refused(client, admin):

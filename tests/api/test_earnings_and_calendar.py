@@ -1,12 +1,11 @@
 """Earnings (pending, confirmed, clawed back, donated, matched), payroll CSV and calendar boards."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import NOW
-from tests.conftest import bearer
+from tests.conftest import NOW, bearer
 
 
 @pytest.fixture()
@@ -67,10 +66,10 @@ def test_agents_see_only_their_own_earnings(client, make, shop):
 
 def test_today_follows_each_sites_timezone(client, api, shop, at_now):
     # 23:30 UTC on 18 Nov is 00:30 on the 19th in Paris (UTC+1) but 18:30 on the 18th in Montreal.
-    at_now.move_to(datetime(2026, 11, 18, 23, 30, tzinfo=timezone.utc))
-    api.sale("p-yesterday", "ana", "CARD", datetime(2026, 11, 18, 22, 0, tzinfo=timezone.utc))  # 23:00 Paris, 18th
-    api.sale("p-today", "bob", "CARD", datetime(2026, 11, 18, 23, 10, tzinfo=timezone.utc))     # 00:10 Paris, 19th
-    api.sale("m", "cleo", "ENROL", datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc))          # 07:00 Montreal, 18th
+    at_now.move_to(datetime(2026, 11, 18, 23, 30, tzinfo=UTC))
+    api.sale("p-yesterday", "ana", "CARD", datetime(2026, 11, 18, 22, 0, tzinfo=UTC))  # 23:00 Paris, 18th
+    api.sale("p-today", "bob", "CARD", datetime(2026, 11, 18, 23, 10, tzinfo=UTC))     # 00:10 Paris, 19th
+    api.sale("m", "cleo", "ENROL", datetime(2026, 11, 18, 12, 0, tzinfo=UTC))          # 07:00 Montreal, 18th
     board = client.get("/api/v1/standings", query_string={"period": "today"}, headers=api.admin).get_json()
     assert {r["key"]: r["points"] for r in board["rows"]} == {"bob": 50, "cleo": 30, "ana": 0}
     assert [r["rank"] for r in board["rows"]] == [1, 2, 3]

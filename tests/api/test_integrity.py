@@ -4,14 +4,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from sqlalchemy import func, select
 
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
-from leaderboard.services.league import upkeep as league_upkeep
-from leaderboard.services.core.publishing import EXTENSION_KEY
 from leaderboard.realtime.events import event_name, payload_of, topic_of
+from leaderboard.services.core.publishing import EXTENSION_KEY
+from leaderboard.services.league import upkeep as league_upkeep
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,7 +55,7 @@ def test_the_draw_needs_a_public_freeze_first(api, client, draw_world, at_now, n
     assert not [n for n in notices if n["event"].startswith("draw.")]
 
     frozen = client.post(f"{url}/freeze", headers=api.admin).get_json()
-    digest = hashlib.sha256("s1#1 ana\ns2#1 bob".encode()).hexdigest()
+    digest = hashlib.sha256(b"s1#1 ana\ns2#1 bob").hexdigest()
     assert frozen["tickets_digest"] == digest
     assert [n for n in notices if n["event"].startswith("draw.")] == [
         {"event": "draw.frozen", "topic": f"contest:{contest['id']}", "tickets_digest": digest, "tickets_count": 2}]

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leaderboard.extensions import db
-from leaderboard.services.league import upkeep as league_upkeep
 from leaderboard.services.core import projections
+from leaderboard.services.league import upkeep as league_upkeep
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -171,7 +171,7 @@ def test_five_site_cup_with_byes_and_a_shoot_out(app, api, client, make, sites, 
     decided = next(s for s in bracket["rounds"][0]["slots"] if not s["bye"])
     assert decided["score"] == {"home": 0, "away": 0} and decided["winner"] == "s5"
     second = bracket["rounds"][1]["slots"]
-    assert ["s5"] == [side for s in second for side in (s["home"], s["away"]) if side == "s5"]
+    assert [side for s in second for side in (s["home"], s["away"]) if side == "s5"] == ["s5"]
     round_two = matches(client, api, cup["id"], round=2)
     assert len(round_two) == 2
     assert client.get(f"/api/v1/contests/{cup['id']}/table", headers=api.admin).status_code == 200

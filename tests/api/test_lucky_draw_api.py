@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import NOW
-from tests.conftest import bearer
+from tests.conftest import NOW, bearer
 
 
 def third_party_verify(proof):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from tests.conftest import NOW, bearer
 
 
-def _document(client) -> dict:  # noqa: ANN001
+def _document(client) -> dict:
     return client.get("/api/v1/openapi.json").get_json()
 
 

@@ -83,9 +83,8 @@ def test_too_many_pixels_are_refused_before_decoding(client, make, agent):
 
 def test_a_file_over_the_size_limit_is_refused(app, make, agent):
     too_big = b"\xff" * (photos.MAX_UPLOAD_BYTES + 1)
-    with app.app_context():
-        with pytest.raises(photos.InvalidInput):
-            photos.square_jpeg(too_big)
+    with app.app_context(), pytest.raises(photos.InvalidInput):
+        photos.square_jpeg(too_big)
 
 
 def test_only_leads_of_the_agents_site_and_admins_change_photos(client, make, agent):

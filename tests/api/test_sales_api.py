@@ -1,12 +1,12 @@
 """POST /sales (single, batch), idempotent replays, validation, and cancellations via HTTP."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 from tests.conftest import bearer
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_new_sale_is_created_with_points_status_and_money(client, world):
     assert stored["bonus"] == "30.00"
     assert stored["amount"] == "99.90"
     assert stored["status"] == "pending"
-    assert datetime.fromisoformat(stored["occurred_at"]) == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(stored["occurred_at"]) == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 def test_replay_with_same_body_answers_200_with_same_sale(client, world):

@@ -10,8 +10,13 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
-                                 response_schema_conformance, status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.conftest import NOW, bearer
 
@@ -41,7 +46,7 @@ def world(client, make, at_now):
     return admin, race.get_json()["id"]
 
 
-def fixed_path(operation, mode: GenerationMode, contest_id: int) -> dict[str, int]:  # noqa: ANN001
+def fixed_path(operation, mode: GenerationMode, contest_id: int) -> dict[str, int]:
     """Valid requests name the live race, so they reach the boards and rules instead of a 404."""
     names = {parameter.name for parameter in operation.path_parameters}
     return {"contest_id": contest_id} if mode is GenerationMode.POSITIVE and "contest_id" in names else {}
@@ -61,14 +66,14 @@ def test_no_generated_request_gets_a_server_error(app, world, mode):
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode, headers=admin,
                                           path_parameters=fixed_path(operation, mode, contest_id)))
-        def probe(case):  # noqa: ANN001, ANN202
+        def probe(case):
             nonlocal sent
             sent += 1
             try:
                 case.call_and_validate(headers=admin, checks=CHECKS)
             # A 5xx fails the check (AssertionError); under TESTING the app's exception itself arrives here.
-            except Exception as failure:  # noqa: BLE001 - every failure is collected, then reported together
-                server_errors.append(f"{operation.label}: {failure!r}\n{case.as_curl_command(headers=admin)}")
+            except Exception as failure:
+                server_errors.append(f"{operation.label}: {failure!r}\n{case.as_curl_command(headers=admin)}")  # noqa: B023 - called within the iteration
         try:
             probe()
         except Unsatisfiable:

@@ -1,6 +1,6 @@
 """Real Chromium through Playwright against a real server: fixtures for pages, screenshots and data."""
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,7 +46,7 @@ class Office:
 
     def sale(self, agent, product="CARD", quantity=1, at=None):
         self.seq += 1
-        at = at or datetime.now(timezone.utc) - timedelta(seconds=1)
+        at = at or datetime.now(UTC) - timedelta(seconds=1)
         return self.post("/api/v1/sales", {"id": f"b{self.seq}-{at.timestamp():.0f}", "agent": agent,
                                            "product": product, "quantity": quantity, "occurred_at": at.isoformat()})
 
@@ -89,7 +89,7 @@ def office(tmp_path_factory):
         "starts_at": paris_midnight.isoformat(),
         "rules": {"format": "cup", "match_length": "P1D", "points_per_goal": 100, "normalize": "none"}})
     for n, agent in enumerate(["leader", "leader", "leader", "julie", "marc", "xss"]):
-        office.sale(agent, at=datetime.now(timezone.utc) - timedelta(hours=2, minutes=n))
+        office.sale(agent, at=datetime.now(UTC) - timedelta(hours=2, minutes=n))
         office.sale(agent, at=paris_midnight - timedelta(days=2) + timedelta(hours=n))
     slides = {
         "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},

@@ -1,6 +1,6 @@
 """A company built to break TV layouts: 200 agents, 40-character names, Arabic and Chinese, long site names."""
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import requests
@@ -67,7 +67,7 @@ def build(office: Office):
                                                      "rules": {**league["rules"], "format": "league", "legs": 2}})
     office.cup = office.post("/api/v1/contests", {**league, "name": "Coupe des sites",
                                                   "rules": {**league["rules"], "format": "cup"}})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sales = [{"id": f"h{n}", "agent": f"a{n % 70:03d}", "product": "CARD", "quantity": 1 + n % 3,
               "occurred_at": (now - timedelta(minutes=5 + n)).isoformat()} for n in range(140)]
     # The podium: a Chinese name first, an Arabic one second, the 43-character one third.

@@ -1,5 +1,5 @@
 """Leads' console and agents' phone page in real Chromium: the journeys issue 7 names."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,7 +90,7 @@ def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office
     chosen = phone.locator("#charity").input_value()
     phone.evaluate("() => { window.htmlFetches = 0; const fetch0 = window.fetch;"
                    " window.fetch = (...args) => { window.htmlFetches += 1; return fetch0(...args); }; }")
-    sale = office.sale("julie", "CARD", at=datetime.now(timezone.utc) - timedelta(minutes=1))
+    sale = office.sale("julie", "CARD", at=datetime.now(UTC) - timedelta(minutes=1))
     expect(race_card.locator("[data-field=points]")).not_to_have_text(str(int(before)), timeout=5000)
     assert phone.locator("#charity").input_value() == chosen and chosen
     assert phone.evaluate("window.htmlFetches") == 0  # numbers arrive as data over the socket
@@ -160,7 +160,7 @@ def test_a_contest_launched_while_the_phone_is_open_appears_counts_and_goes(offi
     console = sign_in(office, browser, leads["paris"])
     phone = open_phone(browser, issue_link(console, "julie"))
     expect(phone.locator("#connection")).to_have_attribute("data-state", "live")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sprint = office.post("/api/v1/contests", {"name": "Afternoon sprint", "kind": "race", "sites": ["paris"],
                                               "starts_at": (now - timedelta(minutes=5)).isoformat(),
                                               "ends_at": (now + timedelta(hours=1)).isoformat()})

@@ -1,9 +1,8 @@
 """The demo channel plays every slide type in one rotation; each slide is saved at 1920×1080 for docs/gallery."""
 import re
 
-import requests
-
 import pytest
+import requests
 
 from tests.browser.conftest import screenshot
 from tests.live_server import Deployment

@@ -1,7 +1,7 @@
 """The TV pages in real Chromium: leader shown, live sales and goals, reconnect, XSS, sizes, memory."""
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -159,7 +159,7 @@ def test_a_burst_of_sales_is_folded_into_one_celebration(office, page):
         new MutationObserver(() => { if (band.classList.contains("active")) window.shownOverlays.push(news.textContent); })
             .observe(band, { childList: true, characterData: true, subtree: true, attributes: true });
     }""")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     office.post("/api/v1/sales", {"sales": [
         {"id": f"burst-{n}-{now.timestamp()}", "agent": "julie", "product": "ENROL", "quantity": 1,
          "occurred_at": (now - timedelta(seconds=n)).isoformat()} for n in range(5)]})

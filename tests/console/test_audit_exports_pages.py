@@ -3,7 +3,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -64,9 +64,9 @@ def test_lead_sees_only_entries_about_their_sites(app, make, api, at_now, lead_c
 
 def test_audit_filters_by_person_object_and_days(app, make, admin_client):
     make.site("paris")
-    with time_machine.travel(datetime(2020, 3, 10, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2020, 3, 10, 9, tzinfo=UTC), tick=False):
         make.agent("paris", "early", name="Early")
-    with time_machine.travel(datetime(2020, 3, 12, 23, 59, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2020, 3, 12, 23, 59, tzinfo=UTC), tick=False):
         make.agent("paris", "later", name="Later")
     response = post_form(admin_client, "/console/roster/agents/later/edit",
                          {"name": "Later B.", "site": "paris", "team": "", "fte": "1", "active": "y"})
@@ -155,13 +155,13 @@ def test_standings_export_checks_the_query_and_the_leads_contests(api, company):
 
 # (agent, sale id, product bonus, quantity, occurred_at, cancelled now?)
 PAYROLL_SALES = [
-    ("evil", "e1", "15.00", 1, datetime(2026, 11, 2, 10, tzinfo=timezone.utc), False),
-    ("evil", "e2", "15.00", 2, datetime(2026, 11, 17, 9, tzinfo=timezone.utc), False),
-    ("ana", "a1", "15.00", 1, datetime(2026, 10, 31, 23, 30, tzinfo=timezone.utc), False),  # 1 Nov in Paris
-    ("ana", "a0", "15.00", 1, datetime(2026, 10, 31, 22, 30, tzinfo=timezone.utc), False),  # 31 Oct in Paris
-    ("ana", "a2", "15.00", 1, datetime(2026, 11, 10, 8, tzinfo=timezone.utc), True),  # clawed back
-    ("ana", "a3", "15.00", 1, datetime(2026, 11, 3, 8, tzinfo=timezone.utc), True),  # cancelled too late
-    ("lu", "l1", "15.00", 3, datetime(2026, 11, 2, 10, tzinfo=timezone.utc), False),
+    ("evil", "e1", "15.00", 1, datetime(2026, 11, 2, 10, tzinfo=UTC), False),
+    ("evil", "e2", "15.00", 2, datetime(2026, 11, 17, 9, tzinfo=UTC), False),
+    ("ana", "a1", "15.00", 1, datetime(2026, 10, 31, 23, 30, tzinfo=UTC), False),  # 1 Nov in Paris
+    ("ana", "a0", "15.00", 1, datetime(2026, 10, 31, 22, 30, tzinfo=UTC), False),  # 31 Oct in Paris
+    ("ana", "a2", "15.00", 1, datetime(2026, 11, 10, 8, tzinfo=UTC), True),  # clawed back
+    ("ana", "a3", "15.00", 1, datetime(2026, 11, 3, 8, tzinfo=UTC), True),  # cancelled too late
+    ("lu", "l1", "15.00", 3, datetime(2026, 11, 2, 10, tzinfo=UTC), False),
 ]
 
 
@@ -172,9 +172,9 @@ def expected_payroll(agents):
         if agent not in agents or at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m") != "2026-11":
             continue
         amount = Decimal(bonus) * quantity
-        if cancelled and NOW < at + timedelta(days=14):
+        if cancelled and at + timedelta(days=14) > NOW:
             totals[agent]["clawed_back"] += amount
-        elif NOW >= at + timedelta(days=14):
+        elif at + timedelta(days=14) <= NOW:
             totals[agent]["confirmed"] += amount
         else:
             totals[agent]["pending"] += amount
@@ -189,7 +189,7 @@ def test_payroll_csv_totals_and_site_limits(app, make, api, company, admin_clien
             assert api.cancel(sale_id).status_code == 200
     for client, agents in ((company, {"evil", "ana"}), (admin_client, {"evil", "ana", "lu"})):
         rows = read_csv(client.get("/console/exports/payroll.csv", query_string={"month": "2026-11"}))
-        header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+        header, body = rows[0], [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
         assert header[:6] == ["month", "agent", "name", "site", "currency", "confirmed"]
         got = {r["agent"]: {k: r[k] for k in ("confirmed", "pending", "clawed_back")} for r in body}
         assert got == expected_payroll(agents)

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-
 from tests.conftest import NOW
 from tests.console.conftest import post_form
 
@@ -130,7 +129,7 @@ def fixtures_of(page, row_pattern, item_pattern):
 
 def assert_double_round_robin(rounds):
     assert sorted(rounds) == [1, 2, 3, 4, 5, 6]
-    for number, pairs in rounds.items():
+    for _number, pairs in rounds.items():
         assert len(pairs) == 2
         assert sorted(site for pair in pairs for site in pair) == FOUR  # everyone plays every round
     played = Counter(pair for pairs in rounds.values() for pair in pairs)

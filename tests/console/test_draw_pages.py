@@ -11,7 +11,6 @@ from tests.conftest import NOW
 from tests.console.conftest import post_form
 
 
-
 @pytest.fixture()
 def draw_world(make):
     for key in ("ana", "bob", "cy"):

@@ -5,11 +5,11 @@ import re
 from decimal import Decimal
 from html import unescape
 
+from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
 from leaderboard.services.roster import people as roster
-from sqlalchemy import select
 from tests.console.conftest import csrf_from, post_form
 
 ROSTER = "/console/roster/"
@@ -76,8 +76,9 @@ def test_edit_keeps_the_key_and_is_audited(app, make, lead_client):
     response = post_form(lead_client, "/console/roster/agents/ines/edit",
                          {"key": "ignored", "name": "Ines B.", "site": "paris", "team": "", "fte": "0.8"})
     assert response.status_code == 302
+    # The unticked box means inactive.
     assert agent_row(app, "ines") == {"key": "ines", "name": "Ines B.", "site": "paris", "team": None,
-                                      "fte": 0.8, "active": False, "hidden_on_screens": False}  # the unticked box means inactive
+                                      "fte": 0.8, "active": False, "hidden_on_screens": False}
     assert agent_row(app, "ignored") is None
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_key == "ines")

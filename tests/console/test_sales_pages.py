@@ -1,6 +1,6 @@
 """Console sales log: filters, site limits, pagination and cancelling through the form."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -29,8 +29,8 @@ def shop(at_now, lead_client, make, api):
     api.sale("s-clawed", "pa1", "P2", NOW - timedelta(days=2))                     # cancelled in the window
     api.sale("s-late", "pa2", "P1", NOW - timedelta(days=30))                      # cancelled after it
     api.sale("s-lyon", "ly1", "P1", NOW - timedelta(hours=1))                      # another site
-    api.sale("s-day17", "pa1", "P1", datetime(2026, 11, 16, 23, 30, tzinfo=timezone.utc))  # 17th 00:30 in Paris
-    api.sale("s-day16", "pa2", "P1", datetime(2026, 11, 16, 22, 30, tzinfo=timezone.utc))  # 16th 23:30 in Paris
+    api.sale("s-day17", "pa1", "P1", datetime(2026, 11, 16, 23, 30, tzinfo=UTC))  # 17th 00:30 in Paris
+    api.sale("s-day16", "pa2", "P1", datetime(2026, 11, 16, 22, 30, tzinfo=UTC))  # 16th 23:30 in Paris
     assert api.cancel("s-clawed").status_code == 200
     assert api.cancel("s-late").get_json()["cancellation"]["late"] is True
     return lead_client

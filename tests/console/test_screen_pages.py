@@ -3,10 +3,8 @@ import re
 
 import pytest
 
-
 from tests.conftest import bearer
 from tests.console.conftest import post_form
-
 
 
 def field_html(page, name):

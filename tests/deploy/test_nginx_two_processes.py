@@ -5,13 +5,14 @@ alternately to both processes, and within 5 s of a Redis that was killed and cam
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Optional
 
 import pytest
 import requests
@@ -58,7 +59,7 @@ class Floor:
         self.put("/api/v1/products/CARD", {"name": "Credit card", "points": 10})
         for n, key in enumerate(self.agents):
             self.put(f"/api/v1/agents/{key}", {"name": f"Agent {n}", "site": "paris"})
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         response = requests.post(self.nginx.url + "/api/v1/contests", headers=self.admin, timeout=10, json={
             "name": "Floor race", "kind": "race", "starts_at": (now - timedelta(days=3)).isoformat(),
             "ends_at": (now + timedelta(days=4)).isoformat()})
@@ -78,7 +79,7 @@ class Floor:
         self.sales += 1
         response = requests.post(server.url + "/api/v1/sales", headers=self.admin, timeout=15, json={
             "id": f"floor-{self.sales}-{uuid.uuid4().hex[:8]}", "agent": agent, "product": "CARD",
-            "occurred_at": (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()})
+            "occurred_at": (datetime.now(UTC) - timedelta(seconds=1)).isoformat()})
         assert response.status_code == 201, response.text
 
     def database_points(self) -> dict[str, float]:
@@ -89,10 +90,8 @@ class Floor:
 
     def stop(self) -> None:
         for stop in (self.nginx.stop, self.dep.stop, self.queue.stop):
-            try:
+            with contextlib.suppress(Exception):
                 stop()
-            except Exception:  # noqa: BLE001 - tear down the rest all the same
-                pass
 
 
 @pytest.fixture()
@@ -109,11 +108,11 @@ READ_BOARD = """() => Object.fromEntries([...document.querySelectorAll('.standin
     (row) => [row.dataset.key, row.querySelector('.points').textContent]))"""
 
 
-def page_points(page) -> dict[str, float]:  # noqa: ANN001
+def page_points(page) -> dict[str, float]:
     return {key: float(re.sub(r"[^\d.\-]", "", shown)) for key, shown in page.evaluate(READ_BOARD).items()}
 
 
-def wait_for(condition: Callable[[], bool], seconds: float) -> Optional[float]:
+def wait_for(condition: Callable[[], bool], seconds: float) -> float | None:
     """Poll until the condition holds; the seconds it took, or None past the deadline."""
     started = time.monotonic()
     while True:
@@ -124,11 +123,11 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> Optional[float]:
         time.sleep(0.05)  # polling the pages, not timing logic
 
 
-def all_show(pages, expected: dict[str, float]) -> Callable[[], bool]:  # noqa: ANN001
+def all_show(pages, expected: dict[str, float]) -> Callable[[], bool]:
     return lambda: all(page_points(page) == expected for page in pages)
 
 
-def test_tv_pages_behind_nginx_follow_two_processes_and_survive_an_emptied_redis(floor, browser):  # noqa: F811
+def test_tv_pages_behind_nginx_follow_two_processes_and_survive_an_emptied_redis(floor, browser):
     contexts = [browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
                 for _ in range(PAGES)]
     try:

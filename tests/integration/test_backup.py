@@ -12,13 +12,12 @@ from sqlalchemy import create_engine, text
 
 from leaderboard import assets
 from leaderboard.extensions import db
-from leaderboard.services.core.backup import (BackupError, backup, check_restorable, head_revision, info_path,
-                                               read_info)
+from leaderboard.services.core.backup import BackupError, backup, check_restorable, head_revision, info_path, read_info
 from tests.conftest import NOW
 from tests.live_server import LEADERBOARD, ROOT
 
 
-def restart_caches(app) -> None:  # noqa: ANN001
+def restart_caches(app) -> None:
     """What restarting the servers after a restore does (the runbook says so): per-process caches go."""
     app.extensions.pop("leaderboard.board_cache", None)
     app.extensions["leaderboard.snapshot_cache"].clear()
@@ -43,7 +42,7 @@ def world(api, make, client, at_now):
     return {"race": race["id"], "draw": draw["id"]}
 
 
-def picture(api, client, world) -> dict:  # noqa: ANN001
+def picture(api, client, world) -> dict:
     return {"race": api.standings(world["race"]), "teams": api.standings(world["race"], by="site"),
             "proof": client.get(f"/api/v1/contests/{world['draw']}/draw", headers=api.admin).get_json(),
             "tickets": client.get(f"/api/v1/contests/{world['draw']}/tickets", headers=api.admin).get_json()}

@@ -1,20 +1,21 @@
 """The bulk rebuild (streamed log, in-memory sums, bulk inserts) equals the replay through the incremental path."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import time_machine
+
 from leaderboard.extensions import db
 from leaderboard.schemas import CancelIn, ContestIn, KpiBatchIn, SaleIn
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.core import projections
 from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.roster.people import agent_by_key
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales import kpis
-from leaderboard.services.roster.people import agent_by_key
 from tests.projection_snapshot import snapshot
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_bulk_rebuild_equals_replay_and_reports_progress(app, make):
@@ -24,7 +25,7 @@ def test_bulk_rebuild_equals_replay_and_reports_progress(app, make):
     kpi_only = make.agent(site=sites[0])  # KPI samples but no sale: a standing with no reached sale
     products = [make.product(points=p, bonus=b) for p, b in ((7, "3.50"), (25, "0"))]
     with time_machine.travel(NOW, tick=False), app.app_context():
-        window = dict(starts_at=(NOW - timedelta(days=6)).isoformat(), ends_at=(NOW + timedelta(days=1)).isoformat())
+        window = {"starts_at": (NOW - timedelta(days=6)).isoformat(), "ends_at": (NOW + timedelta(days=1)).isoformat()}
         contests.create_contest(auth.SYSTEM, ContestIn(name="Q", kind="race", **window, rules={
             "products": {products[0]: {"points": 1.2345}}, "gate": {"kpi": "quality_score", "min": 50},
             "score": {"kpis": {"referral_rate": {"weight": 33.3, "target": 0.2}}}}))

@@ -5,10 +5,11 @@ Runs on SQLite and, with LEADERBOARD_TEST_DATABASE_URL set, on PostgreSQL (where
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -130,7 +131,7 @@ def test_sale_and_its_cancellation_at_the_same_moment(app, make, api, shop, tria
     agent = make.agent(shop["site"], f"pair{trial}")
     others = [post_sale(app, api.integration, f"noise-{trial}-{n}", agent, shop["product"]) for n in range(4)]
     calls = [post_sale(app, api.integration, f"pair-{trial}", agent, shop["product"]),
-             post_cancel(app, api.integration, f"pair-{trial}")] + others
+             post_cancel(app, api.integration, f"pair-{trial}"), *others]
     results = run_together(calls, workers=len(calls))
     assert all(status < 500 for status, _ in results), results
     # Whatever the order, the sale ends clawed back and only the four others count.

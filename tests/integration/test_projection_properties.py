@@ -2,8 +2,7 @@
 projection equal to a rebuild from the log, and the race standings equal a sum computed here."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,12 +18,12 @@ from leaderboard.models.roster import Agent
 from leaderboard.schemas import CancelIn, ContestIn, ContestPatch, KpiBatchIn, SaleIn
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.sales import kpis
 from leaderboard.services.core import projections
 from leaderboard.services.sales import ingest as sales
+from leaderboard.services.sales import kpis
 from tests.projection_snapshot import snapshot
 
-NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 AGENTS = ["pa", "pb", "pc", "pd"]
 PRODUCTS = {"PX": 10, "PY": 3}
 RACE_RULES = {"score": {"kpis": {"referral_rate": {"weight": 5, "target": 0.5}}}}
@@ -91,7 +90,7 @@ def test_any_interleaving_equals_a_rebuild(app, world, ops):
         overrides = None
         for op in ops:
             if op[0] == "sale":
-                _, number, agent, product, quantity, minutes = op
+                _, number, agent, _product, _quantity, _minutes = op
                 first = sent.setdefault(number, op)  # a replay of an id keeps its first body
                 at = NOW - timedelta(minutes=first[5])
                 body = SaleIn(id=f"prop-{number}", agent=first[2], product=first[3], quantity=first[4],

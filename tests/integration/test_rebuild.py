@@ -1,20 +1,21 @@
 """`rebuild` reproduces exactly what the incremental path produced, for every projection."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import time_machine
+
 from leaderboard.extensions import db
 from leaderboard.schemas import CancelIn, ContestIn, KpiBatchIn, SaleIn
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.earnings import bonuses as earnings
-from leaderboard.services.sales import kpis
 from leaderboard.services.core import projections
-from leaderboard.services.sales import ingest as sales
+from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.roster.people import agent_by_key
+from leaderboard.services.sales import ingest as sales
+from leaderboard.services.sales import kpis
 from tests.projection_snapshot import snapshot
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
@@ -26,7 +27,7 @@ def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
         rules = {"products": {products[0]: {"points": 12}},
                  "score": {"kpis": {"referral_rate": {"weight": 40, "target": 0.1}}},
                  "gate": {"kpi": "quality_score", "min": 75}, "normalize": "fte"}
-        window = dict(starts_at=(NOW - timedelta(days=10)).isoformat(), ends_at=(NOW + timedelta(days=3)).isoformat())
+        window = {"starts_at": (NOW - timedelta(days=10)).isoformat(), "ends_at": (NOW + timedelta(days=3)).isoformat()}
         contests.create_contest(auth.SYSTEM, ContestIn(name="A", kind="race", rules=rules, **window))
         contests.create_contest(auth.SYSTEM, ContestIn(name="B", kind="race", sites=sites[:1], **window))
         contests.create_contest(auth.SYSTEM, ContestIn(name="C", kind="lucky_draw", rules={"tickets_per_sale": 2},
@@ -55,8 +56,9 @@ def test_rebuild_equals_incremental_with_contests_kpis_and_earnings(app, make):
 def test_rebuild_keeps_goals_credited_in_arrival_order(app, make):
     """Live, a goal goes to the sale that arrives as the total crosses the line; a replay in time order
     would name the other sale. The rebuild keeps what screens were told when the count is the same."""
-    from leaderboard.models.league import MatchGoal
     from sqlalchemy import select
+
+    from leaderboard.models.league import MatchGoal
 
     home, away = make.site("rh", "Europe/Paris"), make.site("ra", "Europe/Paris")
     agent = make.agent(home)

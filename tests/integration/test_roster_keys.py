@@ -22,7 +22,7 @@ BAD_KEYS = ["", " a", "a b", "-a", ".a", "_a", "x" * 65, "a;DROP TABLE agent;--"
             "a\x00b", "é", "a#1"]
 
 
-def upserts(site: str, team_site: str):  # noqa: ANN201
+def upserts(site: str, team_site: str):
     """(kind, error field, call) for each roster upsert, given an existing site for teams and agents."""
     return [
         ("site", "key", lambda key: roster.upsert_site(auth.SYSTEM, key, SiteIn(name="S", timezone="UTC"))),
@@ -57,7 +57,7 @@ def test_every_upsert_refuses_a_bad_key(app, home, key):
 def test_every_upsert_stores_a_good_key(app, home, key):
     with app.app_context():
         for kind, _, upsert in upserts(home, home):
-            row, result = upsert(key)
+            _row, result = upsert(key)
             assert result == roster.CREATED, kind
         db.session.commit()
         assert db.session.scalar(select(Agent.key).where(Agent.key == key)) == key

@@ -1,10 +1,9 @@
 """Sale ingestion on a real database: concurrent replays, out-of-order cancels, rebuild == incremental."""
 import random
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from datetime import datetime, timedelta, timezone
-
 import time_machine
 from sqlalchemy import func, select
 
@@ -14,10 +13,10 @@ from leaderboard.models.projections import AgentDay
 from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.services.access import auth
 from leaderboard.services.core import projections
-from leaderboard.services.sales import ingest as sales
 from leaderboard.services.core.errors import Conflict
+from leaderboard.services.sales import ingest as sales
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 
@@ -10,7 +10,7 @@ from tests.conftest import POSTGRES_URL
 from tests.live_server import Deployment
 
 
-def test_a_lone_server_confirms_sales_whose_clawback_ended(app, tmp_path):  # noqa: ARG001 - app: PostgreSQL cleanup
+def test_a_lone_server_confirms_sales_whose_clawback_ended(app, tmp_path):
     dep = Deployment(tmp_path, database_url=POSTGRES_URL)
     dep.env.update({"LEADERBOARD_SALES_CLAWBACK_DAYS": "1", "LEADERBOARD_WORKER_EMBEDDED": "true",
                     "LEADERBOARD_WORKER_EVERY_SECONDS": "0.2"})
@@ -22,7 +22,7 @@ def test_a_lone_server_confirms_sales_whose_clawback_ended(app, tmp_path):  # no
             assert response.status_code in (200, 201), response.text
             return response.json()
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         call("PUT", "/products/CARD", {"name": "Card", "points": 3})
         call("PUT", "/sites/shop", {"name": "Shop", "timezone": "UTC"})
         call("PUT", "/agents/ann", {"name": "Ann", "site": "shop"})

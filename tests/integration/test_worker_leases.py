@@ -16,7 +16,7 @@ from tests.conftest import NOW
 MINUTE = timedelta(minutes=1)
 
 
-def take(app, holder: str, at, duty: str = "confirm-sales") -> bool:  # noqa: ANN001
+def take(app, holder: str, at, duty: str = "confirm-sales") -> bool:
     with app.app_context():
         taken = leases.take(duty, holder, MINUTE, at)
         db.session.commit()
@@ -44,11 +44,11 @@ def test_a_claim_rolled_back_leaves_the_lease_free(app):
 def test_run_due_runs_each_duty_once_per_lease_and_survives_a_failing_duty(app):
     calls: list[tuple[str, object]] = []
 
-    def confirm(now) -> int:  # noqa: ANN001
+    def confirm(now) -> int:
         calls.append(("confirm", now))
         return 3
 
-    def broken(now) -> int:  # noqa: ANN001
+    def broken(now) -> int:
         calls.append(("broken", now))
         raise RuntimeError("boom")
 

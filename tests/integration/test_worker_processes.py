@@ -1,11 +1,12 @@
-"""Two real `leaderboard worker` processes on one database: each match status announced once, each sale confirmed once."""
+"""Two real `leaderboard worker` processes on one database: each match status announced once, each sale
+confirmed once."""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ class Worker:
         self.log.close()
 
 
-def wait_until(condition, seconds: float, what: str) -> None:  # noqa: ANN001
+def wait_until(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -52,7 +53,7 @@ def wait_until(condition, seconds: float, what: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture()
-def deployment(app, tmp_path):  # noqa: ARG001 - app: a PostgreSQL run shares (and cleans) the test database
+def deployment(app, tmp_path):
     queue = PrivateRedis()
     dep = Deployment(tmp_path, message_queue=queue.url, database_url=POSTGRES_URL)
     # A day of clawback, so the sales below come out of it one by one while the workers poll.
@@ -65,7 +66,7 @@ def deployment(app, tmp_path):  # noqa: ARG001 - app: a PostgreSQL run shares (a
     queue.stop()
 
 
-def call(dep, method: str, path: str, body: dict) -> dict:  # noqa: ANN001
+def call(dep, method: str, path: str, body: dict) -> dict:
     response = requests.request(method, dep.api.url + "/api/v1" + path, json=body, headers=dep.admin, timeout=15)
     assert response.status_code in (200, 201), (path, response.text)
     return response.json()
@@ -73,7 +74,7 @@ def call(dep, method: str, path: str, body: dict) -> dict:  # noqa: ANN001
 
 def test_two_workers_announce_each_status_and_confirm_each_sale_exactly_once(deployment, tmp_path):
     dep = deployment
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     call(dep, "PUT", "/products/CARD", {"name": "Card", "points": POINTS})
     call(dep, "PUT", "/sites/shop", {"name": "Shop", "timezone": "UTC"})
     call(dep, "PUT", "/agents/ann", {"name": "Ann", "site": "shop"})
@@ -127,12 +128,13 @@ def test_two_workers_announce_each_status_and_confirm_each_sale_exactly_once(dep
     try:
         wait_until(lambda: drain() or len(announced) >= len(expected), 30, "the status announcements")
         last_sale = now - timedelta(days=1) + timedelta(seconds=2 + (SALES - 1) * 0.25)
-        wait_until(lambda: datetime.now(timezone.utc) > last_sale + timedelta(days=1) and standing()[0] >= SALES,
+        wait_until(lambda: datetime.now(UTC) > last_sale + timedelta(days=1) and standing()[0] >= SALES,
                    30, "every sale to be confirmed")
         # Then many more polls by both workers, each of which could repeat an announcement or a confirmation.
         runs = [w.lines("ran,") + w.lines("held elsewhere") for w in workers]
         wait_until(lambda: all(w.lines("ran,") + w.lines("held elsewhere") >= before + 20
-                               for w, before in zip(workers, runs)), 30, "twenty more polls by each worker")
+                               for w, before in zip(workers, runs, strict=True)),
+                   30, "twenty more polls by each worker")
         drain()
         for worker in workers:
             assert worker.process.poll() is None, worker.log_path.read_text()

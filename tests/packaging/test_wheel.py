@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tarfile
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 

@@ -49,13 +49,13 @@ def test_personal_link_shows_rank_points_gap_tickets_and_match(app, agents_world
     phone, _ = open_link(app, "ana")
     page = phone.get("/me").get_data(as_text=True)
     assert "Ana Lefèvre" in page
-    race_card = page.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
+    race_card = page.split(f'data-contest="{agents_world["race"]["id"]}"')[1].split("</section>")[0]
     assert 'data-field="rank">2<' in race_card  # Bob has 250, Ana 100
     assert 'data-field="points">100<' in race_card
     assert ">150<" in race_card  # gap to Bob
-    draw_card = page.split('data-contest="%d"' % agents_world["draw"]["id"])[1].split("</section>")[0]
+    draw_card = page.split(f'data-contest="{agents_world["draw"]["id"]}"')[1].split("</section>")[0]
     assert 'data-field="tickets">2<' in draw_card
-    league_card = page.split('data-contest="%d"' % agents_world["league"]["id"])[1].split("</section>")[0]
+    league_card = page.split(f'data-contest="{agents_world["league"]["id"]}"')[1].split("</section>")[0]
     assert 'data-field="my-goals">2<' in league_card  # 2 sales of 50 points, 50 points a goal
     assert "Paris 7 – 0 Lyon" in league_card  # Bob's 250 points are 5 goals, Ana's 2
 
@@ -64,8 +64,8 @@ def my_numbers(app, phone):
     """What the page receives over the socket when it subscribes: its own numbers as data, on its own topic."""
     socket = socketio.test_client(app, namespace="/live", flask_test_client=phone)
     socket.emit("subscribe", {"me": True}, namespace="/live")
-    return [m["args"][0]["data"] for m in socket.get_received("/live")
-            if m["name"] == "snapshot" and m["args"][0]["topic"].startswith("agent:")][0]
+    return next(m["args"][0]["data"] for m in socket.get_received("/live")
+            if m["name"] == "snapshot" and m["args"][0]["topic"].startswith("agent:"))
 
 
 def test_cancelling_a_sale_drops_my_points_in_the_live_numbers(app, api, agents_world):
@@ -124,7 +124,7 @@ def test_gap_is_measured_to_the_next_better_score_not_to_tied_neighbours(app, ap
         make.agent("paris", f"zero{n}", name=f"Zero {n}")
     phone, _ = open_link(app, "zero3")
     page = phone.get("/me").get_data(as_text=True)
-    race_card = page.split('data-contest="%d"' % agents_world["race"]["id"])[1].split("</section>")[0]
+    race_card = page.split(f'data-contest="{agents_world["race"]["id"]}"')[1].split("</section>")[0]
     # Zero 3 has 0 points; the lowest better score on the board is Ana's 100.
     assert 'data-field="points">0<' in race_card
     assert ">100<" in race_card.split("Gap to the next rank")[1].split("</div>")[0]
@@ -138,7 +138,7 @@ def test_an_opt_in_contest_invites_on_the_phone_until_the_agent_takes_part(app, 
 
     def card_html():
         page = phone.get("/me").get_data(as_text=True)
-        return page.split('data-contest="%d"' % optional["id"])[1].split("</section>")[0], page
+        return page.split(f'data-contest="{optional["id"]}"')[1].split("</section>")[0], page
 
     card, page = card_html()
     assert 'data-block="invite" >' in card or 'data-block="invite">' in card  # shown

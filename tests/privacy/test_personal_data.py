@@ -11,8 +11,8 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
 from leaderboard.services.access import auth
-from leaderboard.services.roster import personal_data
 from leaderboard.services.core.settings import EXTENSION_KEY
+from leaderboard.services.roster import personal_data
 from leaderboard.services.roster.people import agent_by_key
 from leaderboard.worker import DUTIES
 from tests.api.test_lucky_draw_api import third_party_verify
@@ -125,7 +125,8 @@ def test_erasure_keeps_log_totals_and_proofs_and_the_name_goes_everywhere(app, c
         f"/api/v1/contests/{drawn['contest']['id']}/tickets", "/api/v1/agents/zoe/export",
         "/api/v1/exports/payroll.csv?month=2026-11")]
     with app.app_context():
-        audit_text = json.dumps([[e.before, e.after] for e in db.session.scalars(select(AuditEntry))], ensure_ascii=False)
+        audit_text = json.dumps([[e.before, e.after] for e in db.session.scalars(select(AuditEntry))],
+                                ensure_ascii=False)
     for text in [*seen, audit_text]:
         assert "Zoë" not in text and "Quintessa" not in text and "Zo\\u00eb" not in text
     assert client.get("/api/v1/agents/zoe/earnings?month=2026-11", headers=zoe_token).status_code == 401

@@ -6,8 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from leaderboard.domain.privacy import (HIDDEN_KEY, PLACEHOLDER, ChannelDisplay, agent_notice, first_initial,
-                                        public_picture)
+from leaderboard.domain.privacy import (
+    HIDDEN_KEY,
+    PLACEHOLDER,
+    ChannelDisplay,
+    agent_notice,
+    first_initial,
+    public_picture,
+)
 from leaderboard.extensions import socketio
 from leaderboard.services.access import auth
 from tests.conftest import NOW
@@ -93,14 +99,15 @@ def screens(api, make, client, at_now):
     return race
 
 
-def _tv(app, make, channel):  # noqa: ANN001, ANN202
+def _tv(app, make, channel):
     tv = socketio.test_client(app, namespace="/live", auth={"token": make.token("display")})
     tv.emit("subscribe", {"channel": channel}, namespace="/live")
     return tv
 
 
-def _agent_board(messages, name):  # noqa: ANN001, ANN202
-    pictures = [m["args"][0]["data"] for m in messages if m["name"] == name and m["args"][0]["topic"].startswith("contest:")]
+def _agent_board(messages, name):
+    pictures = [m["args"][0]["data"] for m in messages
+                if m["name"] == name and m["args"][0]["topic"].startswith("contest:")]
     return [[row["name"] for row in picture["standings"]["agent"]] for picture in pictures]
 
 

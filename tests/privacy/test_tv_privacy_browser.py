@@ -1,7 +1,7 @@
 """Privacy on the TV in real Chromium: display modes, hidden agents, and an opt-in race before and after consent."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -23,14 +23,14 @@ class Floor:
         self.display = deployment.token("display")
         self.count = 0
 
-    def call(self, method: str, path: str, body=None, headers=None, expect=(200, 201, 204)):  # noqa: ANN001
+    def call(self, method: str, path: str, body=None, headers=None, expect=(200, 201, 204)):
         response = requests.request(method, self.url + path, json=body, headers=headers or self.admin, timeout=10)
         assert response.status_code in expect, response.text
         return response.json() if response.content else None
 
     def sale(self, agent: str, quantity: int = 1) -> None:
         self.count += 1
-        at = datetime.now(timezone.utc) - timedelta(seconds=1)
+        at = datetime.now(UTC) - timedelta(seconds=1)
         self.call("POST", "/api/v1/sales", {"id": f"p{self.count}", "agent": agent, "product": "CARD",
                                            "quantity": quantity, "occurred_at": at.isoformat()})
 
@@ -43,7 +43,7 @@ def floor(tmp_path_factory):
     for key, name in (("zoe", "Zoë Quintessa"), ("bruno", "Bruno Keller"), ("ana", "Ana Lima")):
         floor.call("PUT", f"/api/v1/agents/{key}", {"name": name, "site": "paris"})
     floor.call("PUT", "/api/v1/agents/zoe", {"name": "Zoë Quintessa", "site": "paris", "hidden_on_screens": True})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     window = {"starts_at": (now - timedelta(days=1)).isoformat(), "ends_at": (now + timedelta(days=1)).isoformat()}
     race = floor.call("POST", "/api/v1/contests", {"name": "Race", "kind": "race", **window})
     floor.opt_in = floor.call("POST", "/api/v1/contests", {"name": "Opt-in race", "kind": "race",
@@ -68,13 +68,13 @@ def page(browser):
     context.close()
 
 
-def _show(floor: Floor, page, channel: str) -> None:  # noqa: ANN001
+def _show(floor: Floor, page, channel: str) -> None:
     page.goto(f"{floor.url}/tv/{channel}#token={floor.display}")
     page.wait_for_selector("#connection[data-state=live]", timeout=15000)
     page.wait_for_selector("body[data-slide=standings]", timeout=15000)
 
 
-def _names(page) -> list[str]:  # noqa: ANN001
+def _names(page) -> list[str]:
     return [name.strip() for name in page.locator(".standings [data-key] .name").all_inner_texts()]
 
 

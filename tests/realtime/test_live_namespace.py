@@ -4,8 +4,7 @@ from datetime import timedelta
 import pytest
 
 from leaderboard.extensions import socketio
-from tests.conftest import NOW
-from tests.conftest import bearer
+from tests.conftest import NOW, bearer
 
 
 @pytest.fixture()

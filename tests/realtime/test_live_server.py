@@ -1,6 +1,6 @@
 """A real gevent server and real Socket.IO clients: origins, delivery, and reconnect snapshots."""
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -53,7 +53,7 @@ class Screen:
 
 def post_sale(dep, server, sale_id):
     response = requests.post(server.url + "/api/v1/sales", headers=dep.admin, timeout=10, json={
-        "id": sale_id, "agent": "ana", "product": "CARD", "occurred_at": datetime.now(timezone.utc).isoformat()})
+        "id": sale_id, "agent": "ana", "product": "CARD", "occurred_at": datetime.now(UTC).isoformat()})
     assert response.status_code == 201, response.text
 
 

@@ -17,7 +17,7 @@ def server(tmp_path_factory):
     deployment.stop()
 
 
-def long_url(server, length: int) -> str:  # noqa: ANN001
+def long_url(server, length: int) -> str:
     """A health URL whose path and query are `length` bytes long."""
     path = "/api/v1/health?filler="
     return server.url + path + "x" * (length - len(path))

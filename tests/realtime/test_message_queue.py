@@ -1,7 +1,7 @@
 """Two server processes sharing a real Redis: cross-process delivery, and convergence after an outage."""
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -38,7 +38,7 @@ def cluster(tmp_path_factory):
 
 def post_sale(cluster, server, sale_id, agent="agent0"):
     response = requests.post(server.url + "/api/v1/sales", headers=cluster.admin, timeout=15, json={
-        "id": sale_id, "agent": agent, "product": "CARD", "occurred_at": datetime.now(timezone.utc).isoformat()})
+        "id": sale_id, "agent": agent, "product": "CARD", "occurred_at": datetime.now(UTC).isoformat()})
     assert response.status_code == 201, response.text
 
 

@@ -58,8 +58,8 @@ def test_a_launched_contest_tells_the_sites_phones(app, api, board_world):
                 ends_at=(NOW + timedelta(hours=2)).isoformat())
     told = [m for m in phone.get_received("/live") if m["name"] == "contests"]
     assert [m["args"][0]["topic"] for m in told] == ["site:paris"]
-    phone.emit("snapshot", {"topic": "agent:%d" % _agent_id(app, "a3")}, namespace="/live")
-    snapshot = [m["args"][0]["data"] for m in phone.get_received("/live") if m["name"] == "snapshot"][0]
+    phone.emit("snapshot", {"topic": f"agent:{_agent_id(app, 'a3')}"}, namespace="/live")
+    snapshot = next(m["args"][0]["data"] for m in phone.get_received("/live") if m["name"] == "snapshot")
     assert sorted(card["name"] for card in snapshot["cards"]) == ["Race", "Sprint"]
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -88,7 +88,7 @@ def test_the_phone_remember_cookie_lasts_30_days_and_is_secure(app, make, client
     cookie = _cookie(response, "remember_token")
     assert "Secure" in cookie and "HttpOnly" in cookie
     expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
-    days = (expires - datetime.now(timezone.utc)).total_seconds() / 86400
+    days = (expires - datetime.now(UTC)).total_seconds() / 86400
     assert 29 < days <= 30
 
 
@@ -117,7 +117,7 @@ def test_sign_in_works_while_the_rate_limit_store_is_down(tmp_path, app):
         # The limiter extension is shared by every app of the run: bind it back to an in-memory store.
         create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "memory",
                     "DATABASE_URL": app.config["DATABASE_URL"]})
-        limiter._storage_dead = False  # noqa: SLF001 - else it keeps using its fallback until a health check
+        limiter._storage_dead = False
 
 
 def test_anonymous_screen_registration_is_rate_limited(client):

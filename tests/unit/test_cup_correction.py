@@ -1,6 +1,12 @@
 """VAR corrections of decided cup ties, decided in the pure domain: re-pair the next round or let it stand."""
-from leaderboard.domain.fixtures import (CupMatchResult, CupSlot, SettledRound, TieCorrection, cup_bracket,
-                                         settle_next_cup_round)
+from leaderboard.domain.fixtures import (
+    CupMatchResult,
+    CupSlot,
+    SettledRound,
+    TieCorrection,
+    cup_bracket,
+    settle_next_cup_round,
+)
 
 SEEDS = ["a", "b", "c", "d"]  # round 1 pairs a v d and b v c
 

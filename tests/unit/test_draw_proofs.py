@@ -4,13 +4,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
 from leaderboard.domain import draws
 from leaderboard.domain.draws import ALGORITHM, Verification, build_proof, ticket_lines, verify_proof
 from tests.draw_reference import FIXTURES, fixture_proof, lines_of, ref_verify, ref_winners, seed_for
-
 
 # --- Proofs ---
 
@@ -142,5 +142,5 @@ def test_verification_does_not_modify_the_proof():
 
 
 def test_module_stays_free_of_web_and_orm_imports():
-    source = open(draws.__file__, encoding="utf-8").read()
+    source = Path(draws.__file__).read_text(encoding="utf-8")
     assert "flask" not in source.lower() and "sqlalchemy" not in source.lower()

@@ -76,7 +76,7 @@ def test_ticket_lines_reject_duplicates_and_ambiguous_text(pairs):
 
 def test_tickets_digest_hashes_newline_joined_utf8():
     lines = ["S1#1 Zoë", "S2#1 bob"]
-    assert tickets_digest(lines) == hashlib.sha256("S1#1 Zoë\nS2#1 bob".encode("utf-8")).hexdigest()
+    assert tickets_digest(lines) == hashlib.sha256("S1#1 Zoë\nS2#1 bob".encode()).hexdigest()
     assert tickets_digest([]) == hashlib.sha256(b"").hexdigest()
 
 

@@ -1,6 +1,6 @@
 """Site-league scheduling: match lengths, DST-aware windows, round-robin fixtures, cup brackets."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from leaderboard.domain.fixtures import (
 )
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
+UTC = UTC
 HOUR = timedelta(hours=1)
 
 
@@ -115,7 +115,7 @@ def test_round_robin_properties(n):
         met = [frozenset((f.home, f.away)) for fixtures in leg for f in fixtures]
         assert len(met) == len(every_pair) and set(met) == every_pair
 
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert [(f.away, f.home) for f in a] == [(f.home, f.away) for f in b]
 
     resting = byes(rounds, sites)

@@ -1,6 +1,6 @@
 """Site-league play: goals from sales, VAR, match clock and status, table, rules."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from leaderboard.domain.league import (
     validate_league_rules,
 )
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 POINTS = {"win": 3, "draw": 1, "loss": 0}
 

@@ -1,5 +1,5 @@
 """Calendar periods follow each site's own timezone, including DST days."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -16,18 +16,18 @@ def test_month_wraps_into_next_year():
 
 def test_a_paris_day_starts_at_paris_midnight():
     # 23:30 UTC on 22 Nov is already 23 Nov in Paris (UTC+1) but still 22 Nov in Montreal.
-    instant = datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc)
+    instant = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     assert local_day(instant, "Europe/Paris") == date(2026, 11, 23)
     assert local_day(instant, "America/Toronto") == date(2026, 11, 22)
     _, _, start, end = period_bounds("today", instant, "Europe/Paris")
-    assert start.astimezone(timezone.utc) == datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc)
+    assert start.astimezone(UTC) == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)
     assert (end - start).total_seconds() == 24 * 3600
 
 
 def test_dst_change_day_is_25_hours_long():
     start = local_midnight(date(2026, 10, 25), "Europe/Paris")
     end = local_midnight(date(2026, 10, 26), "Europe/Paris")
-    assert (end.astimezone(timezone.utc) - start.astimezone(timezone.utc)).total_seconds() == 25 * 3600
+    assert (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() == 25 * 3600
 
 
 def test_unknown_period_is_refused():

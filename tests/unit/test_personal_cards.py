@@ -1,7 +1,8 @@
 """Each agent's own card from a ranked board: gaps, neighbours, and which agents a change touches."""
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leaderboard.domain.personal import changed_agents, gaps_to_next_rank, personal_cards
 from leaderboard.domain.ranking import BoardEntry, rank_entries
@@ -17,7 +18,7 @@ scores_strategy = st.dictionaries(st.sampled_from([f"a{n}" for n in range(12)]),
 @given(scores_strategy)
 def test_gap_is_the_lowest_better_score_minus_mine(scores):
     entries = board(scores)
-    for entry, gap in zip(entries, gaps_to_next_rank(entries)):
+    for entry, gap in zip(entries, gaps_to_next_rank(entries), strict=False):
         better = [s for s in scores.values() if s > scores[entry.key]]
         assert gap == (Decimal(min(better) - scores[entry.key]) if better else None)
 

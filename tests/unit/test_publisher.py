@@ -1,6 +1,15 @@
 """The live publisher's promises: exact +1 seqs, coalesced standings, folded sales, visible gaps."""
-from leaderboard.domain.changes import (GoalScored, PersonalNumbersChanged, ProductRef, Ref, SaleCounted, Score,
-                                       StandingsChanged)
+import itertools
+
+from leaderboard.domain.changes import (
+    GoalScored,
+    PersonalNumbersChanged,
+    ProductRef,
+    Ref,
+    SaleCounted,
+    Score,
+    StandingsChanged,
+)
 from leaderboard.domain.personal import PersonalCard
 from leaderboard.realtime.publisher import LivePublisher
 from leaderboard.realtime.sequences import MemorySequences
@@ -51,7 +60,7 @@ STANDINGS = StandingsChanged(1)
 
 
 def test_seq_increases_by_one_per_topic_across_event_types():
-    publisher, clock, recorder = make()
+    publisher, _clock, recorder = make()
     publisher([sale(1), goal(), sale(2, contest=2)])
     assert [(e, p["topic"], p["seq"]) for e, p in recorder.sent] == [
         ("sale", "contest:1", 1), ("match.goal", "contest:1", 2), ("sale", "contest:2", 1)]
@@ -60,13 +69,13 @@ def test_seq_increases_by_one_per_topic_across_event_types():
 def test_standings_are_coalesced_to_two_per_second():
     publisher, clock, recorder = make()
     times = []
-    for step in range(30):  # a standings notice every 100 ms for three seconds
+    for _step in range(30):  # a standings notice every 100 ms for three seconds
         before = len(recorder.sent)
         publisher([STANDINGS])
         publisher.flush()
         times += [clock.now] * (len(recorder.sent) - before)
         clock.now += 0.1
-    assert all(later - earlier >= 0.5 - 1e-9 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.5 - 1e-9 for earlier, later in itertools.pairwise(times))
     assert 5 <= len(times) <= 7  # about two a second, not thirty
     held_back = publisher._topics["contest:1"].standings_pending
     clock.now += 1
@@ -89,13 +98,13 @@ def test_five_sales_a_second_then_folded_with_a_count():
 
 
 def test_without_a_flusher_nothing_is_held_back():
-    publisher, clock, recorder = make(coalesce=False)
+    publisher, _clock, recorder = make(coalesce=False)
     publisher([sale(n) for n in range(8)] + [STANDINGS] * 3)
     assert len(recorder.sent) == 11
 
 
 def test_a_failed_push_makes_the_next_seq_skip_so_screens_resync():
-    publisher, clock, recorder = make()
+    publisher, _clock, recorder = make()
     publisher([sale(1)])
     recorder.fail = True
     publisher([goal()])
@@ -106,7 +115,7 @@ def test_a_failed_push_makes_the_next_seq_skip_so_screens_resync():
 
 
 def test_heartbeat_after_a_failure_moves_the_seq_on():
-    publisher, clock, recorder = make()
+    publisher, _clock, recorder = make()
     publisher([sale(1)])
     recorder.fail = True
     publisher([sale(2)])
@@ -133,13 +142,13 @@ def test_every_change_type_has_one_event_name_and_a_json_payload():
 
 
 def test_phones_lean_topic_gets_the_same_deltas_with_its_own_seqs():
-    publisher, clock, recorder = make()
+    publisher, _clock, recorder = make()
     publisher([sale(1), goal()])
     assert [r for r in recorder.rooms if r[1] == "phone:1"] == [("sale", "phone:1", 1), ("match.goal", "phone:1", 2)]
 
 
 def test_a_standings_push_sends_the_personal_deltas_to_the_agents_topics():
-    publisher, clock, recorder = make(coalesce=False)
+    publisher, _clock, recorder = make(coalesce=False)
     card = PersonalCard(contest_id=1, rank=1, points=10, qualified=True, gap=None, nearby=(), tickets=None)
     asked = []
 

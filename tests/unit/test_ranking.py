@@ -1,10 +1,10 @@
 """Competition ranking with the documented tie rule, and the phone's 'nearby ranks' window."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from leaderboard.domain.ranking import BoardEntry, rank_entries, window_around
 
-T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 def entry(key, score, minutes=None, sale=None):

@@ -1,15 +1,15 @@
 """Sale status, clawback and replay fingerprints, without a database."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from leaderboard.domain.sales import SaleBody, is_late_cancellation, sale_status
 
-T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(days=14)
 
 
 def body(**changes):
-    values = dict(id="s1", agent="a1", product="P", quantity=1, amount=None, occurred_at=T0)
+    values = {"id": "s1", "agent": "a1", "product": "P", "quantity": 1, "amount": None, "occurred_at": T0}
     values.update(changes)
     return SaleBody(**values)
 
@@ -42,11 +42,11 @@ def test_status_moves_from_pending_to_confirmed_when_the_window_ends():
 
 
 def test_counts_in_contest_window_sites_and_confirmation():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from leaderboard.domain.sales import counts_in_contest
 
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     end = start + timedelta(days=7)
     week = timedelta(days=7)
     inside = start + timedelta(days=1)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -28,8 +28,8 @@ class Principal:
 
     name: str
     role: str
-    site_ids: Optional[frozenset[int]] = None
-    agent_id: Optional[int] = None
+    site_ids: frozenset[int] | None = None
+    agent_id: int | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -53,8 +53,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_key(name: str, role: str, user_email: Optional[str] = None,
-                   actor: Principal = SYSTEM, agent_key: Optional[str] = None) -> tuple[ApiKey, str]:
+def create_api_key(name: str, role: str, user_email: str | None = None,
+                   actor: Principal = SYSTEM, agent_key: str | None = None) -> tuple[ApiKey, str]:
     """Create a key; returns it with the secret, which is never stored nor shown again.
 
     An agent key names its agent (`agent_key`) and acts as that agent, like the agent's phone session."""
@@ -93,7 +93,7 @@ def revoke_api_key(prefix: str, actor: Principal = SYSTEM) -> None:
     db.session.commit()
 
 
-def principal_for_token(token: str) -> Optional[Principal]:
+def principal_for_token(token: str) -> Principal | None:
     key = db.session.scalar(select(ApiKey).where(ApiKey.token_hash == hash_token(token)))
     if key is None or key.revoked_at is not None:
         return None
@@ -105,13 +105,13 @@ def principal_for_token(token: str) -> Optional[Principal]:
     return principal_for(key.name, key.role, key.user)
 
 
-def principal_for(name: str, role: str, user: Optional[User]) -> Principal:
+def principal_for(name: str, role: str, user: User | None) -> Principal:
     sites = frozenset(s.id for s in user.sites) if user is not None and role == "lead" else None
     agent_id = user.agent_id if user is not None else None
     return Principal(name=user.email if user else name, role=role, site_ids=sites, agent_id=agent_id)
 
 
-def create_user(email: str, role: str, password: Optional[str] = None,
+def create_user(email: str, role: str, password: str | None = None,
                 site_keys: Iterable[str] = (), actor: Principal = SYSTEM) -> User:
     email = email.strip().lower()
     if "@" not in email:
@@ -169,18 +169,18 @@ def revoke_agent_link(actor: Principal, link_id: int) -> AgentLink:
     return link
 
 
-def _signs_in(link: Optional[AgentLink]) -> Optional[AgentLink]:
+def _signs_in(link: AgentLink | None) -> AgentLink | None:
     """The link while it still signs its agent in: not revoked, agent active."""
     if link is None or link.revoked_at is not None or not link.agent.active:
         return None
     return link
 
 
-def agent_link_for_token(token: str) -> Optional[AgentLink]:
+def agent_link_for_token(token: str) -> AgentLink | None:
     return _signs_in(db.session.scalar(select(AgentLink).where(AgentLink.token_hash == hash_token(token))))
 
 
-def live_agent_link(link_id: int) -> Optional[AgentLink]:
+def live_agent_link(link_id: int) -> AgentLink | None:
     """A browser session's link by id, or None once revoked or its agent deactivated."""
     return _signs_in(db.session.get(AgentLink, link_id))
 
@@ -195,11 +195,11 @@ def _acting_agent(agent: Agent) -> Principal:
                      site_ids=frozenset({agent.site_id}))
 
 
-def console_user(user_id: int) -> Optional[User]:
+def console_user(user_id: int) -> User | None:
     """A browser session's user by id while it is an admin or a lead, else None."""
     user = db.session.get(User, user_id)
     return user if user is not None and user.role in ("admin", "lead") else None
 
 
-def user_by_email(email: str) -> Optional[User]:
+def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))

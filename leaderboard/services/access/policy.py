@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -30,10 +30,11 @@ def require(principal: Principal, action: str, resource: Resource = COLLECTION, 
     if verdict is Verdict.WRONG_ROLE:
         raise Forbidden(f"role {principal.role!r} may not do this ({action})")
     if verdict is Verdict.OUT_OF_SCOPE:
-        raise Forbidden(f"{principal.role} {principal.name!r} may not reach {what}: not one of their sites' or their own")
+        raise Forbidden(f"{principal.role} {principal.name!r} may not reach {what}: "
+                        "not one of their sites' or their own")
 
 
-def visible_site_ids(principal: Principal, action: str) -> Optional[frozenset[int]]:
+def visible_site_ids(principal: Principal, action: str) -> frozenset[int] | None:
     """Sites whose rows a list may show the caller: None for every site."""
     caller = caller_of(principal)
     if decide(action, caller, Resource(site_ids=frozenset({-1}))) is Verdict.ALLOW:
@@ -41,7 +42,7 @@ def visible_site_ids(principal: Principal, action: str) -> Optional[frozenset[in
     return caller.site_ids
 
 
-def filter_sited(principal: Principal, action: str, rows: Iterable, site_ids_of) -> list:  # noqa: ANN001
+def filter_sited(principal: Principal, action: str, rows: Iterable, site_ids_of) -> list:
     """Keep the rows (contests, channels…) the caller may reach through `action`."""
     return [row for row in rows if allows(principal, action, Resource(site_ids=site_ids_of(row)))]
 
@@ -85,7 +86,7 @@ def roster_item_resource(collection: str, key: str) -> Resource:
     return resource if resource.site_ids else Resource()  # unknown keys: 404 from the view
 
 
-def query_site_resource(site_key: Optional[str]) -> Resource:
+def query_site_resource(site_key: str | None) -> Resource:
     """A calendar board narrowed to one site (`?site=`), or every site the caller may see."""
     if site_key is None or not re.fullmatch(KEY_PATTERN, site_key):
         return Resource()  # no site, or no valid key: the view answers (400 or 422) before reading a board

@@ -2,36 +2,36 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 
+from leaderboard.domain.privacy import PLACEHOLDER
+from leaderboard.domain.scoring import json_number
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.events import Sale
 from leaderboard.models.roster import Agent
+from leaderboard.services.boards import standings
+from leaderboard.services.contests.consent import has_consented
+from leaderboard.services.contests.counting import not_clawed_back
+from leaderboard.services.contests.lifecycle import contest_view
+from leaderboard.services.contests.rules import rules_of
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.errors import NotFound
+from leaderboard.services.core.settings import configured
+from leaderboard.services.draws import tickets
+from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.league import views as league_views
-from leaderboard.services.boards import standings
-from leaderboard.services.draws import tickets
-from leaderboard.services.core.clock import utcnow
-from leaderboard.services.contests.lifecycle import contest_view
-from leaderboard.services.draws.state import frozen_lines
-from leaderboard.domain.scoring import json_number
-from leaderboard.services.core.errors import NotFound
-from leaderboard.services.contests.counting import not_clawed_back
-from leaderboard.services.core.settings import configured
-from leaderboard.services.contests.consent import has_consented
-from leaderboard.services.contests.rules import rules_of
 from leaderboard.services.roster.privacy import hidden_agent_keys
-from leaderboard.domain.privacy import PLACEHOLDER
 
 NEARBY = 5
 CELEBRATIONS = 8
 
 
-def overview(agent_id: int, now: Optional[datetime] = None) -> dict[str, Any]:
+def overview(agent_id: int, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     agent = db.session.get(Agent, agent_id)
     if agent is None:
@@ -52,7 +52,7 @@ def live_contests(agent: Agent, now: datetime) -> list[Contest]:
     return [c for c in found if agent.site_id in {s.id for s in c.sites}]
 
 
-def next_change_at(agent: Agent, now: datetime) -> Optional[str]:
+def next_change_at(agent: Agent, now: datetime) -> str | None:
     """When a contest of the agent's site next starts or ends: the phone looks again then."""
     upcoming = db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None), Contest.ends_at > now))
     moments = [moment for contest in upcoming if agent.site_id in {s.id for s in contest.sites}
@@ -82,7 +82,7 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
     return card
 
 
-def gap_to_next_rank(contest: Contest, agent_key: str) -> Optional[float]:
+def gap_to_next_rank(contest: Contest, agent_key: str) -> float | None:
     """Points needed to reach the next better rank (the lowest score above mine); None when leading."""
     board = standings.contest_agent_entries(contest)
     mine = next(e for e in board if e.key == agent_key)
@@ -90,7 +90,7 @@ def gap_to_next_rank(contest: Contest, agent_key: str) -> Optional[float]:
     return json_number(min(better) - mine.score) if better else None
 
 
-def site_match(contest: Contest, agent: Agent, now: datetime) -> Optional[dict[str, Any]]:
+def site_match(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any] | None:
     for match in league_views.contest_matches(contest):
         if match.starts_at <= now < match.ends_at and agent.site_id in (match.home_site_id, match.away_site_id):
             view = league_views.match_view(match, now)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import delete, select, update
 
@@ -11,10 +12,10 @@ from leaderboard.domain.periods import local_day, local_midnight
 from leaderboard.extensions import db
 from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import AgentDay, SiteHour
+from leaderboard.services.contests.counting import not_clawed_back
 from leaderboard.services.core.aggregates import add_rows
 from leaderboard.services.core.bulk_rebuild import LogContext, Rows
 from leaderboard.services.core.publishing import Notice
-from leaderboard.services.contests.counting import not_clawed_back
 
 
 def hour_of(instant: datetime) -> datetime:
@@ -84,7 +85,7 @@ class CalendarProjection:
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
 
-    def bulk_part(self, log: LogContext) -> "CalendarBulk":
+    def bulk_part(self, log: LogContext) -> CalendarBulk:
         return CalendarBulk()
 
 

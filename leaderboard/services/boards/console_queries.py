@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Optional
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, false, func, or_, select, true
@@ -23,10 +23,10 @@ from leaderboard.models.contests import Contest, contest_site
 from leaderboard.models.events import Cancellation, Sale
 from leaderboard.models.roster import Agent, Product, Site, Team
 from leaderboard.services.access.auth import Principal
-from leaderboard.services.core.clock import clawback_window, utcnow
-from leaderboard.services.contests.rules import rules_of
-from leaderboard.services.earnings.bonuses import safe_cell
 from leaderboard.services.boards.standings import contest_agent_entries, group_entries
+from leaderboard.services.contests.rules import rules_of
+from leaderboard.services.core.clock import clawback_window, utcnow
+from leaderboard.services.earnings.bonuses import safe_cell
 from leaderboard.services.roster.queries import names_by_key
 
 PER_PAGE = 50
@@ -35,7 +35,7 @@ AGENT_CSV_COLUMNS = ["key", "name", "site", "team", "fte"]
 STANDINGS_CSV_COLUMNS = ["rank", "key", "name", "points", "sales", "qualified"]
 
 
-def _site_ids(actor: Principal) -> Optional[frozenset[int]]:
+def _site_ids(actor: Principal) -> frozenset[int] | None:
     """None when every site is visible, else the visible site ids (possibly none)."""
     if actor.role == "admin":
         return None
@@ -109,15 +109,15 @@ def _page(statement: Any, count_statement: Any, number: int, per_page: int) -> P
 
 @dataclass
 class SaleQuery:
-    site: Optional[str] = None
-    agent: Optional[str] = None
-    product: Optional[str] = None
-    status: Optional[str] = None
-    date_from: Optional[date] = None  # inclusive, a day in the timezone of each sale's site
-    date_to: Optional[date] = None  # inclusive
+    site: str | None = None
+    agent: str | None = None
+    product: str | None = None
+    status: str | None = None
+    date_from: date | None = None  # inclusive, a day in the timezone of each sale's site
+    date_to: date | None = None  # inclusive
 
 
-def _local_day_bounds(site: Site, first: Optional[date], last: Optional[date]) -> ColumnElement[bool]:
+def _local_day_bounds(site: Site, first: date | None, last: date | None) -> ColumnElement[bool]:
     zone = ZoneInfo(site.timezone)
     conditions = [Agent.site_id == site.id]
     if first is not None:
@@ -153,7 +153,7 @@ def _sale_conditions(actor: Principal, query: SaleQuery, now: datetime) -> list[
 
 
 def search_sales(actor: Principal, query: SaleQuery, number: int = 1, per_page: int = PER_PAGE,
-                 now: Optional[datetime] = None) -> Page:
+                 now: datetime | None = None) -> Page:
     """Sales of the actor's sites, newest first; items are (Sale, Cancellation or None)."""
     where = _sale_conditions(actor, query, now or utcnow())
 
@@ -168,11 +168,11 @@ def search_sales(actor: Principal, query: SaleQuery, number: int = 1, per_page: 
 
 @dataclass
 class AuditQuery:
-    actor: Optional[str] = None
-    object_type: Optional[str] = None
-    object_key: Optional[str] = None
-    date_from: Optional[date] = None  # inclusive, UTC
-    date_to: Optional[date] = None  # inclusive, UTC
+    actor: str | None = None
+    object_type: str | None = None
+    object_key: str | None = None
+    date_from: date | None = None  # inclusive, UTC
+    date_to: date | None = None  # inclusive, UTC
 
 
 def _audit_scope(actor: Principal) -> ColumnElement[bool]:
@@ -210,9 +210,9 @@ def search_audit(actor: Principal, query: AuditQuery, number: int = 1, per_page:
     if query.object_key:
         where.append(AuditEntry.object_key == query.object_key.strip())
     if query.date_from:
-        where.append(AuditEntry.at >= datetime.combine(query.date_from, time(), timezone.utc))
+        where.append(AuditEntry.at >= datetime.combine(query.date_from, time(), UTC))
     if query.date_to:
-        where.append(AuditEntry.at < datetime.combine(query.date_to + timedelta(days=1), time(), timezone.utc))
+        where.append(AuditEntry.at < datetime.combine(query.date_to + timedelta(days=1), time(), UTC))
     rows = select(AuditEntry).where(*where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     return _page(rows, select(func.count(AuditEntry.id)).where(*where), number, per_page)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,13 +14,13 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.projections import SiteHour
 from leaderboard.models.roster import Site
+from leaderboard.services.boards import standings, tv_picture
+from leaderboard.services.contests.lifecycle import contest_view, get_contest
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.draws import tickets
+from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
-from leaderboard.services.boards import standings, tv_picture
-from leaderboard.services.draws import tickets
-from leaderboard.services.core.clock import utcnow
-from leaderboard.services.contests.lifecycle import contest_view, get_contest
-from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.services.screens.channels import channel_view, require_channel
 
@@ -77,7 +77,7 @@ def current_round(contest: Contest, now: datetime) -> list[dict[str, Any]]:
     return [league_views.match_view(m, now) for m in matches if m.round == round_number]
 
 
-def sales_per_hour(site_ids: Optional[list[int]], tz: str, now: datetime) -> dict[str, Any]:
+def sales_per_hour(site_ids: list[int] | None, tz: str, now: datetime) -> dict[str, Any]:
     """Points per hour per site since local midnight (contest timezone), for the Plotly chart."""
     start = local_midnight(now.astimezone(ZoneInfo(tz)).date(), tz)
     hours = []

@@ -7,7 +7,7 @@ only sends more than needed, never less.
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from leaderboard.domain.changes import EarningsLine, PersonalNumbersChanged
 from leaderboard.domain.personal import PersonalCard, changed_agents, personal_cards
@@ -25,7 +25,7 @@ class PersonalLines:
         self._last: dict[int, dict[str, PersonalCard]] = {}
         self._lock = threading.Lock()
 
-    def changes_for(self, contest_id: int, picture: Optional[dict[str, Any]]) -> list[PersonalNumbersChanged]:
+    def changes_for(self, contest_id: int, picture: dict[str, Any] | None) -> list[PersonalNumbersChanged]:
         contest = find_contest(contest_id)
         if contest is None or contest.cancelled_at is not None:
             with self._lock:
@@ -46,13 +46,13 @@ class PersonalLines:
                 for key in moved]
 
 
-def ticket_counts(picture: Optional[dict[str, Any]]) -> dict[str, int]:
+def ticket_counts(picture: dict[str, Any] | None) -> dict[str, int]:
     """Tickets per agent from the lucky draw's shared picture (built once for the push)."""
     tickets = (picture or {}).get("tickets") or {}
     return {row["agent"]: int(row["count"]) for row in tickets.get("agents", [])}
 
 
-def earnings_line(agent_id: int) -> Optional[EarningsLine]:
+def earnings_line(agent_id: int) -> EarningsLine | None:
     agent = db.session.get(Agent, agent_id)
     if agent is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -17,10 +17,10 @@ from leaderboard.models.audit import AuditEntry
 from leaderboard.models.contests import Contest
 from leaderboard.models.projections import AgentDay, ContestStanding
 from leaderboard.models.roster import Agent, Site, Team
-from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.consent import consenting_agents
 from leaderboard.services.contests.projection import kpi_means
 from leaderboard.services.contests.rules import kpi_catalogue, rules_of
+from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, InvalidInput
 
 SCOPES = ("agent", "team", "site")
@@ -86,7 +86,7 @@ def group_entries(agent_entries: list[BoardEntry], by: str, normalize: bool,
     return rank_entries(out)
 
 
-def page(entries: list[BoardEntry], limit: int, around: Optional[str]) -> list[BoardEntry]:
+def page(entries: list[BoardEntry], limit: int, around: str | None) -> list[BoardEntry]:
     if around is None:
         return entries[:limit]
     index = next((i for i, e in enumerate(entries) if e.key == around), None)
@@ -108,7 +108,7 @@ def _error(field: str, message: str) -> FieldError:
 
 
 def contest_standings(contest: Contest, by: str = "agent", limit: int = 50,
-                      around: Optional[str] = None) -> dict[str, Any]:
+                      around: str | None = None) -> dict[str, Any]:
     _check_query(by, limit)
     entries = contest_agent_entries(contest)
     rules = rules_of(contest)
@@ -133,7 +133,7 @@ def screen_rows(contest: Contest, by: str, limit: int) -> list[dict[str, Any]]:
     return [{**_group_row(e), "breakdown": {}} for e in grouped[:limit]]
 
 
-def _group_of(entries: list[BoardEntry], by: str, around: Optional[str]) -> Optional[str]:
+def _group_of(entries: list[BoardEntry], by: str, around: str | None) -> str | None:
     """`around` names an agent; on a team or site board it means that agent's group."""
     if around is None:
         return None
@@ -152,7 +152,7 @@ def _agent_row(contest: Contest, entry: BoardEntry) -> dict[str, Any]:
     rules = rules_of(contest)
     means = kpi_means(contest.id, entry.breakdown["agent_id"]) if rules.kpis_used else {}
     _, terms = agent_score(rules, entry.breakdown["points"], means, kpi_catalogue())
-    breakdown = {
+    breakdown: dict[str, Any] = {
         "sales_points": json_number(terms["sales_points"]),
         "sales_weight": json_number(terms["sales_weight"]),
         "kpis": {name: {"actual": t["actual"], "target": json_number(t["target"]),
@@ -172,9 +172,9 @@ def _group_row(entry: BoardEntry) -> dict[str, Any]:
             "sales": entry.sales, "qualified": True, "breakdown": entry.breakdown}
 
 
-def calendar_standings(by: str, period: str, site_key: Optional[str] = None, limit: int = 50,
-                       around: Optional[str] = None, now: Optional[datetime] = None,
-                       site_ids: Optional[frozenset[int]] = None) -> dict[str, Any]:
+def calendar_standings(by: str, period: str, site_key: str | None = None, limit: int = 50,
+                       around: str | None = None, now: datetime | None = None,
+                       site_ids: frozenset[int] | None = None) -> dict[str, Any]:
     """Today / ISO week / month boards, each site's period taken in its own timezone;
     `site_ids` narrows them to the sites the reader may see (None: every site)."""
     _check_query(by, limit)
@@ -204,7 +204,7 @@ def calendar_standings(by: str, period: str, site_key: Optional[str] = None, lim
             "rows": rows}
 
 
-def _site_period_entries(site: Site, first, stop) -> list[BoardEntry]:  # noqa: ANN001
+def _site_period_entries(site: Site, first, stop) -> list[BoardEntry]:
     totals: dict[int, list] = {}
     for day in db.session.scalars(select(AgentDay).join(Agent, AgentDay.agent_id == Agent.id).where(
             Agent.site_id == site.id, AgentDay.day >= first, AgentDay.day < stop)):

@@ -4,8 +4,8 @@ Each candidate is then decided by `contests.rules.counts_sale`, which applies th
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import ColumnElement, Select, select
 

@@ -2,35 +2,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
-from leaderboard.domain.scoring import parse_rules
+from leaderboard.domain.access import Resource
 from leaderboard.domain.changes import ContestsChanged
+from leaderboard.domain.scoring import parse_rules
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.projections import ContestStanding
 from leaderboard.models.roster import Product, Site
 from leaderboard.schemas import ContestIn, ContestPatch
-from leaderboard.services.core import audit
-from leaderboard.services.league import setup as league_setup
-from leaderboard.domain.access import Resource
 from leaderboard.services.access import policy as access
 from leaderboard.services.access.auth import Principal
-from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.contests.projection import standings_notice
-from leaderboard.services.core.projections import rescore_contest
 from leaderboard.services.contests.rules import kpi_catalogue
-from leaderboard.services.draws.state import open_draw, summary_for
+from leaderboard.services.core import audit
+from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from leaderboard.services.core.projections import rescore_contest
 from leaderboard.services.core.publishing import Notice, publish
+from leaderboard.services.draws.state import open_draw, summary_for
+from leaderboard.services.league import setup as league_setup
 
 MANAGERS = ("admin", "lead")
 
 
-def contest_status(contest: Contest, now: datetime, latest_counted: Optional[datetime]) -> str:
+def contest_status(contest: Contest, now: datetime, latest_counted: datetime | None) -> str:
     if contest.cancelled_at is not None:
         return "cancelled"
     if now < contest.starts_at:
@@ -42,12 +42,12 @@ def contest_status(contest: Contest, now: datetime, latest_counted: Optional[dat
     return "ended"
 
 
-def latest_counted_sale(contest_id: int) -> Optional[datetime]:
+def latest_counted_sale(contest_id: int) -> datetime | None:
     return db.session.scalar(select(func.max(ContestStanding.reached_at))
                              .where(ContestStanding.contest_id == contest_id))
 
 
-def contest_view(contest: Contest, now: Optional[datetime] = None) -> dict[str, Any]:
+def contest_view(contest: Contest, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     return {
         "id": contest.id,
@@ -74,7 +74,7 @@ def league_summary(contest: Contest) -> dict[str, Any]:
             "points_per_goal_auto": derived.get("auto", False), "seeds": derived.get("seeds", [])}
 
 
-def find_contest(contest_id: int) -> Optional[Contest]:
+def find_contest(contest_id: int) -> Contest | None:
     """The contest, or None when there is no such contest."""
     return db.session.get(Contest, contest_id)
 
@@ -118,7 +118,7 @@ def _validated_rules(kind: str, rules: dict[str, Any], field_prefix: str = "") -
     return [FieldError(field_prefix + path, message) for path, message in errors]
 
 
-def contest_sites(actor: Principal, keys: Optional[list[str]]) -> list[Site]:
+def contest_sites(actor: Principal, keys: list[str] | None) -> list[Site]:
     """The named sites in the given (seeding) order, checked; all manageable sites when none are named."""
     if keys is None:
         sites = list(db.session.scalars(select(Site).order_by(Site.key)))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,15 +11,15 @@ from leaderboard.domain.scoring import parse_rules
 from leaderboard.extensions import db
 from leaderboard.models.roster import Product
 from leaderboard.schemas import ContestIn
-from leaderboard.services.league import setup as league_setup
 from leaderboard.services.access.auth import Principal
-from leaderboard.services.core.clock import utcnow
-from leaderboard.services.contests.rules import kpi_catalogue
 from leaderboard.services.contests.lifecycle import contest_sites
+from leaderboard.services.contests.rules import kpi_catalogue
+from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
+from leaderboard.services.league import setup as league_setup
 
 
-def preview_league(actor: Principal, data: ContestIn, now: Optional[datetime] = None) -> dict[str, Any]:
+def preview_league(actor: Principal, data: ContestIn, now: datetime | None = None) -> dict[str, Any]:
     """The fixtures a launch of `data` (a league or cup) would create, or InvalidInput as a launch would."""
     if actor.role not in ("admin", "lead"):
         raise Forbidden(f"role {actor.role!r} may not launch contests")
@@ -36,7 +36,7 @@ def preview_league(actor: Principal, data: ContestIn, now: Optional[datetime] = 
     names = {s.key: s.name for s in sites}
     keys = [s.key for s in sites]
 
-    def side(key: Optional[str]) -> Optional[dict[str, str]]:
+    def side(key: str | None) -> dict[str, str] | None:
         return {"key": key, "name": names.get(key, key)} if key is not None else None
 
     rounds = []

@@ -2,27 +2,33 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 
+from leaderboard.domain.changes import ProductRef, Ref, SaleCounted, StandingsChanged
 from leaderboard.domain.scoring import ContestRules, agent_score, is_qualified, json_number
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import ContestKpi, ContestStanding
 from leaderboard.models.roster import Agent
+from leaderboard.services.contests.counting import not_clawed_back, sales_in_window
+from leaderboard.services.contests.rules import (
+    confirmed_through,
+    contests_overlapping,
+    counts_sale,
+    kpi_catalogue,
+    rules_of,
+)
 from leaderboard.services.core.aggregates import add_rows, bump_standings_versions
 from leaderboard.services.core.bulk_rebuild import CountedIn, LogContext, Rows
 from leaderboard.services.core.clock import clawback_window
-from leaderboard.services.contests.rules import (confirmed_through, contests_overlapping, counts_sale, kpi_catalogue,
-                                                rules_of)
-from leaderboard.domain.changes import ProductRef, Ref, SaleCounted, StandingsChanged
 from leaderboard.services.core.publishing import Notice
-from leaderboard.services.contests.counting import not_clawed_back, sales_in_window
 
 
 def sale_notice(contest_id: int, sale: Sale, points: Decimal) -> Notice:
@@ -74,7 +80,7 @@ class ContestProjection:
     def rescore_contest(self, contest: Contest) -> None:
         rescore_contest(contest)
 
-    def bulk_part(self, log: LogContext) -> "StandingsBulk":
+    def bulk_part(self, log: LogContext) -> StandingsBulk:
         return StandingsBulk(log)
 
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
@@ -82,8 +88,8 @@ class ContestProjection:
             return []
         first, last = min(s.day for s in samples), max(s.day for s in samples)
         # Widen by a day each side: the contest's local days may straddle UTC days.
-        window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=timezone.utc)
-        window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=timezone.utc)
+        window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=UTC)
+        window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=UTC)
         notices: list[Notice] = []
         for contest in contests_overlapping(window_start, window_end):
             if add_kpis_to_contest(contest, samples):
@@ -182,7 +188,7 @@ def take_back_sale(contest: Contest, sale: Sale) -> bool:
 
 
 def _latest_counted(contest: Contest, rules: ContestRules, agent_id: int,
-                    confirmed_until: Optional[datetime]) -> Optional[Sale]:
+                    confirmed_until: datetime | None) -> Sale | None:
     site_ids = {s.id for s in contest.sites}
     newest_first = db.session.scalars(select(Sale).where(
         Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
@@ -236,7 +242,7 @@ def rescore_contest(contest: Contest, chunk_size: int = 20_000) -> None:
         return
     site_ids = [s.id for s in contest.sites]
     statement = sales_in_window(contest.starts_at, contest.ends_at, site_ids)
-    last: Optional[tuple[datetime, str]] = None
+    last: tuple[datetime, str] | None = None
     while True:
         page = statement if last is None else statement.where(
             (Sale.occurred_at > last[0]) | ((Sale.occurred_at == last[0]) & (Sale.id > last[1])))

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Iterator, Optional
 
 from sqlalchemy import select
 
@@ -37,7 +37,7 @@ def rules_of(contest: Contest) -> ContestRules:
                    json.dumps(kpi_catalogue(), sort_keys=True))
 
 
-def confirmed_through() -> Optional[datetime]:
+def confirmed_through() -> datetime | None:
     """Sales whose clawback window ended before this instant count as confirmed in projections.
 
     Read under a share lock (PostgreSQL; SQLite writers are serialised anyway): the confirmation run
@@ -49,7 +49,7 @@ def confirmed_through() -> Optional[datetime]:
 
 
 def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set[int],
-                confirmed_until: Optional[datetime], clawback: timedelta) -> bool:
+                confirmed_until: datetime | None, clawback: timedelta) -> bool:
     """The domain's counting rule applied to a stored sale (clawed-back sales are filtered in SQL first)."""
     return counts_in_contest(sale.occurred_at, sale.agent.site_id, contest.starts_at, contest.ends_at, site_ids,
                              rules.count_pending, confirmed_until, clawback)

@@ -1,1 +1,2 @@
-"""Shared service machinery: errors, clock, audit, publishing after commit, transactions, atomic aggregates and the projection registry."""
+"""Shared service machinery: errors, clock, audit, publishing after commit, transactions, atomic aggregates
+and the projection registry."""

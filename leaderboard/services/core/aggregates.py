@@ -5,8 +5,9 @@ upsert also takes the row lock, so a caller may derive more columns from what it
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Table, and_, case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite

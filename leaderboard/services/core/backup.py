@@ -10,9 +10,8 @@ import os
 import sqlite3
 import subprocess
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Optional
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
@@ -37,16 +36,19 @@ def info_path(backup_file: Path) -> Path:
     return backup_file.with_name(backup_file.name + ".json")
 
 
-def schema_revision(engine: Engine) -> Optional[str]:
+def schema_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:  # noqa: BLE001 - no alembic_version table: never migrated
+        except Exception:
             return None
 
 
 def head_revision(migrations_dir: Path) -> str:
-    return ScriptDirectory(str(migrations_dir)).get_current_head()
+    head = ScriptDirectory(str(migrations_dir)).get_current_head()
+    if head is None:
+        raise BackupError(f"{migrations_dir} holds no migrations")
+    return head
 
 
 def backup(engine: Engine, backup_file: Path) -> BackupInfo:
@@ -64,7 +66,7 @@ def backup(engine: Engine, backup_file: Path) -> BackupInfo:
     else:
         raise BackupError(f"backups of {engine.dialect.name} databases are not supported")
     info = BackupInfo(revision=revision, dialect=engine.dialect.name,
-                      created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                      created_at=datetime.now(UTC).isoformat(timespec="seconds"))
     info_path(backup_file).write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
     return info
 
@@ -115,7 +117,7 @@ def restore(engine: Engine, backup_file: Path, info: BackupInfo) -> None:
 def _known(migrations_dir: Path, revision: str) -> bool:
     try:
         return ScriptDirectory(str(migrations_dir)).get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 - alembic raises for unknown or malformed ids
+    except Exception:
         return False
 
 
@@ -123,6 +125,7 @@ def _sqlite_copy(engine: Engine, backup_file: Path, into_live: bool) -> None:
     """SQLite's online backup API, one step: the copy is consistent, and a restore replaces every page at once."""
     with engine.connect() as connection:
         live = connection.connection.dbapi_connection
+        assert isinstance(live, sqlite3.Connection)  # the SQLite engine's DB-API connection
         other = sqlite3.connect(str(backup_file))
         try:
             if into_live:
@@ -140,7 +143,7 @@ def _libpq_url(engine: Engine) -> str:
     return engine.url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
 
 
-def _run(command: list[str], engine: Engine, stdin: Optional[bytes] = None) -> None:
+def _run(command: list[str], engine: Engine, stdin: bytes | None = None) -> None:
     env = dict(os.environ)
     if engine.url.password:
         env["PGPASSWORD"] = str(engine.url.password)

@@ -17,11 +17,12 @@ rows from the log in `finish_rebuild` (the league recounts each match there).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select
 
@@ -35,7 +36,7 @@ from leaderboard.services.contests import counting
 from leaderboard.services.contests.rules import confirmed_through, kpi_catalogue, rules_of
 from leaderboard.services.core.clock import clawback_window
 
-Progress = Optional[Callable[[str, int, int], None]]
+Progress = Callable[[str, int, int], None] | None
 WRITE_BATCH = 10_000
 
 
@@ -66,9 +67,9 @@ class CountedIn:
     contest: Contest
     rules: ContestRules
     site_ids: frozenset[int]
-    confirmed_until: Optional[datetime]
+    confirmed_until: datetime | None
     clawback: timedelta
-    _points: dict[tuple[str, int, int], Optional[Decimal]] = field(default_factory=dict)
+    _points: dict[tuple[str, int, int], Decimal | None] = field(default_factory=dict)
     _tickets: dict[tuple[str, int, int], int] = field(default_factory=dict)
     _among: tuple[Any, Sequence[Any]] = (None, ())
 
@@ -87,7 +88,7 @@ class CountedIn:
             self._among = (sales, [sale for sale in sales if self.counts(sale)])
         return self._among[1]
 
-    def points(self, sale: Any) -> Optional[Decimal]:
+    def points(self, sale: Any) -> Decimal | None:
         """A counted sale's points here (`ContestRules.sale_points`), or None when its product is left out."""
         key = (sale.product_code, sale.points, sale.quantity)
         try:
@@ -115,7 +116,7 @@ class LogContext:
     catalogue: dict[str, bool]
 
     @classmethod
-    def load(cls) -> "LogContext":
+    def load(cls) -> LogContext:
         clawback = clawback_window()
         through = confirmed_through()
         contests = []

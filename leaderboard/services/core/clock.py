@@ -1,11 +1,11 @@
 """The service layer's notion of now (patched in tests with time-machine)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from leaderboard.services.core.settings import configured
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def clawback_window() -> timedelta:

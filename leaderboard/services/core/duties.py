@@ -6,9 +6,9 @@ the lease expires. So a duty runs at most once per period however many workers o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Optional, Sequence
 
 from leaderboard.extensions import db
 from leaderboard.services.core import leases
@@ -27,7 +27,7 @@ class Duty:
     # Does the work, commits it (with the lease) and publishes; returns how many things changed.
     run: Callable[[datetime], int]
     # How often at most, across all processes; None: every poll period of the worker.
-    period: Optional[timedelta] = None
+    period: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class DutyRun:
 
 
 def run_due(duties: Sequence[Duty], holder: str, poll_period: timedelta,
-            now: Optional[Callable[[], datetime]] = None) -> list[DutyRun]:
+            now: Callable[[], datetime] | None = None) -> list[DutyRun]:
     """Run every duty whose lease this holder can take now; each in a transaction of its own."""
     clock = now or utcnow
     runs = []
@@ -54,7 +54,7 @@ def run_due(duties: Sequence[Duty], holder: str, poll_period: timedelta,
             changed = duty.run(at)
             db.session.commit()  # the claim, when the duty had nothing of its own to commit
             runs.append(DutyRun(duty.name, ran=True, changed=changed))
-        except Exception:  # noqa: BLE001 - one failing duty must not stop the others; the next period retries
+        except Exception:
             db.session.rollback()
             log.exception("duty %s failed", duty.name)
             runs.append(DutyRun(duty.name, ran=False, failed=True))

@@ -1,18 +1,19 @@
 """The one place projections are fed: incremental updates and the full rebuild from the log."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional, Protocol, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.services.contests.rules import contests_preloaded
 from leaderboard.models.events import KpiSample, Sale
+from leaderboard.services.contests import counting
+from leaderboard.services.contests.rules import contests_preloaded
 from leaderboard.services.core import bulk_rebuild
 from leaderboard.services.core.publishing import Notice
-from leaderboard.services.contests import counting
 
 
 class Projection(Protocol):
@@ -85,7 +86,7 @@ def clawed_back_ids() -> set[str]:
     return set(db.session.scalars(counting.clawed_back_ids()))
 
 
-def rebuild(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:
+def rebuild(chunk_size: int = 20_000, progress: Callable[[str, int, int], None] | None = None) -> int:
     """Clear every projection and derive it again from the whole log in one transaction.
     `progress(kind, done, total)` follows along. Returns the number of sales read.
 
@@ -115,7 +116,7 @@ def _finish_and_commit(everything: Sequence[Projection]) -> None:
     db.session.commit()
 
 
-def replay(chunk_size: int = 20_000, progress: Optional[Callable[[str, int, int], None]] = None) -> int:
+def replay(chunk_size: int = 20_000, progress: Callable[[str, int, int], None] | None = None) -> int:
     """The rebuild through the incremental path: keyset-paged chunks of ORM sales, each written with
     set-based upserts. Slower than the bulk path; kept for projections without a bulk hook."""
     totals = {"sales": db.session.scalar(select(func.count()).select_from(Sale)) or 0,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import current_app
 
@@ -14,7 +14,7 @@ Notice = Change
 EXTENSION_KEY = "leaderboard.publishers"
 
 
-def register_publisher(app, publisher: Callable[[list[Notice]], None]) -> None:  # noqa: ANN001
+def register_publisher(app, publisher: Callable[[list[Notice]], None]) -> None:
     app.extensions.setdefault(EXTENSION_KEY, []).append(publisher)
 
 

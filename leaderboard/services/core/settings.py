@@ -4,10 +4,11 @@ Adapters and the app factory hand them over; this is the one place services find
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -25,7 +26,7 @@ class ServiceSettings:
     retention_months: int = 0  # deactivated agents without a sale for this long are pseudonymised (0: never)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "ServiceSettings":
+    def from_config(cls, config: Mapping[str, Any]) -> ServiceSettings:
         return cls(clawback=timedelta(days=config["SALES_CLAWBACK_DAYS"]),
                    max_future=timedelta(minutes=config["SALES_MAX_FUTURE_MINUTES"]),
                    kpi_directions={name: spec["higher_is_better"] for name, spec in config["KPIS"].items()},
@@ -53,5 +54,5 @@ class WorkerSettings:
     every: timedelta
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "WorkerSettings":
+    def from_config(cls, config: Mapping[str, Any]) -> WorkerSettings:
         return cls(embedded=config["WORKER_EMBEDDED"], every=timedelta(seconds=config["WORKER_EVERY_SECONDS"]))

@@ -3,27 +3,27 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from leaderboard.extensions import db
 from leaderboard.models.auth import User
 from leaderboard.models.contests import Contest
-from leaderboard.schemas import AgentIn, ChannelIn, ContestIn, ProductIn, SiteIn, TeamIn
+from leaderboard.schemas import AgentIn, ChannelIn, ContestIn, PrizeIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.core.clock import utcnow
+from leaderboard.services.demo.data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
+from leaderboard.services.draws.state import summary_for
 from leaderboard.services.roster import people as roster
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.screens import channels as screens
-from leaderboard.services.core.clock import utcnow
-from leaderboard.services.draws.state import summary_for
-from leaderboard.services.demo.data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
 
 ADMIN_EMAIL = "admin@demo.example"
 LEAD_EMAIL = "lead@demo.example"
@@ -63,7 +63,7 @@ def seed(instance_path: Path) -> DemoSummary:
     actor = auth.SYSTEM
     for key, name, tz in SITES:
         roster.upsert_site(actor, key, SiteIn(name=name, timezone=tz), commit=False)
-        for index, team in enumerate(TEAM_NAMES):
+        for team in TEAM_NAMES:
             roster.upsert_team(actor, f"{key}-{team.lower()}", TeamIn(name=f"{team} {name.split()[0]}", site=key),
                                commit=False)
     for code, name, points, bonus in PRODUCTS:
@@ -83,12 +83,18 @@ def seed(instance_path: Path) -> DemoSummary:
     history = _seed_history(agent_keys)
     launched = _seed_contests()
     _seed_channel(launched)
-    display_token = _instance_secret(instance_path, "demo-display-token", lambda: auth.create_api_key("demo TV", "display")[1])
-    link_token = _instance_secret(instance_path, "demo-agent-link", lambda: auth.issue_agent_link(
-        auth.SYSTEM, roster.agent_by_key(AGENT_KEY))[1])
+    display_token = _instance_secret(instance_path, "demo-display-token",
+                                     lambda: auth.create_api_key("demo TV", "display")[1])
+    link_token = _instance_secret(instance_path, "demo-agent-link", lambda: _agent_link(AGENT_KEY))
     return DemoSummary(admin_password, lead_password, len(agent_keys), history,
                        tv_path=f"/tv/{CHANNEL_KEY}#token={display_token}", agent_path=f"/me/link/{link_token}",
                        notes=[_describe(c) for c in launched])
+
+
+def _agent_link(key: str) -> str:
+    agent = roster.agent_by_key(key)
+    assert agent is not None  # seeded above
+    return auth.issue_agent_link(auth.SYSTEM, agent)[1]
 
 
 def _seed_channel(launched: list[Contest]) -> None:
@@ -104,8 +110,9 @@ def _seed_channel(launched: list[Contest]) -> None:
               {"type": "chart", "contest": race.id, "seconds": 12},
               {"type": "message", "seconds": 10, "text": "Every sale is a ticket for Friday's jackpot!"}]
     if screens.channel_by_key(CHANNEL_KEY) is None:
-        screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, ChannelIn(name="Demo office", slides=slides,
-                                                                     big_sale_points=BIG_SALE_POINTS))
+        channel = ChannelIn.model_validate({"name": "Demo office", "slides": slides,
+                                            "big_sale_points": BIG_SALE_POINTS})
+        screens.upsert_channel(auth.SYSTEM, CHANNEL_KEY, channel)
 
 
 def _instance_secret(instance_path: Path, name: str, create: Callable[[], str]) -> str:
@@ -130,23 +137,23 @@ def _seed_contests() -> list[Contest]:
     local_today = now.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
     monday = local_today - timedelta(days=local_today.weekday())
     week_start = datetime.combine(monday, time.min, tzinfo=ZoneInfo(DEMO_TIMEZONE))
-    wanted = [ContestIn(name=RACE_NAME, kind="race", starts_at=week_start.isoformat(),
-                        ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
+    wanted = [ContestIn(name=RACE_NAME, kind="race", starts_at=week_start,
+                        ends_at=week_start + timedelta(days=7), timezone=DEMO_TIMEZONE,
                         rules={"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
-                        prizes=[{"name": "Team breakfast", "quantity": 1}]),
-              ContestIn(name=DRAW_NAME, kind="lucky_draw", starts_at=week_start.isoformat(),
-                        ends_at=(week_start + timedelta(days=7)).isoformat(), timezone=DEMO_TIMEZONE,
+                        prizes=[PrizeIn(name="Team breakfast", quantity=1)]),
+              ContestIn(name=DRAW_NAME, kind="lucky_draw", starts_at=week_start,
+                        ends_at=week_start + timedelta(days=7), timezone=DEMO_TIMEZONE,
                         rules={"products": {"CARD": {"tickets": 2}}},
-                        prizes=[{"name": "Weekend for two", "quantity": 1},
-                                {"name": "Theatre voucher", "quantity": 3}]),
-              ContestIn(name=LEAGUE_NAME, kind="league", starts_at=week_start.isoformat(), timezone=DEMO_TIMEZONE,
+                        prizes=[PrizeIn(name="Weekend for two", quantity=1),
+                                PrizeIn(name="Theatre voucher", quantity=3)]),
+              ContestIn(name=LEAGUE_NAME, kind="league", starts_at=week_start, timezone=DEMO_TIMEZONE,
                         sites=[key for key, _, _ in SITES],
                         rules={"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": "auto",
                                "normalize": "fte"}),
-              ContestIn(name=CUP_NAME, kind="league", starts_at=week_start.isoformat(), timezone=DEMO_TIMEZONE,
+              ContestIn(name=CUP_NAME, kind="league", starts_at=week_start, timezone=DEMO_TIMEZONE,
                         sites=[key for key, _, _ in SITES],
                         rules={"format": "cup", "match_length": "P1D", "points_per_goal": "auto", "normalize": "fte"},
-                        prizes=[{"name": "Cup trophy", "quantity": 1}])]
+                        prizes=[PrizeIn(name="Cup trophy", quantity=1)])]
     launched = []
     for spec in wanted:
         contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)

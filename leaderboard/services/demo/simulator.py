@@ -13,8 +13,8 @@ from leaderboard.extensions import db, socketio
 from leaderboard.models.roster import Agent, Product
 from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.services.access import auth
-from leaderboard.services.sales import ingest as sales
 from leaderboard.services.core.clock import utcnow
+from leaderboard.services.sales import ingest as sales
 
 log = logging.getLogger(__name__)
 CANCEL_RATE = 0.04
@@ -29,7 +29,7 @@ def run(app: Flask, mean_interval: float = 2.0, limit: int | None = None) -> int
         with app.app_context():
             try:
                 posted += _step(rng, recent)
-            except Exception:  # noqa: BLE001 - the demo must keep going
+            except Exception:
                 log.exception("simulator step failed")
             finally:
                 db.session.remove()
@@ -50,6 +50,6 @@ def _step(rng: random.Random, recent: deque[str]) -> int:
     sale_id = f"sim-{uuid.uuid4().hex[:12]}"
     sales.ingest_sale(auth.SYSTEM, SaleIn(id=sale_id, agent=rng.choices(agents, weights)[0],
                                           product=rng.choice(products), quantity=1 if rng.random() < 0.9 else 2,
-                                          occurred_at=utcnow().isoformat()))
+                                          occurred_at=utcnow()))
     recent.append(sale_id)
     return 1

@@ -6,20 +6,20 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from leaderboard.domain import draws as protocol
+from leaderboard.domain.changes import DrawFrozen, WinnerDrawn
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
 from leaderboard.models.events import Cancellation
-from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal
-from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import get_contest, require_manager
-from leaderboard.services.draws.state import draw_for, draw_summary, frozen_lines, frozen_lines_for
+from leaderboard.services.core import audit
+from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
+from leaderboard.services.draws.state import draw_for, draw_summary, frozen_lines, frozen_lines_for
 from leaderboard.services.draws.tickets import LUCKY_DRAW, eligible_tickets
 from leaderboard.services.roster.queries import names_by_key
-from leaderboard.domain.changes import DrawFrozen, WinnerDrawn
 
 
 def draw_of(contest: Contest) -> Draw:

@@ -1,7 +1,7 @@
 """A lucky draw's public state: the commitment made at launch, and what the API shows of it."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from leaderboard.domain import draws as protocol
 from leaderboard.extensions import db
@@ -22,22 +22,22 @@ def draw_summary(draw: Draw) -> dict[str, Any]:
             "tickets_count": draw.tickets_count}
 
 
-def draw_for(contest_id: int) -> Optional[Draw]:
+def draw_for(contest_id: int) -> Draw | None:
     """The contest's draw, or None when it has none (not a lucky draw)."""
     return db.session.get(Draw, contest_id)
 
 
-def summary_for(contest: Contest) -> Optional[dict[str, Any]]:
+def summary_for(contest: Contest) -> dict[str, Any] | None:
     draw = draw_for(contest.id)
     return draw_summary(draw) if draw is not None else None
 
 
-def frozen_lines(draw: Optional[Draw]) -> Optional[list[str]]:
+def frozen_lines(draw: Draw | None) -> list[str] | None:
     if draw is None or draw.frozen_lines is None:
         return None
     return draw.frozen_lines.split("\n") if draw.frozen_lines else []
 
 
-def frozen_lines_for(contest_id: int) -> Optional[list[str]]:
+def frozen_lines_for(contest_id: int) -> list[str] | None:
     """The contest's frozen ticket lines; None while not frozen or without a draw."""
     return frozen_lines(draw_for(contest_id))

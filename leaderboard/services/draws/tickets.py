@@ -1,7 +1,8 @@
 """Lucky-draw tickets as a projection: every counted sale in the window earns its tickets."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -11,10 +12,10 @@ from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.projections import ContestStanding, TicketGrant
 from leaderboard.models.roster import Agent
+from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.core.aggregates import insert_missing
 from leaderboard.services.core.bulk_rebuild import LogContext, Rows
 from leaderboard.services.core.clock import clawback_window
-from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.core.errors import FieldError, InvalidInput
 from leaderboard.services.core.publishing import Notice
 from leaderboard.services.roster.queries import names_by_key
@@ -60,7 +61,7 @@ class TicketProjection:
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
 
-    def bulk_part(self, log: LogContext) -> "TicketsBulk":
+    def bulk_part(self, log: LogContext) -> TicketsBulk:
         return TicketsBulk(log)
 
     def rescore_contest(self, contest: Contest) -> None:
@@ -111,7 +112,7 @@ def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:
             for tid in ticket_ids(sale_id, count)]
 
 
-def tickets_view(contest: Contest, frozen_lines: Optional[list[str]], agent_key: Optional[str]) -> dict[str, Any]:
+def tickets_view(contest: Contest, frozen_lines: list[str] | None, agent_key: str | None) -> dict[str, Any]:
     """Live tickets, or the frozen list once frozen (what the draw will use)."""
     if contest.kind != LUCKY_DRAW:
         raise InvalidInput("not a lucky draw", [FieldError("contest", "only lucky draw contests have tickets")])

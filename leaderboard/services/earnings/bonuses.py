@@ -4,9 +4,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Optional, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -15,9 +16,9 @@ from leaderboard.extensions import db
 from leaderboard.models.events import CharityChoice, KpiSample, Sale
 from leaderboard.models.projections import Earning
 from leaderboard.models.roster import Agent
+from leaderboard.services.access.auth import Principal
 from leaderboard.services.core import audit
 from leaderboard.services.core.bulk_rebuild import LogContext, Rows
-from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import Notice
@@ -37,13 +38,13 @@ def month_of(instant: datetime, tz: str) -> str:
     return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m")
 
 
-def charity_at(agent_id: int, instant: datetime) -> Optional[str]:
+def charity_at(agent_id: int, instant: datetime) -> str | None:
     return db.session.scalar(select(CharityChoice.charity).where(
         CharityChoice.agent_id == agent_id, CharityChoice.effective_from <= instant)
         .order_by(CharityChoice.effective_from.desc(), CharityChoice.id.desc()).limit(1))
 
 
-def _choices_of(agent_ids: Optional[set[int]]) -> dict[int, list[CharityChoice]]:
+def _choices_of(agent_ids: set[int] | None) -> dict[int, list[CharityChoice]]:
     """Each agent's charity choices, oldest first (every agent's when `agent_ids` is None)."""
     choices: dict[int, list[CharityChoice]] = defaultdict(list)
     if agent_ids is None or agent_ids:
@@ -55,7 +56,7 @@ def _choices_of(agent_ids: Optional[set[int]]) -> dict[int, list[CharityChoice]]
     return choices
 
 
-def _choice_at(choices: list[CharityChoice], instant: datetime) -> Optional[str]:
+def _choice_at(choices: list[CharityChoice], instant: datetime) -> str | None:
     """The choice in force at `instant`: the last one made at or before it (same rule as charity_at)."""
     current = None
     for choice in choices:
@@ -90,7 +91,7 @@ class EarningsProjection:
     def kpis_added(self, samples: Sequence[KpiSample]) -> list[Notice]:
         return []
 
-    def bulk_part(self, log: LogContext) -> "EarningsBulk":
+    def bulk_part(self, log: LogContext) -> EarningsBulk:
         return EarningsBulk(log)
 
 
@@ -118,7 +119,7 @@ class EarningsBulk:
             for sale_id, agent_id, at, bonus, currency, tz in self.paying))]
 
 
-def choose_charity(actor: Principal, agent: Agent, charity: Optional[str]) -> None:
+def choose_charity(actor: Principal, agent: Agent, charity: str | None) -> None:
     """Applies to sales from now on; earlier sales keep the choice that held when they happened."""
     if not (actor.role == "admin" or actor.agent_id == agent.id or actor.can_manage_site(agent.site_id)):
         raise Forbidden("you may only choose a charity for yourself")
@@ -130,8 +131,8 @@ def choose_charity(actor: Principal, agent: Agent, charity: Optional[str]) -> No
     db.session.commit()
 
 
-def monthly_totals(agent_ids: Optional[list[int]], month: str,
-                   now: Optional[datetime] = None) -> dict[tuple[int, str], dict[str, Any]]:
+def monthly_totals(agent_ids: list[int] | None, month: str,
+                   now: datetime | None = None) -> dict[tuple[int, str], dict[str, Any]]:
     """(agent id, currency) → pending, confirmed, clawed_back, donated, matched for the month."""
     now = now or utcnow()
     match = configured().company_match
@@ -158,7 +159,7 @@ def monthly_totals(agent_ids: Optional[list[int]], month: str,
     return dict(totals)
 
 
-def validate_month(month: Optional[str]) -> str:
+def validate_month(month: str | None) -> str:
     try:
         return datetime.strptime(month or "", "%Y-%m").strftime("%Y-%m")
     except ValueError:
@@ -173,7 +174,7 @@ def agent_earnings(agent: Agent, month: str) -> dict[str, Any]:
             "charity": charity_at(agent.id, utcnow())}
 
 
-def _money(total: Optional[dict[str, Any]]) -> dict[str, str]:
+def _money(total: dict[str, Any] | None) -> dict[str, str]:
     keys = ("pending", "confirmed", "clawed_back", "donated", "matched")
     return {k: f"{(total or {}).get(k, ZERO):.2f}" for k in keys}
 

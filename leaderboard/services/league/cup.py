@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 
 from leaderboard.domain import fixtures
 from leaderboard.domain import league as rules_of_play
+from leaderboard.domain.changes import CupCorrectionRecorded, CupTieRepaired, GoalDisallowed, GoalScored, Pairing
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.league import Match, MatchGoal
 from leaderboard.models.roster import Site
 from leaderboard.services.core import audit
 from leaderboard.services.core.clock import utcnow
+from leaderboard.services.core.publishing import Notice
+from leaderboard.services.league.matches import counted_sales, score, score_of, sync_match
 from leaderboard.services.league.setup import add_match, capture_fte
 from leaderboard.services.league.views import contest_matches, match_status, require_league
-from leaderboard.services.league.matches import counted_sales, score, score_of, sync_match
-from leaderboard.services.core.publishing import Notice
-from leaderboard.domain.changes import CupCorrectionRecorded, CupTieRepaired, GoalDisallowed, GoalScored, Pairing
 
 DECIDED = ("provisional", "final")
 VAR = "VAR"
@@ -35,7 +35,7 @@ class RoundState:
     matches: dict[int, Match]
     repairings: dict[int, fixtures.CupSlot] = field(default_factory=dict)
 
-    def match_at(self, index: int) -> Optional[Match]:
+    def match_at(self, index: int) -> Match | None:
         """The slot's match, unless it still pairs the sides a result has since replaced."""
         match, slot = self.matches.get(index), self.round.slots[index]
         return match if match is not None and (match.home.key, match.away.key) == (slot.home, slot.away) else None
@@ -81,7 +81,7 @@ def bracket(contest: Contest, now: datetime) -> Bracket:
         found.rounds.append(state)
 
 
-def ensure_rounds(contest: Contest, now: Optional[datetime] = None) -> list[Notice]:
+def ensure_rounds(contest: Contest, now: datetime | None = None) -> list[Notice]:
     """Create the next round's matches once the previous round is decided (windows fixed at launch),
     re-pair undecided ones whose sides a corrected result changed, and record corrections that stand."""
     now = now or utcnow()
@@ -105,7 +105,7 @@ def ensure_rounds(contest: Contest, now: Optional[datetime] = None) -> list[Noti
     return notices + _record(contest, found.corrections, now)
 
 
-def reconsider_tie(contest: Contest, match: Match, now: Optional[datetime] = None) -> list[Notice]:
+def reconsider_tie(contest: Contest, match: Match, now: datetime | None = None) -> list[Notice]:
     """Called when a match's goals changed: a decided cup tie may now send another side through."""
     if contest.rules.get("format") != "cup":
         return []
@@ -131,8 +131,8 @@ def _repair(contest: Contest, match: Match, slot: fixtures.CupSlot, sites: dict[
     match.home, match.away = sites[after.home], sites[after.away]
     match.home_fte = match.away_fte = None
     if capture_fte(contest, match, now):
-        match.home_fte = kept_fte[after.home] if after.home in kept_fte else match.home_fte
-        match.away_fte = kept_fte[after.away] if after.away in kept_fte else match.away_fte
+        match.home_fte = kept_fte.get(after.home, match.home_fte)
+        match.away_fte = kept_fte.get(after.away, match.away_fte)
     db.session.flush()
     # One announcement instead of a storm of goal pop-ups for the incoming side's earlier sales.
     goal_notices = sync_match(contest, match, now)
@@ -197,8 +197,8 @@ def bracket_view(contest: Contest) -> dict[str, Any]:
     return {"contest": contest.id, "rounds": out, "rounds_total": contest.derived["rounds"], "champion": champion}
 
 
-def _correction_view(correction: Optional[fixtures.TieCorrection], recorded: dict[str, Any],
-                     names: dict[str, str]) -> Optional[dict[str, Any]]:
+def _correction_view(correction: fixtures.TieCorrection | None, recorded: dict[str, Any],
+                     names: dict[str, str]) -> dict[str, Any] | None:
     if correction is None:
         return None
     at = recorded.get(f"{correction.round}:{correction.slot}", {}).get("at")

@@ -1,27 +1,27 @@
 """Match goals as a projection: the goal rule re-applied to each side's sales, with VAR announcements."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Callable, Iterable, Optional, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 
 from leaderboard.domain import league as rules_of_play
+from leaderboard.domain.changes import GoalDisallowed, GoalScored, LeagueTableChanged, Ref, Score
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import Cancellation, KpiSample, Sale
 from leaderboard.models.league import Match, MatchGoal, MatchSide
 from leaderboard.models.roster import Agent, Product, Site
+from leaderboard.services.contests.counting import CANCELLED_IN_TIME, sales_in_window
+from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
 from leaderboard.services.core.aggregates import add_rows, dialect_insert
 from leaderboard.services.core.clock import clawback_window, utcnow
-from leaderboard.services.contests.rules import confirmed_through, contests_overlapping, counts_sale, rules_of
-from leaderboard.services.league.setup import capture_fte
 from leaderboard.services.core.projections import rebuilding
 from leaderboard.services.core.publishing import Notice
-from leaderboard.services.contests.counting import CANCELLED_IN_TIME, sales_in_window
-from leaderboard.domain.changes import GoalDisallowed, GoalScored, LeagueTableChanged, Ref, Score
+from leaderboard.services.league.setup import capture_fte
 
 LEAGUE = "league"
 REASON_CANCELLED = "sale cancelled inside the clawback window"
@@ -54,7 +54,7 @@ def side_goals(contest: Contest, site: Site, fte: Decimal,
     return rules_of_play.goals_for_site(inputs, fte, Decimal(contest.derived["points_per_goal"]), site=site.key)
 
 
-def latest_counted_at(contest: Contest, match: Match) -> Optional[datetime]:
+def latest_counted_at(contest: Contest, match: Match) -> datetime | None:
     """When the last sale that counts in the match happened: one aggregate query, not a window load."""
     statement = (sales_in_window(match.starts_at, match.ends_at, [match.home_site_id, match.away_site_id])
                  .with_only_columns(func.max(Sale.occurred_at)).order_by(None))
@@ -72,8 +72,8 @@ def sides_with_fte(match: Match) -> tuple[tuple[Site, Decimal], tuple[Site, Deci
 
 
 def score(match: Match) -> dict[str, int]:
-    goals = {site_id: count for site_id, count in db.session.execute(select(MatchGoal.site_id, func.count()).where(
-        MatchGoal.match_id == match.id, MatchGoal.disallowed_at.is_(None)).group_by(MatchGoal.site_id))}
+    goals = dict(db.session.execute(select(MatchGoal.site_id, func.count()).where(
+        MatchGoal.match_id == match.id, MatchGoal.disallowed_at.is_(None)).group_by(MatchGoal.site_id)).all())
     return {"home": goals.get(match.home_site_id, 0), "away": goals.get(match.away_site_id, 0)}
 
 
@@ -81,7 +81,7 @@ def score_of(match: Match) -> Score:
     return Score(**score(match))
 
 
-def sync_match(contest: Contest, match: Match, now: Optional[datetime] = None) -> list[Notice]:
+def sync_match(contest: Contest, match: Match, now: datetime | None = None) -> list[Notice]:
     """Make the announced goals equal what the rule gives on the current log; announce the difference."""
     now = now or utcnow()
     capture_fte(contest, match, now)

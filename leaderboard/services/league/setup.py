@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -26,16 +26,16 @@ AUTO_HISTORY_DAYS = 28
 @dataclass
 class LeaguePlan:
     rules: dict[str, Any]
-    ends_at: Optional[datetime] = None
+    ends_at: datetime | None = None
     windows: list[tuple[datetime, datetime]] = field(default_factory=list)
     fixtures: list[list[rules_of_play.Fixture]] = field(default_factory=list)
-    first_cup_round: Optional[rules_of_play.CupRound] = None
+    first_cup_round: rules_of_play.CupRound | None = None
     derived: dict[str, Any] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
 
 
 def plan(rules: dict[str, Any], sites: list[Site], starts_at: datetime, tz: str,
-         ends_at: Optional[datetime], now: datetime) -> LeaguePlan:
+         ends_at: datetime | None, now: datetime) -> LeaguePlan:
     """Fill rule defaults, validate, and derive fixtures and windows (sites in seeding order)."""
     merged = {**DEFAULT_RULES, **rules}
     result = LeaguePlan(rules=merged)
@@ -132,8 +132,8 @@ def capture_fte(contest: Contest, match: Match, now: datetime) -> bool:
 FIXED_AFTER_LAUNCH = ("format", "legs", "match_length", "normalize")
 
 
-def frozen_rule_changes(contest: Contest, rules: Optional[dict[str, Any]],
-                        ends_at: Optional[datetime]) -> list[FieldError]:
+def frozen_rule_changes(contest: Contest, rules: dict[str, Any] | None,
+                        ends_at: datetime | None) -> list[FieldError]:
     """Fixtures, windows and FTE snapshots are fixed at launch; points and products may change."""
     errors = []
     if ends_at is not None and ends_at != contest.ends_at:

@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 
+from leaderboard.domain.changes import LeagueTableChanged, MatchStatusChanged
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.services.league import cup
 from leaderboard.services.core.clock import clawback_window, utcnow
+from leaderboard.services.core.publishing import Notice, publish
+from leaderboard.services.league import cup
+from leaderboard.services.league.matches import LEAGUE, score_of, sync_match
 from leaderboard.services.league.setup import capture_fte
 from leaderboard.services.league.views import contest_matches, match_status
-from leaderboard.services.league.matches import LEAGUE, score_of, sync_match
-from leaderboard.services.core.publishing import Notice, publish
-from leaderboard.domain.changes import LeagueTableChanged, MatchStatusChanged
 
 
-def tick(now: Optional[datetime] = None) -> int:
+def tick(now: datetime | None = None) -> int:
     """Snapshot FTE for opened windows, announce status changes, open cup rounds; returns notices sent."""
     now = now or utcnow()
     active = db.session.scalars(select(Contest).where(

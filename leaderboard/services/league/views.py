@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from leaderboard.services.core.errors import FieldError, InvalidInput
 from leaderboard.services.league.matches import LEAGUE, latest_counted_at, score
 
 
-def require_league(contest: Contest, cup: Optional[bool] = None) -> None:
+def require_league(contest: Contest, cup: bool | None = None) -> None:
     if contest.kind != LEAGUE:
         raise InvalidInput("not a league", [FieldError("contest", "only league contests have matches")])
     if cup is not None and (contest.rules.get("format") == "cup") != cup:
@@ -46,14 +46,14 @@ def match_view(match: Match, now: datetime) -> dict[str, Any]:
     }
 
 
-def contest_matches(contest: Contest, round_number: Optional[int] = None) -> list[Match]:
+def contest_matches(contest: Contest, round_number: int | None = None) -> list[Match]:
     statement = select(Match).where(Match.contest_id == contest.id)
     if round_number is not None:
         statement = statement.where(Match.round == round_number)
     return list(db.session.scalars(statement.order_by(Match.round, Match.slot, Match.id)))
 
 
-def matches_view(contest: Contest, round_number: Optional[int] = None) -> dict[str, Any]:
+def matches_view(contest: Contest, round_number: int | None = None) -> dict[str, Any]:
     require_league(contest)
     now = utcnow()
     return {"items": [match_view(m, now) for m in contest_matches(contest, round_number)]}

@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -17,11 +18,11 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.roster import Agent, Product, Site, Team
 from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn, field_errors
-from leaderboard.services.core import audit
 from leaderboard.services.access.auth import Principal
+from leaderboard.services.contests.projection import standings_notice
+from leaderboard.services.core import audit
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import publish
-from leaderboard.services.contests.projection import standings_notice
 from leaderboard.services.roster import privacy
 
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
@@ -64,19 +65,19 @@ def product_state(product: Product) -> dict[str, Any]:
             "bonus": f"{product.bonus:.2f}", "currency": product.currency}
 
 
-def site_by_key(key: str) -> Optional[Site]:
+def site_by_key(key: str) -> Site | None:
     return db.session.scalar(select(Site).where(Site.key == key))
 
 
-def team_by_key(key: str) -> Optional[Team]:
+def team_by_key(key: str) -> Team | None:
     return db.session.scalar(select(Team).where(Team.key == key))
 
 
-def agent_by_key(key: str) -> Optional[Agent]:
+def agent_by_key(key: str) -> Agent | None:
     return db.session.scalar(select(Agent).where(Agent.key == key))
 
 
-def product_by_code(code: str) -> Optional[Product]:
+def product_by_code(code: str) -> Product | None:
     return db.session.scalar(select(Product).where(Product.code == code))
 
 
@@ -184,7 +185,7 @@ def upsert_product(actor: Principal, code: str, data: ProductIn, commit: bool = 
 @dataclass
 class ImportRow:
     row: int
-    key: Optional[str]
+    key: str | None
     result: str
     errors: list[FieldError] = field(default_factory=list)
 
@@ -218,7 +219,7 @@ def import_roster_csv(actor: Principal, text: str) -> list[ImportRow]:
     return report
 
 
-def _import_row(actor: Principal, number: int, key: Optional[str], values: dict[str, str]) -> ImportRow:
+def _import_row(actor: Principal, number: int, key: str | None, values: dict[str, str]) -> ImportRow:
     if not key:
         return ImportRow(number, key, INVALID, [FieldError("key", "required")])
     try:

@@ -7,7 +7,7 @@ roster and in audit entries), the photo, the personal links and agent keys.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
@@ -39,7 +39,7 @@ def _agent(actor: Principal, key: str, action: str) -> Agent:
     return agent
 
 
-def _when(value: Optional[datetime]) -> Optional[str]:
+def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -60,7 +60,8 @@ def export_agent(actor: Principal, key: str) -> dict[str, Any]:
                            "late": c.late} for c in cancellations],
         "kpi_samples": [{"kpi": k.kpi, "value": k.value, "day": k.day.isoformat()} for k in db.session.scalars(
             select(KpiSample).where(KpiSample.agent_id == agent.id).order_by(KpiSample.day, KpiSample.id))],
-        "charity_choices": [{"charity": c.charity, "effective_from": _when(c.effective_from)} for c in db.session.scalars(
+        "charity_choices": [{"charity": c.charity, "effective_from": _when(c.effective_from)}
+                            for c in db.session.scalars(
             select(CharityChoice).where(CharityChoice.agent_id == agent.id).order_by(CharityChoice.effective_from))],
         "earnings": [{"sale": e.sale_id, "month": e.month, "amount": str(e.amount), "currency": e.currency,
                       "clawed_back": e.clawed_back, "charity": e.charity} for e in db.session.scalars(

@@ -5,7 +5,6 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
-from typing import Optional
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
@@ -74,10 +73,10 @@ def square_jpeg(data: bytes) -> bytes:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             SyntaxError, ValueError) as exc:
         raise _photo_error("this is not an image the server can read") from exc
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    image = ImageOps.fit(image, (SIDE, SIDE), Image.Resampling.LANCZOS)
+    upright = ImageOps.exif_transpose(image).convert("RGB")
+    square = ImageOps.fit(upright, (SIDE, SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    square.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()
 
 
@@ -112,7 +111,7 @@ class PhotoFile:
     content_type: str
 
 
-def photo_by_name(name: str) -> Optional[PhotoFile]:
+def photo_by_name(name: str) -> PhotoFile | None:
     row = db.session.execute(select(AgentPhoto.content, AgentPhoto.content_type)
                              .where(AgentPhoto.name == name)).first()
     return PhotoFile(row[0], row[1]) if row else None

@@ -1,7 +1,8 @@
 """Who may be shown on public screens, and how: hidden agents and the channels' display variants."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ def hidden_agent_keys(keys: Iterable[str]) -> list[str]:
         Agent.key.in_(wanted), (Agent.hidden_on_screens.is_(True)) | (Agent.erased.is_(True)))))
 
 
-def board_for_screens(board: dict[str, Any], own_agent_id: Optional[int] = None) -> dict[str, Any]:
+def board_for_screens(board: dict[str, Any], own_agent_id: int | None = None) -> dict[str, Any]:
     """A standings answer (`by`, `rows`) with hidden agents as placeholders, for screens' and agents'
     tokens; an agent still sees their own row."""
     by = board.get("by", "agent")

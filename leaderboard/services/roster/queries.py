@@ -4,7 +4,8 @@ Nothing here writes; rows come back as the API's state dicts or as {key: name} m
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -38,7 +39,7 @@ def all_products() -> list[Product]:
     return all_rows("products")
 
 
-def collection_items(collection: str, site_ids: Optional[frozenset[int]] = None) -> list[dict[str, Any]]:
+def collection_items(collection: str, site_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
     """The state of every row of a collection (sites, teams, agents, products), ordered by key;
     with `site_ids`, only the rows of those sites (products belong to every site)."""
     model, key_column, state, _lookup = COLLECTIONS[collection]
@@ -49,14 +50,14 @@ def collection_items(collection: str, site_ids: Optional[frozenset[int]] = None)
     return [state(row) for row in db.session.scalars(statement)]
 
 
-def collection_item(collection: str, key: str) -> Optional[dict[str, Any]]:
+def collection_item(collection: str, key: str) -> dict[str, Any] | None:
     """The state of one row by key (code for products), or None when there is none."""
     _model, _column, state, lookup = COLLECTIONS[collection]
     row = lookup(key)
     return state(row) if row is not None else None
 
 
-def names_by_key(kind: str, keys: Optional[Iterable[str]] = None) -> dict[str, str]:
+def names_by_key(kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
     """{key: name} of every site, team or agent, or only of the given keys."""
     key_column, name_column = NAMED[kind]
     statement = select(key_column, name_column)

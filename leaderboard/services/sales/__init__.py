@@ -1,1 +1,2 @@
-"""The sales side of the event log: ingesting sales (single, batched, grouped), cancellations, KPI samples and confirmations."""
+"""The sales side of the event log: ingesting sales (single, batched, grouped), cancellations, KPI samples
+and confirmations."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 
@@ -10,14 +9,14 @@ from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import Sale
 from leaderboard.models.projections import ProjectionState
-from leaderboard.services.core.clock import clawback_window, utcnow
+from leaderboard.services.contests.counting import sales_in_window
 from leaderboard.services.contests.projection import add_sales_to_contest, standings_notice
 from leaderboard.services.contests.rules import CONFIRMED_THROUGH, rules_of
+from leaderboard.services.core.clock import clawback_window, utcnow
 from leaderboard.services.core.publishing import publish
-from leaderboard.services.contests.counting import sales_in_window
 
 
-def advance(now: Optional[datetime] = None) -> int:
+def advance(now: datetime | None = None) -> int:
     """Count sales whose clawback window ended since the last call; returns how many were added."""
     now = now or utcnow()
     # The exclusive lock waits for every write that read the old mark (see confirmed_through) to commit.

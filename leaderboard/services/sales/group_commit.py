@@ -9,9 +9,10 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import Flask
 
@@ -32,8 +33,8 @@ class PendingSale:
     data: SaleIn
     now: datetime
     done: threading.Event = field(default_factory=threading.Event)
-    outcome: Optional[Outcome] = None
-    error: Optional[BaseException] = None
+    outcome: Outcome | None = None
+    error: BaseException | None = None
 
 
 class GroupCommit:
@@ -45,7 +46,7 @@ class GroupCommit:
         self.wait_s, self.max_sales = wait_ms / 1000, max_sales
         self.pending: queue.Queue[PendingSale] = queue.Queue()
         self.group_sizes: list[int] = []  # recent sizes, for tests and benchmarks
-        self._writer: Optional[threading.Thread] = None
+        self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
     def submit(self, data: SaleIn, now: datetime) -> Outcome:
@@ -89,7 +90,7 @@ class GroupCommit:
         return group
 
     def _write(self, group: list[PendingSale]) -> None:
-        self.group_sizes = (self.group_sizes + [len(group)])[-1000:]
+        self.group_sizes = ([*self.group_sizes, len(group)])[-1000:]
         try:
             outcomes = self.write_group([item.data for item in group], group[0].now)
         except Exception:  # one bad sale must not fail its neighbours: settle each on its own
@@ -99,10 +100,10 @@ class GroupCommit:
             for item in group:
                 try:
                     outcomes.append(self.write_one(item.data, item.now))
-                except Exception as exc:  # noqa: BLE001 - handed to that caller, raised in its request
+                except Exception as exc:
                     db.session.rollback()
                     outcomes.append(exc)
-        for item, outcome in zip(group, outcomes):
+        for item, outcome in zip(group, outcomes, strict=False):
             if isinstance(outcome, BaseException):
                 item.error = outcome
             else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -14,20 +14,19 @@ from leaderboard.extensions import db
 from leaderboard.models.events import Cancellation, Sale
 from leaderboard.models.roster import Agent, Product
 from leaderboard.schemas import CancelIn, SaleIn, field_errors
-from leaderboard.services.core import audit
-from leaderboard.services.core import projections
 from leaderboard.services.access.auth import Principal
+from leaderboard.services.core import audit, projections
 from leaderboard.services.core.clock import clawback_window, utcnow
-from leaderboard.services.sales.group_commit import GroupCommit
 from leaderboard.services.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import Notice, publish
-from leaderboard.services.core.transactions import retrying, serialize_sales
 from leaderboard.services.core.settings import configured
+from leaderboard.services.core.transactions import retrying, serialize_sales
+from leaderboard.services.sales.group_commit import GroupCommit
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 
 
-def sale_view(sale: Sale, cancellation: Optional[Cancellation], now: Optional[datetime] = None) -> dict[str, Any]:
+def sale_view(sale: Sale, cancellation: Cancellation | None, now: datetime | None = None) -> dict[str, Any]:
     clawed_back = cancellation is not None and cancellation.late is False
     status = sale_status(sale.occurred_at, now or utcnow(), clawback_window(), clawed_back)
     return {
@@ -50,13 +49,13 @@ def sale_view(sale: Sale, cancellation: Optional[Cancellation], now: Optional[da
     }
 
 
-def cancellation_of(sale_id: str) -> Optional[Cancellation]:
+def cancellation_of(sale_id: str) -> Cancellation | None:
     return db.session.scalar(select(Cancellation).where(Cancellation.sale_id == sale_id))
 
 
 @dataclass
 class BatchItem:
-    id: Optional[str]
+    id: str | None
     result: str
     errors: list[FieldError] = field(default_factory=list)
 
@@ -117,7 +116,7 @@ def _attach_early_cancellations(sales: list[Sale]) -> set[str]:
 
 
 def ingest_sale(actor: Principal, data: SaleIn,
-                group: Optional[GroupCommit] = None) -> tuple[dict[str, Any], bool]:
+                group: GroupCommit | None = None) -> tuple[dict[str, Any], bool]:
     """Store one sale (in the next group transaction when a GroupCommit is given).
     Returns its view and True when created; raises Conflict on a changed replay."""
     _require_writer(actor)
@@ -205,7 +204,7 @@ def ingest_batch(actor: Principal, items: list[Any]) -> list[BatchItem]:
     """Store every valid sale of a batch in one transaction and report each item."""
     _require_writer(actor)
     now = utcnow()
-    results: list[Optional[BatchItem]] = [None] * len(items)
+    results: list[BatchItem | None] = [None] * len(items)
     parsed: dict[int, SaleIn] = {}
     for index, raw in enumerate(items):
         prefix = f"sales[{index}]"
@@ -223,7 +222,7 @@ def ingest_batch(actor: Principal, items: list[Any]) -> list[BatchItem]:
     return retrying(lambda: _store_batch(actor, items, parsed, results, agents, products, now))
 
 
-def _store_batch(actor: Principal, items: list[Any], parsed: dict[int, SaleIn], first_pass: list[Optional[BatchItem]],
+def _store_batch(actor: Principal, items: list[Any], parsed: dict[int, SaleIn], first_pass: list[BatchItem | None],
                  agents: dict[str, Agent], products: dict[str, Product], now: datetime) -> list[BatchItem]:
     results = list(first_pass)
     serialize_sales(d.id for d in parsed.values())
@@ -255,7 +254,7 @@ def _store_batch(actor: Principal, items: list[Any], parsed: dict[int, SaleIn], 
     return [r for r in results if r is not None]
 
 
-def _ingest_one_by_one(actor: Principal, items: list[Any], first_pass: list[Optional[BatchItem]]) -> list[BatchItem]:
+def _ingest_one_by_one(actor: Principal, items: list[Any], first_pass: list[BatchItem | None]) -> list[BatchItem]:
     """Slow path after losing a race with a concurrent writer: settle each item on its own."""
     results = []
     for index, previous in enumerate(first_pass):
@@ -272,7 +271,7 @@ def _ingest_one_by_one(actor: Principal, items: list[Any], first_pass: list[Opti
     return results
 
 
-def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[Optional[dict[str, Any]], bool]:
+def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[dict[str, Any] | None, bool]:
     """Record a cancellation. Returns (sale view or None while the sale is unknown, newly recorded)."""
     if actor.role not in ("admin", "integration", "lead"):
         raise Forbidden(f"role {actor.role!r} may not cancel sales")
@@ -285,7 +284,7 @@ def cancel_sale(actor: Principal, sale_id: str, data: CancelIn) -> tuple[Optiona
 
 
 def _record_cancellation(actor: Principal, sale_id: str, reason: str, cancelled_at: datetime,
-                         now: datetime) -> tuple[Optional[dict[str, Any]], bool]:
+                         now: datetime) -> tuple[dict[str, Any] | None, bool]:
     # The sale's lock first: a sale posted at the same moment either sees this cancellation or is seen by it.
     serialize_sales([sale_id])
     sale = db.session.get(Sale, sale_id)

@@ -7,13 +7,13 @@ from leaderboard.extensions import db
 from leaderboard.models.events import KpiSample
 from leaderboard.models.roster import Agent
 from leaderboard.schemas import KpiBatchIn
-from leaderboard.services.core import projections
 from leaderboard.services.access.auth import Principal
+from leaderboard.services.core import projections
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.publishing import publish
-from leaderboard.services.core.transactions import retrying
 from leaderboard.services.core.settings import configured
+from leaderboard.services.core.transactions import retrying
 
 
 def record_samples(actor: Principal, batch: KpiBatchIn) -> int:

@@ -3,25 +3,25 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import delete, select
 
+from leaderboard.domain.access import Resource
+from leaderboard.domain.changes import ChannelChanged, SlideView
+from leaderboard.domain.privacy import ChannelDisplay
 from leaderboard.extensions import db
 from leaderboard.models.auth import ApiKey
+from leaderboard.models.roster import Site
 from leaderboard.models.screens import Channel, Screen
 from leaderboard.schemas import ChannelIn
-from leaderboard.services.core import audit
-from leaderboard.domain.access import Resource
-from leaderboard.domain.privacy import ChannelDisplay
-from leaderboard.models.roster import Site
 from leaderboard.services.access import policy as access
 from leaderboard.services.access.auth import Principal, hash_token
-from leaderboard.services.core.clock import utcnow
 from leaderboard.services.contests.lifecycle import find_contest
+from leaderboard.services.core import audit
+from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, InvalidInput, NotFound
 from leaderboard.services.core.publishing import publish
-from leaderboard.domain.changes import ChannelChanged, SlideView
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read from across a room
 UNPAIRED_LIFETIME = timedelta(days=1)
@@ -44,7 +44,7 @@ def register_screen() -> tuple[Screen, str]:
     return screen, secret
 
 
-def screen_for_secret(secret: str) -> Optional[Screen]:
+def screen_for_secret(secret: str) -> Screen | None:
     screen = db.session.scalar(select(Screen).where(Screen.secret_hash == hash_token(secret)))
     if screen is not None:
         screen.last_seen_at = utcnow()
@@ -70,7 +70,7 @@ def pair(actor: Principal, code: str, channel_key: str) -> Screen:
     return screen
 
 
-def channel_by_key(key: str) -> Optional[Channel]:
+def channel_by_key(key: str) -> Channel | None:
     return db.session.scalar(select(Channel).where(Channel.key == key))
 
 
@@ -133,7 +133,7 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
     return channel, created
 
 
-def channel_owners(actor: Principal, channel: Optional[Channel], site_keys: Optional[list[str]]) -> list[Site]:
+def channel_owners(actor: Principal, channel: Channel | None, site_keys: list[str] | None) -> list[Site]:
     """The sites a channel will belong to: as named, else as it was, else the lead's own (admins': none)."""
     if site_keys is None:
         if channel is not None:
@@ -147,7 +147,7 @@ def channel_owners(actor: Principal, channel: Optional[Channel], site_keys: Opti
     return [found[k] for k in dict.fromkeys(site_keys)]
 
 
-def display_of(channel: Optional[Channel]) -> ChannelDisplay:
+def display_of(channel: Channel | None) -> ChannelDisplay:
     """How people are named on a channel's screens (full names, all rows, when never set)."""
     stored = (channel.display if channel is not None else None) or {}
     return ChannelDisplay(names=stored.get("names", "full"), top=stored.get("top"))

@@ -5,10 +5,21 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from leaderboard.services.core.errors import ServiceError
-from leaderboard.web.api import (contests, draws, earnings, health, kpis, leagues, openapi, photos, privacy,
-                                  roster, sales, screens)
-from leaderboard.web.api.http import (DatabaseIdConverter, StrictJSONProvider, check_path_ids, check_query_text,
-                                      problem)
+from leaderboard.web.api import (
+    contests,
+    draws,
+    earnings,
+    health,
+    kpis,
+    leagues,
+    openapi,
+    photos,
+    privacy,
+    roster,
+    sales,
+    screens,
+)
+from leaderboard.web.api.http import DatabaseIdConverter, StrictJSONProvider, check_path_ids, check_query_text, problem
 
 RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, leagues.bp, earnings.bp,
              screens.bp, photos.bp, privacy.bp, openapi.bp)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from leaderboard.schemas import MAX_DB_INT, ContestIn, ContestPatch
-from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.access import policy as access
 from leaderboard.services.boards import standings
-from leaderboard.services.roster import privacy
+from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.core.errors import FieldError
+from leaderboard.services.roster import privacy
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse
 
 bp = Blueprint("contests", __name__)
@@ -79,7 +79,7 @@ def calendar_standings():
     return _as_screens_may_see(board)
 
 
-def _as_screens_may_see(board: dict):  # noqa: ANN202
+def _as_screens_may_see(board: dict):
     """Screens and agents get the public board (hidden agents as placeholders, an agent's own row kept);
     leads, admins and integrations the full one."""
     caller = current_principal()

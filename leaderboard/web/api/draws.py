@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from leaderboard.schemas import DrawIn
+from leaderboard.services.contests.lifecycle import get_contest
 from leaderboard.services.draws import ceremony as draws
 from leaderboard.services.draws import tickets
-from leaderboard.services.contests.lifecycle import get_contest
 from leaderboard.services.draws.state import frozen_lines_for
 from leaderboard.web.api.http import current_principal, json_body, parse
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from leaderboard.schemas import CharityIn
-from leaderboard.services.earnings import bonuses as earnings
-from leaderboard.services.roster import people as roster
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import NotFound
+from leaderboard.services.earnings import bonuses as earnings
+from leaderboard.services.roster import people as roster
 from leaderboard.services.roster import personal_data
 from leaderboard.web.api.http import current_principal, json_body, parse
 
 bp = Blueprint("earnings", __name__)
 
 
-def _visible_agent(key: str):  # noqa: ANN202
+def _visible_agent(key: str):
     """The agent the path names (who may see whose is the access policy's agent.private)."""
     agent = roster.agent_by_key(key)
     if agent is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -22,12 +23,12 @@ M = TypeVar("M", bound=BaseModel)
 class HttpProblem(ServiceError):
     """A request-level problem (content type, JSON syntax, body shape)."""
 
-    def __init__(self, status: int, title: str, detail: str, errors: Optional[list[FieldError]] = None):
+    def __init__(self, status: int, title: str, detail: str, errors: list[FieldError] | None = None):
         super().__init__(detail, errors)
         self.status, self.title = status, title
 
 
-def problem(status: int, title: str, detail: str = "", errors: Optional[list[FieldError]] = None,
+def problem(status: int, title: str, detail: str = "", errors: list[FieldError] | None = None,
             **extra: Any):
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
@@ -60,7 +61,6 @@ def requires(*roles: str) -> Callable:
                 return problem(403, "Forbidden", f"role {principal.role!r} may not do this")
             g.principal = principal
             return view(*args, **kwargs)
-        wrapped.required_roles = roles  # read by the OpenAPI generator
         return wrapped
     return decorate
 
@@ -91,7 +91,7 @@ def parse(schema: type[M], data: Any) -> M:
         return schema.model_validate(data)
     except ValidationError as exc:
         raise HttpProblem(422, "Invalid input", "the body has invalid fields",
-                          [FieldError(f, m) for f, m in field_errors(exc)])
+                          [FieldError(f, m) for f, m in field_errors(exc)]) from exc
 
 
 MAX_JSON_DEPTH = 32
@@ -168,12 +168,12 @@ class DatabaseIdConverter(IntegerConverter):
 
     regex = r"\d{1,10}"
 
-    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_DB_INT)
         super().__init__(url_map, *args, **kwargs)
 
 
-def check_path_ids(_endpoint: Optional[str], values: Optional[dict[str, Any]]) -> None:
+def check_path_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Ids in the path follow the same pattern as the body fields they name (422 otherwise)."""
     for name, value in (values or {}).items():
         if isinstance(value, str) and not re.fullmatch(path_id_pattern(name), value):

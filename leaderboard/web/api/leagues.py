@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from leaderboard.services.league import cup
-
-from leaderboard.services.league import views as league_views
 from leaderboard.services.contests.lifecycle import get_contest
+from leaderboard.services.league import cup
+from leaderboard.services.league import views as league_views
 from leaderboard.web.api.contests import query_int
 
 bp = Blueprint("leagues", __name__)

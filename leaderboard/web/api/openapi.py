@@ -8,10 +8,26 @@ from flask import Blueprint, current_app
 from pydantic import BaseModel
 
 from leaderboard.domain.access import PUBLIC, roles_for
+from leaderboard.schemas import (
+    KEY_PATTERN,
+    MAX_DB_INT,
+    AgentIn,
+    CancelIn,
+    ChannelIn,
+    CharityIn,
+    ContestIn,
+    ContestPatch,
+    DrawIn,
+    KpiBatchIn,
+    PairIn,
+    ProductIn,
+    SaleBatchIn,
+    SaleIn,
+    SiteIn,
+    TeamIn,
+    path_id_pattern,
+)
 from leaderboard.web.route_policies import ENDPOINTS
-from leaderboard.schemas import (KEY_PATTERN, MAX_DB_INT, AgentIn, CancelIn, ChannelIn, CharityIn, ContestIn,
-                                 ContestPatch, DrawIn, KpiBatchIn, PairIn, ProductIn, SaleBatchIn, SaleIn, SiteIn, TeamIn,
-                                 path_id_pattern)
 
 bp = Blueprint("openapi", __name__)
 
@@ -32,10 +48,12 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.screens.put_channel": [ChannelIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
-WHOLE_NUMBER = {"type": "integer", "minimum": 0, "maximum": MAX_DB_INT}
-BOARD_QUERY = {"by": {"enum": ["agent", "team", "site"]}, "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+Schema = dict[str, Any]
+WHOLE_NUMBER: Schema = {"type": "integer", "minimum": 0, "maximum": MAX_DB_INT}
+BOARD_QUERY: dict[str, Schema] = {"by": {"enum": ["agent", "team", "site"]},
+                                  "limit": {"type": "integer", "minimum": 1, "maximum": 500},
                "around": {"type": "string", "pattern": KEY_PATTERN}}
-MONTH = {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}
+MONTH: dict[str, Schema] = {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}
 # Endpoint → optional query parameters and their schemas.
 QUERY_PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
     "api.contests.contest_standings": BOARD_QUERY,
@@ -106,9 +124,9 @@ def _expand(rule: str) -> list[str]:
     return [path.replace("/products/{key}", "/products/{code}")]
 
 
-def _operation(rule, view, method: str, schemas: dict[str, Any], path: str) -> dict[str, Any]:  # noqa: ANN001
+def _operation(rule, view, method: str, schemas: dict[str, Any], path: str) -> dict[str, Any]:
     doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
-    converters = dict((name, kind) for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule))
+    converters = {name: kind for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule)}
     params = re.findall(r"{(\w+)}", path)
     query = QUERY_PARAMETERS.get(rule.endpoint, {})
     route = ENDPOINTS.get(rule.endpoint)
@@ -124,7 +142,7 @@ def _operation(rule, view, method: str, schemas: dict[str, Any], path: str) -> d
                                     "schema": _path_schema(converters.get(name, "") or "", name)} for name in params]
         operation["parameters"] += [{"name": name, "in": "query", "required": False, "schema": schema}
                                     for name, schema in query.items()]
-    if secured:
+    if secured and route is not None:
         operation["security"] = [{"bearer": []}]
         operation["description"] = f"Roles: {', '.join(roles_for(route.action))} (policy {route.action})"
     else:

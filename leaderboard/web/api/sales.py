@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from leaderboard.schemas import CancelIn, SaleIn
-from leaderboard.services.sales import ingest as sales
 from leaderboard.services.core.errors import FieldError
+from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales.group_commit import GROUP_COMMIT
 from leaderboard.web.api.http import HttpProblem, current_principal, json_body, parse
 

@@ -7,7 +7,7 @@ Dates are UTC calendar days (the log spans sites in several timezones); both end
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
@@ -36,7 +36,7 @@ class AuditFilterForm(Form):
             raise ValidationError(_("must not be before the start date"))
 
 
-def compact(value: Optional[dict[str, Any]]) -> str:
+def compact(value: dict[str, Any] | None) -> str:
     """A state as one short line of JSON (escaped by the template like any other text)."""
     if value is None:
         return ""

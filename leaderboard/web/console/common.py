@@ -1,8 +1,6 @@
 """Helpers shared by the console pages: who may enter, the signed-in principal, form errors."""
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,7 +16,7 @@ def principal() -> Principal:
     return current_user.principal
 
 
-def apply_errors(form: FlaskForm, error: ServiceError, aliases: Optional[dict[str, str]] = None) -> None:
+def apply_errors(form: FlaskForm, error: ServiceError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's field errors next to the matching form fields, the rest above the form."""
     aliases = aliases or {}
     placed = False

@@ -2,21 +2,31 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as SchemaError
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField, widgets)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as Blank
-from wtforms.validators import ValidationError
 
 from leaderboard.schemas import ContestIn, check_timezone, field_errors
 from leaderboard.services.core.errors import FieldError, InvalidInput, ServiceError
@@ -69,7 +79,7 @@ def parse_lines(text: str, what: str) -> dict[str, Decimal]:
             value = Decimal(match.group(2)) if match else None
         except ArithmeticError:
             value = None
-        if value is None or not value.is_finite():
+        if match is None or value is None or not value.is_finite():
             raise ValueError(_("Line %(n)d: write CODE=%(what)s, e.g. GOLD=50.", n=number, what=what))
         out[match.group(1)] = value
     return out
@@ -285,7 +295,8 @@ class LeagueForm(ContestForm):
     preview = SubmitField(_l("Preview fixtures"))
 
     def validate_points_per_goal(self, field: StringField) -> None:
-        self.points_value = "auto" if (field.data or "").strip().lower() in ("", "auto") else None
+        self.points_value: str | int | float | None = (
+            "auto" if (field.data or "").strip().lower() in ("", "auto") else None)
         if self.points_value is None:
             try:
                 value = Decimal(field.data.strip())
@@ -296,10 +307,9 @@ class LeagueForm(ContestForm):
             self.points_value = json_number(value)
 
     def paths(self) -> tuple[tuple[str, str], ...]:
-        return COMMON_PATHS + (
-            ("rules.format", "format"), ("rules.legs", "legs"), ("rules.match_length", "match_days"),
-            ("rules.points_per_goal", "points_per_goal"), ("rules.normalize", "normalize"),
-            ("rules.match_points.draw", "draw"), ("rules.match_points.loss", "loss"), ("rules.match_points", "win"))
+        return (*COMMON_PATHS, ("rules.format", "format"), ("rules.legs", "legs"), ("rules.match_length", "match_days"),
+                ("rules.points_per_goal", "points_per_goal"), ("rules.normalize", "normalize"),
+                ("rules.match_points.draw", "draw"), ("rules.match_points.loss", "loss"), ("rules.match_points", "win"))
 
     def rules(self) -> dict[str, Any]:
         rules: dict[str, Any] = {"format": self.format.data, "match_length": f"P{self.match_days.data}D",
@@ -313,11 +323,11 @@ class LeagueForm(ContestForm):
 
 
 def wizard_form(kind: str, kpis: dict[str, dict[str, Any]], site_choices: list[tuple[str, str]],
-                defaults: dict[str, Any]) -> Optional[ContestForm]:
+                defaults: dict[str, Any]) -> ContestForm | None:
     """The wizard form of `kind` with the sites and KPI choices filled in, or None for an unknown kind."""
     catalogue = tuple((name, str(spec.get("label", name))) for name, spec in kpis.items())
-    classes = {"race": lambda: race_form_class(catalogue), "lucky_draw": lambda: LuckyDrawForm,
-               "league": lambda: LeagueForm}
+    classes: dict[str, Callable[[], type[FlaskForm]]] = {
+        "race": lambda: race_form_class(catalogue), "lucky_draw": lambda: LuckyDrawForm, "league": lambda: LeagueForm}
     if kind not in classes:
         return None
     form = classes[kind]()(data=defaults)

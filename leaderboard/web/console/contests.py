@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,21 +11,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.validators import Optional as Blank
-from wtforms.validators import ValidationError
 
 from leaderboard.schemas import ContestPatch
-from leaderboard.services.contests import preview as contest_preview
-from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.league import cup
-from leaderboard.services.draws import ceremony as draws
-from leaderboard.services.league import views as league_views
 from leaderboard.services.boards import standings
 from leaderboard.services.boards.console_queries import visible_sites
-from leaderboard.services.roster.queries import names_by_key
+from leaderboard.services.contests import lifecycle as contests
+from leaderboard.services.contests import preview as contest_preview
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from leaderboard.services.draws import ceremony as draws
+from leaderboard.services.league import cup
+from leaderboard.services.league import views as league_views
+from leaderboard.services.roster.queries import names_by_key
 from leaderboard.web.console import contest_forms as forms
 from leaderboard.web.console.common import apply_errors, principal
 
@@ -134,7 +133,8 @@ def edit_form(contest: Any, formdata: bool) -> EditForm:
 
 
 def league_context(contest: Any) -> dict[str, Any]:
-    matches = [{**m, "starts_at": datetime.fromisoformat(m["starts_at"]), "ends_at": datetime.fromisoformat(m["ends_at"])}
+    matches = [{**m, "starts_at": datetime.fromisoformat(m["starts_at"]),
+                "ends_at": datetime.fromisoformat(m["ends_at"])}
                for m in league_views.matches_view(contest)["items"]]
     live = [m for m in matches if m["status"] == "live"]
     upcoming = [m for m in matches if m["status"] == "scheduled"]
@@ -152,7 +152,7 @@ def league_context(contest: Any) -> dict[str, Any]:
 def draw_context(contest: Any) -> dict[str, Any]:
     summary = contests.contest_view(contest)["draw"] or {}
     try:
-        proof: Optional[dict[str, Any]] = draws.stored_proof(contest.id)
+        proof: dict[str, Any] | None = draws.stored_proof(contest.id)
     except NotFound:
         proof = None
     flagged = draws.cancelled_after_freeze(contest.id)

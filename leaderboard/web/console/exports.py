@@ -5,8 +5,6 @@ Every cell that a spreadsheet could read as a formula (= + - @ …) is prefixed 
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,11 +12,11 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField
 
 from leaderboard.services.boards import console_queries as queries
+from leaderboard.services.boards.standings import SCOPES
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import InvalidInput
-from leaderboard.services.boards.standings import SCOPES
+from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.web.console.common import apply_errors, principal
 
 bp = Blueprint("console_exports", __name__, url_prefix="/console/exports")
@@ -27,14 +25,14 @@ BY_LABELS = {"agent": _l("Agents"), "team": _l("Teams"), "site": _l("Sites")}
 
 class StandingsForm(Form):
     contest = SelectField(_l("Contest"), choices=[], validate_choice=False)
-    by = SelectField(_l("Board"), choices=[(k, v) for k, v in BY_LABELS.items()], default="agent")
+    by = SelectField(_l("Board"), choices=list(BY_LABELS.items()), default="agent")
 
 
 class PayrollForm(Form):
     month = StringField(_l("Month"), render_kw={"type": "month", "placeholder": "YYYY-MM"})
 
 
-def _standings_form(args: Optional[MultiDict] = None) -> StandingsForm:
+def _standings_form(args: MultiDict | None = None) -> StandingsForm:
     form = StandingsForm(args)
     form.contest.choices = [(str(c.id), f"{c.name} (#{c.id})") for c in contests.list_contests(principal())]
     return form

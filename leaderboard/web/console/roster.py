@@ -1,8 +1,9 @@
 """Console roster pages: sites, teams, agents, products, CSV import and export, personal links."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -16,12 +17,12 @@ from wtforms.validators import DataRequired, Regexp
 
 from leaderboard.extensions import db
 from leaderboard.schemas import KEY_PATTERN, AgentIn, ProductIn, SiteIn, TeamIn, field_errors
-from leaderboard.services.roster import personal_data
 from leaderboard.services.access import auth
 from leaderboard.services.boards import console_queries as queries
-from leaderboard.services.roster import people as roster
-from leaderboard.services.roster.queries import all_products
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput, NotFound, ServiceError
+from leaderboard.services.roster import people as roster
+from leaderboard.services.roster import personal_data
+from leaderboard.services.roster.queries import all_products
 from leaderboard.web.console.common import apply_errors, principal
 
 bp = Blueprint("console_roster", __name__, url_prefix="/console/roster")
@@ -75,7 +76,7 @@ def _agent_choices(form: AgentForm) -> None:
         (t.key, f"{t.name} ({t.site.key})") for t in queries.visible_teams(principal())]
 
 
-def _int_or_text(value: Optional[str]) -> Any:
+def _int_or_text(value: str | None) -> Any:
     text = (value or "").strip()
     return int(text) if text.lstrip("-").isdigit() else text
 
@@ -91,7 +92,7 @@ class Kind:
     upsert: Callable[..., Any]
     values: Callable[[Any], dict[str, Any]]
     fill: Callable[[Any, Any], None]
-    site_id: Callable[[Any], Optional[int]]
+    site_id: Callable[[Any], int | None]
     choices: Callable[[Any], None] = lambda form: None
     admin_only: bool = False
 
@@ -135,7 +136,7 @@ def _require(kind: Kind, row: Any) -> None:
         abort(403)
 
 
-def _service(form: Optional[FlaskForm], call: Callable[..., Any], *args: Any) -> Any:
+def _service(form: FlaskForm | None, call: Callable[..., Any], *args: Any) -> Any:
     """Run a service call; 403/404 abort, other service errors land next to the form's fields."""
     try:
         return call(*args)
@@ -162,7 +163,7 @@ def _save(kind: Kind, form: FlaskForm, key: str) -> bool:
     return _service(form, kind.upsert, principal(), key, data) is not None
 
 
-def _edit(kind_name: str, key: Optional[str]):
+def _edit(kind_name: str, key: str | None):
     kind = KINDS[kind_name]
     row = kind.lookup(key) if key is not None else None
     if key is not None and row is None:
@@ -172,7 +173,7 @@ def _edit(kind_name: str, key: Optional[str]):
     kind.choices(form)
     if row is not None and request.method == "GET":
         kind.fill(form, row)
-        if kind_name == "agents":
+        if kind_name == "agents" and key is not None:
             personal_data.record_view(principal(), key, "details")
     if key is not None:
         form.key.data = key  # the key names the row; it is not edited here

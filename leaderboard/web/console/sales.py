@@ -8,7 +8,7 @@ and is flagged; "late-cancelled" selects exactly those sales.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,10 +22,10 @@ from wtforms.validators import Optional as Blank
 from leaderboard.extensions import db
 from leaderboard.schemas import CancelIn
 from leaderboard.services.boards import console_queries as queries
-from leaderboard.services.roster.queries import all_products
-from leaderboard.services.sales import ingest as sales
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Forbidden, NotFound, ServiceError
+from leaderboard.services.roster.queries import all_products
+from leaderboard.services.sales import ingest as sales
 from leaderboard.web.console.common import apply_errors, principal
 
 bp = Blueprint("console_sales", __name__, url_prefix="/console/sales")
@@ -66,7 +66,7 @@ def _filter_args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if (k in FILTERS or k == "page") and v != ""}
 
 
-def _render(cancel_form: Optional[CancelForm] = None, status: int = 200):
+def _render(cancel_form: CancelForm | None = None, status: int = 200):
     form = _filter_form()
     valid = form.validate()
     page = None

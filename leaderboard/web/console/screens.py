@@ -1,7 +1,7 @@
 """Console screens and channels: pair TVs, edit the slides a channel loops through."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,16 +9,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as SchemaError
 from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.validators import Optional as Blank
-from wtforms.validators import ValidationError
 
 from leaderboard.extensions import limiter
-from leaderboard.web.api.screens import PAIR_RATE
 from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.screens import channels as screens
 from leaderboard.services.core.errors import FieldError, InvalidInput, ServiceError
+from leaderboard.services.screens import channels as screens
+from leaderboard.web.api.screens import PAIR_RATE
 from leaderboard.web.console.common import apply_errors, principal
 
 bp = Blueprint("console_screens", __name__, url_prefix="/console/screens")
@@ -40,7 +39,7 @@ class PairForm(FlaskForm):
 
 class SlideForm(Form):
     """One row of the channel editor; a row without a type is ignored."""
-    type = SelectField(_l("Type"), choices=[("", "—")] + list(SLIDE_TYPES), default="")
+    type = SelectField(_l("Type"), choices=[("", "—"), *list(SLIDE_TYPES)], default="")
     contest = SelectField(_l("Contest"), validate_choice=False, default="")
     by = SelectField(_l("By"), default="agent",
                      choices=[("agent", _l("Agent")), ("team", _l("Team")), ("site", _l("Site"))])
@@ -93,7 +92,7 @@ def slides_summary(channel: Any, names: dict[int, str]) -> list[str]:
     return out
 
 
-def render_index(pair_form: Optional[PairForm] = None, status: int = 200):
+def render_index(pair_form: PairForm | None = None, status: int = 200):
     channels = screens.visible_channels(principal())
     names = contests.contest_names()
     form = pair_form or PairForm(formdata=None)
@@ -130,7 +129,7 @@ def slide_data(slide: dict[str, Any]) -> dict[str, Any]:
     return {**slide, "contest": str(slide["contest"]) if slide.get("contest") else "", "text": slide.get("text", "")}
 
 
-def channel_body(form: ChannelForm) -> tuple[Optional[ChannelIn], list[int], bool]:
+def channel_body(form: ChannelForm) -> tuple[ChannelIn | None, list[int], bool]:
     """The ChannelIn of the filled rows, the form row of each slide, and whether it is valid."""
     slides, rows, valid = [], [], True
     for index, entry in enumerate(form.slides):
@@ -178,7 +177,7 @@ def place_errors(form: ChannelForm, errors: list[FieldError], rows: list[int]) -
             flash(f"{path}: {problem.message}", "error")
 
 
-def edit_channel(form: ChannelForm, key: str, channel: Optional[Any]):
+def edit_channel(form: ChannelForm, key: str, channel: Any | None):
     form.slide_errors = []
     extra = {s["contest"] for s in channel.slides if s.get("contest")} if channel else set()
     extra |= {int(e.form.contest.data) for e in form.slides if (e.form.contest.data or "").isdigit()}
@@ -190,7 +189,7 @@ def edit_channel(form: ChannelForm, key: str, channel: Optional[Any]):
             data, rows, valid = channel_body(form)
             if data is not None and valid:
                 try:
-                    saved, created = screens.upsert_channel(principal(), key, data)
+                    saved, _created = screens.upsert_channel(principal(), key, data)
                 except InvalidInput as error:
                     place_errors(form, error.errors, rows)
                     if not error.errors:
