@@ -15,7 +15,7 @@ from sqlalchemy import select
 from leaderboard.extensions import db
 from leaderboard.models.auth import User
 from leaderboard.models.contests import Contest
-from leaderboard.schemas import AgentIn, ChannelIn, ContestIn, PrizeIn, ProductIn, SiteIn, TeamIn
+from leaderboard.schemas import AgentIn, ChannelIn, ContestIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services.access import auth
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.core.clock import utcnow
@@ -137,23 +137,22 @@ def _seed_contests() -> list[Contest]:
     local_today = now.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
     monday = local_today - timedelta(days=local_today.weekday())
     week_start = datetime.combine(monday, time.min, tzinfo=ZoneInfo(DEMO_TIMEZONE))
-    wanted = [ContestIn(name=RACE_NAME, kind="race", starts_at=week_start,
-                        ends_at=week_start + timedelta(days=7), timezone=DEMO_TIMEZONE,
-                        rules={"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
-                        prizes=[PrizeIn(name="Team breakfast", quantity=1)]),
-              ContestIn(name=DRAW_NAME, kind="lucky_draw", starts_at=week_start,
-                        ends_at=week_start + timedelta(days=7), timezone=DEMO_TIMEZONE,
-                        rules={"products": {"CARD": {"tickets": 2}}},
-                        prizes=[PrizeIn(name="Weekend for two", quantity=1),
-                                PrizeIn(name="Theatre voucher", quantity=3)]),
-              ContestIn(name=LEAGUE_NAME, kind="league", starts_at=week_start, timezone=DEMO_TIMEZONE,
-                        sites=[key for key, _, _ in SITES],
-                        rules={"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": "auto",
-                               "normalize": "fte"}),
-              ContestIn(name=CUP_NAME, kind="league", starts_at=week_start, timezone=DEMO_TIMEZONE,
-                        sites=[key for key, _, _ in SITES],
-                        rules={"format": "cup", "match_length": "P1D", "points_per_goal": "auto", "normalize": "fte"},
-                        prizes=[PrizeIn(name="Cup trophy", quantity=1)])]
+    # The API's own input schema (timestamps as RFC 3339 strings), as an integration would send it.
+    starts, ends = week_start.isoformat(), (week_start + timedelta(days=7)).isoformat()
+    every_site = [key for key, _, _ in SITES]
+    wanted = [ContestIn.model_validate(spec) for spec in (
+        {"name": RACE_NAME, "kind": "race", "starts_at": starts, "ends_at": ends, "timezone": DEMO_TIMEZONE,
+         "rules": {"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
+         "prizes": [{"name": "Team breakfast", "quantity": 1}]},
+        {"name": DRAW_NAME, "kind": "lucky_draw", "starts_at": starts, "ends_at": ends, "timezone": DEMO_TIMEZONE,
+         "rules": {"products": {"CARD": {"tickets": 2}}},
+         "prizes": [{"name": "Weekend for two", "quantity": 1}, {"name": "Theatre voucher", "quantity": 3}]},
+        {"name": LEAGUE_NAME, "kind": "league", "starts_at": starts, "timezone": DEMO_TIMEZONE, "sites": every_site,
+         "rules": {"format": "league", "legs": 2, "match_length": "P1D", "points_per_goal": "auto",
+                   "normalize": "fte"}},
+        {"name": CUP_NAME, "kind": "league", "starts_at": starts, "timezone": DEMO_TIMEZONE, "sites": every_site,
+         "rules": {"format": "cup", "match_length": "P1D", "points_per_goal": "auto", "normalize": "fte"},
+         "prizes": [{"name": "Cup trophy", "quantity": 1}]})]
     launched = []
     for spec in wanted:
         contest = existing.get(spec.name) or contests.create_contest(auth.SYSTEM, spec)

@@ -48,8 +48,9 @@ def _step(rng: random.Random, recent: deque[str]) -> int:
     # Some agents sell more than others, as in real life.
     weights = [1 + sum(map(ord, key)) % 5 for key in agents]
     sale_id = f"sim-{uuid.uuid4().hex[:12]}"
-    sales.ingest_sale(auth.SYSTEM, SaleIn(id=sale_id, agent=rng.choices(agents, weights)[0],
-                                          product=rng.choice(products), quantity=1 if rng.random() < 0.9 else 2,
-                                          occurred_at=utcnow()))
+    sale = SaleIn.model_validate({"id": sale_id, "agent": rng.choices(agents, weights)[0],
+                                  "product": rng.choice(products), "quantity": 1 if rng.random() < 0.9 else 2,
+                                  "occurred_at": utcnow().isoformat()})  # as a CRM would post it
+    sales.ingest_sale(auth.SYSTEM, sale)
     recent.append(sale_id)
     return 1
