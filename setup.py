@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def vendor_manifest():
+def vendor_manifest():  # the module object of leaderboard/web/vendor_files.py
     """Loaded by path: the package's own dependencies are not installed while it builds."""
     spec = importlib.util.spec_from_file_location("vendor_files", ROOT / "leaderboard" / "web" / "vendor_files.py")
     module = importlib.util.module_from_spec(spec)

@@ -323,7 +323,7 @@ async def main_async(spec: dict[str, Any]) -> None:
                 cookie = await sign_in(spec["url"], token, source_address(spec, ident)) if role == "phone" else ""
                 client = Client(spec, role, ident, cookie)
                 await asyncio.wait_for(client.open(), spec["connect_timeout"])
-            except Exception as exc:
+            except Exception as exc:  # counted and reported
                 failures.append(f"{role} {ident}: {type(exc).__name__}: {exc}"[:200])
                 return
             clients.append(client)

@@ -47,6 +47,6 @@ def run_forever(app: Flask, settings: WorkerSettings, sleep: Callable[[float], N
             for run in run_once(app, settings.every, holder):
                 if run.ran or run.failed:
                     report(run)
-        except Exception:
+        except Exception:  # database unreachable: an embedded loop must outlive it
             log.exception("running the periodic duties failed; retrying in %s", settings.every)
         sleep(settings.every.total_seconds())

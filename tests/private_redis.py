@@ -31,7 +31,7 @@ class PrivateRedis:
             try:
                 if redis.Redis(port=self.port).ping():
                     return
-            except Exception:
+            except Exception:  # not listening yet
                 time.sleep(0.05)  # waiting for a process to listen, not timing logic
         raise RuntimeError("redis-server did not start")
 

@@ -1,6 +1,8 @@
 """Live updates over Socket.IO: binds the server, the /live namespace and the publisher to the app."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from leaderboard.domain.changes import Change
@@ -15,6 +17,7 @@ from leaderboard.services.boards.personal import PersonalLines
 from leaderboard.services.core.publishing import register_publisher
 from leaderboard.services.roster.privacy import display_variants, is_hidden
 
+log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.1
 
 
@@ -51,12 +54,22 @@ def run_flusher(app: Flask, publisher: LivePublisher) -> None:
     beats = 0.0
     while True:
         socketio.sleep(FLUSH_SECONDS)
-        with app.app_context():
-            try:
-                publisher.flush()
-            finally:
-                db.session.remove()
         beats += FLUSH_SECONDS
-        if beats >= HEARTBEAT_SECONDS:
-            publisher.heartbeat()
+        beat = beats >= HEARTBEAT_SECONDS
+        if beat:
             beats = 0.0
+        flusher_round(app, publisher, beat)
+
+
+def flusher_round(app: Flask, publisher: LivePublisher, beat: bool) -> None:
+    """One round, in the app's context: heartbeats need it too, because the display rooms read the channels'
+    variants from the database, and a beat that fails marks its topic broken (every screen then resyncs)."""
+    with app.app_context():
+        try:
+            publisher.flush()
+            if beat:
+                publisher.heartbeat()
+        except Exception:
+            log.exception("live flusher round failed")  # the loop must outlive any one bad round
+        finally:
+            db.session.remove()

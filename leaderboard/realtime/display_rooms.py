@@ -81,7 +81,7 @@ class DisplayRooms:
                 return self._known[1]
         try:
             found = [d for d in dict.fromkeys(self._variants()) if d != PUBLIC_DEFAULT]
-        except Exception:
+        except Exception:  # keep the last known variants; their screens resync on heartbeats
             log.warning("could not read the channels' display variants", exc_info=True)
             return self._known[1]
         with self._lock:
@@ -95,7 +95,7 @@ class DisplayRooms:
             return False
         try:
             return self._hidden(key)
-        except Exception:
+        except Exception:  # the delta still goes out, naming nobody
             log.warning("could not tell whether agent %s is hidden; shown as hidden", key, exc_info=True)
             return True
 

@@ -118,19 +118,20 @@ class LivePublisher:
                     stamp = self._sequences.next(topic, skip=1) if state.broken else self._sequences.current(topic)
                     self._emit("heartbeat", {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq}, topic)
                     state.broken = False
-                except Exception:
+                except Exception:  # transport down; the next beat retries
+                    log.warning("heartbeat on %s failed; its screens will resync", topic, exc_info=True)
                     state.broken = True
 
     def current_stamp(self, topic: str) -> Stamp:
         try:
             return self._sequences.current(topic)
-        except Exception:
+        except Exception:  # counter store down: an epoch of its own makes the next delta a resync
             return Stamp(UNKNOWN_EPOCH, 0)
 
     def _picture(self, topic: str, stamp: Stamp) -> dict[str, Any] | None:
         try:
             return self.snapshotter(topic, stamp) if self.snapshotter else None
-        except Exception:
+        except Exception:  # no picture: screens ask for one as before
             log.warning("building the %s picture for a push failed", topic, exc_info=True)
             return None
 
@@ -149,7 +150,7 @@ class LivePublisher:
                 payload = {**payload, "data": picture}
             self._emit(event, {"topic": topic, "epoch": stamp.epoch, "seq": stamp.seq, **payload}, topic)
             state.broken = False
-        except Exception:
+        except Exception:  # a failed push must never break the write path
             state.broken = True
             log.warning("live push %s on %s failed; screens will resync", event, topic, exc_info=True)
         if event == "standings" and topic.startswith("contest:"):
@@ -160,7 +161,7 @@ class LivePublisher:
             return
         try:
             personal = self.personal(topic, picture)
-        except Exception:
+        except Exception:  # phones keep their numbers until the next push or resync
             log.warning("personal deltas for %s failed", topic, exc_info=True)
             return
         now = self._clock()

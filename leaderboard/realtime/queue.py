@@ -24,7 +24,7 @@ class PromptRedisManager(socketio.RedisManager):
                 self._redis_connect()
                 self.pubsub.subscribe(self.channel)
                 yield from self.pubsub.listen()
-            except Exception as exc:
+            except Exception as exc:  # any transport failure: wait briefly, then resubscribe
                 log.warning("message queue unreachable (%s); retrying in %.1f s", exc, RETRY_SECONDS)
                 time.sleep(RETRY_SECONDS)
 

@@ -26,7 +26,7 @@ def bearer_principal() -> tuple[Principal | None, str]:
     return principal, ("" if principal is not None else "unknown or revoked token")
 
 
-def enforce():
+def enforce():  # a response or None
     """Before every view: find the route's policy and the caller, and refuse what the policy refuses."""
     endpoint = request.endpoint
     if endpoint is None:

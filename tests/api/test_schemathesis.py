@@ -72,7 +72,7 @@ def test_no_generated_request_gets_a_server_error(app, world, mode):
             try:
                 case.call_and_validate(headers=admin, checks=CHECKS)
             # A 5xx fails the check (AssertionError); under TESTING the app's exception itself arrives here.
-            except Exception as failure:
+            except Exception as failure:  # every failure is collected, then reported together
                 server_errors.append(f"{operation.label}: {failure!r}\n{case.as_curl_command(headers=admin)}")  # noqa: B023 - called within the iteration
         try:
             probe()

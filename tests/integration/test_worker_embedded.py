@@ -10,7 +10,7 @@ from tests.conftest import POSTGRES_URL
 from tests.live_server import Deployment
 
 
-def test_a_lone_server_confirms_sales_whose_clawback_ended(app, tmp_path):
+def test_a_lone_server_confirms_sales_whose_clawback_ended(app, tmp_path):  # app: PostgreSQL cleanup
     dep = Deployment(tmp_path, database_url=POSTGRES_URL)
     dep.env.update({"LEADERBOARD_SALES_CLAWBACK_DAYS": "1", "LEADERBOARD_WORKER_EMBEDDED": "true",
                     "LEADERBOARD_WORKER_EVERY_SECONDS": "0.2"})

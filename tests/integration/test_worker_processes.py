@@ -53,7 +53,7 @@ def wait_until(condition, seconds: float, what: str) -> None:
 
 
 @pytest.fixture()
-def deployment(app, tmp_path):
+def deployment(app, tmp_path):  # app: a PostgreSQL run shares (and cleans) the test database
     queue = PrivateRedis()
     dep = Deployment(tmp_path, message_queue=queue.url, database_url=POSTGRES_URL)
     # A day of clawback, so the sales below come out of it one by one while the workers poll.

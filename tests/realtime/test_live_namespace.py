@@ -1,4 +1,5 @@
 """The /live namespace through Flask-SocketIO's test client: auth, subscribe, snapshot, deltas."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -147,3 +148,34 @@ def test_many_screens_share_one_snapshot_per_change(app, api, race, make):
     fresh = [received(screen, "snapshot")[-1] for screen in screens]
     assert cache.computed - before == 2
     assert all(s["data"] == pushed[0]["data"] and s["seq"] == pushed[0]["seq"] for s in fresh)
+
+
+def test_a_flusher_round_beats_for_a_contest_with_display_variants_without_breaking_it(app, api, race, make,
+                                                                                      caplog):
+    from leaderboard.realtime import flusher_round
+    from leaderboard.realtime.publisher import PUBLISHER_KEY
+
+    # A channel with its own display makes the display rooms read the database on every emit of the topic.
+    slides = [{"type": "standings", "contest": race["id"]}]
+    made = app.test_client().put("/api/v1/channels/initials", headers=api.admin, json={
+        "name": "Initials", "slides": slides, "display": {"names": "first_initial"}})
+    assert made.status_code == 201, made.get_json()
+    screen = connect(app, token=make.token("display"))
+    screen.emit("subscribe", {"contest": race["id"]}, namespace="/live")
+    seq = received(screen, "snapshot")[-1]["seq"]
+    api.sale("beat-1", "ana", "CARD", NOW - timedelta(minutes=1))
+    publisher = app.extensions[PUBLISHER_KEY]
+    topic = f"contest:{race['id']}"
+    publisher._emit.forget_variants()  # as after their few seconds of caching: the next emit reads them again
+    # The flusher is a background task: no request, no app context of its own.
+    flusher = threading.Thread(target=flusher_round, args=(app, publisher, True))
+    flusher.start()
+    flusher.join(timeout=30)
+    assert not publisher._topics[topic].broken
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")], caplog.text
+    messages = screen.get_received("/live")
+    sales = [m["args"][0] for m in messages if m["name"] == "sale"]
+    beats = [m["args"][0] for m in messages if m["name"] == "heartbeat" and m["args"][0]["topic"] == topic]
+    # The beat says where the topic stands: at the last delta the screen got, no skipped seq.
+    last = max(m["args"][0]["seq"] for m in messages if m["name"] != "heartbeat" and m["args"][0].get("topic") == topic)
+    assert sales and beats and beats[-1]["seq"] == last > seq

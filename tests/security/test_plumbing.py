@@ -117,7 +117,7 @@ def test_sign_in_works_while_the_rate_limit_store_is_down(tmp_path, app):
         # The limiter extension is shared by every app of the run: bind it back to an in-memory store.
         create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "memory",
                     "DATABASE_URL": app.config["DATABASE_URL"]})
-        limiter._storage_dead = False
+        limiter._storage_dead = False  # else it keeps using its fallback until a health check
 
 
 def test_anonymous_screen_registration_is_rate_limited(client):

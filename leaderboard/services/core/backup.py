@@ -40,7 +40,7 @@ def schema_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:
+        except Exception:  # no alembic_version table: never migrated
             return None
 
 
@@ -117,7 +117,7 @@ def restore(engine: Engine, backup_file: Path, info: BackupInfo) -> None:
 def _known(migrations_dir: Path, revision: str) -> bool:
     try:
         return ScriptDirectory(str(migrations_dir)).get_revision(revision) is not None
-    except Exception:
+    except Exception:  # alembic raises for unknown or malformed ids
         return False
 
 

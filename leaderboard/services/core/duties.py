@@ -54,7 +54,7 @@ def run_due(duties: Sequence[Duty], holder: str, poll_period: timedelta,
             changed = duty.run(at)
             db.session.commit()  # the claim, when the duty had nothing of its own to commit
             runs.append(DutyRun(duty.name, ran=True, changed=changed))
-        except Exception:
+        except Exception:  # one failing duty must not stop the others; the next period retries
             db.session.rollback()
             log.exception("duty %s failed", duty.name)
             runs.append(DutyRun(duty.name, ran=False, failed=True))

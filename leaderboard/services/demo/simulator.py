@@ -29,7 +29,7 @@ def run(app: Flask, mean_interval: float = 2.0, limit: int | None = None) -> int
         with app.app_context():
             try:
                 posted += _step(rng, recent)
-            except Exception:
+            except Exception:  # the demo must keep going
                 log.exception("simulator step failed")
             finally:
                 db.session.remove()

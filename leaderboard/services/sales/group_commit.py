@@ -100,7 +100,7 @@ class GroupCommit:
             for item in group:
                 try:
                     outcomes.append(self.write_one(item.data, item.now))
-                except Exception as exc:
+                except Exception as exc:  # handed to that caller, raised in its request
                     db.session.rollback()
                     outcomes.append(exc)
         for item, outcome in zip(group, outcomes, strict=False):
