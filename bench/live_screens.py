@@ -157,7 +157,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         servers = [dep.start() for _ in range(args.servers)]
         pids = [server.process.pid for server in servers]
         if args.servers > 1:  # clients reach the processes through deploy/'s nginx site, as in production
-            nginx = Nginx(tmp / "nginx", [server.port for server in servers])
+            # Each screen holds two connections through nginx (client side and upstream).
+            nginx = Nginx(tmp / "nginx", [server.port for server in servers],
+                          worker_connections=4 * (args.tvs + args.phones) + 1024)
         admin, display = dep.token("admin"), dep.token("display")
         apis = [Api(server.port, admin) for server in servers]  # sales go to the processes in turn
         api = apis[0]

@@ -33,7 +33,7 @@ def render_site(listen_port: int, backends: list[int]) -> str:
 class Nginx:
     """nginx in the foreground with its own prefix, pid, logs and temp folders under the test's folder."""
 
-    def __init__(self, folder: Path, backends: list[int]):
+    def __init__(self, folder: Path, backends: list[int], worker_connections: int = 1024):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -44,7 +44,8 @@ class Nginx:
         user = "user root root;\n" if os.geteuid() == 0 else ""  # workers may then read the test's 0700 folder
         (folder / "nginx.conf").write_text(
             f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log info;\n"
-            "events { worker_connections 1024; }\n"
+            f"worker_rlimit_nofile {2 * worker_connections};\n"
+            f"events {{ worker_connections {worker_connections}; }}\n"
             f"http {{\n    access_log {folder}/access.log;\n{temp}\n    include {folder}/leaderboard.conf;\n}}\n")
         self.log = open(folder / "nginx.out", "ab")  # noqa: SIM115 - open for the life of nginx; closed in stop()
         self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
