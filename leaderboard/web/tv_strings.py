@@ -59,6 +59,7 @@ TV_STRINGS = {
     "commitment": _l("Commitment (SHA-256 of the secret seed)"),
     "digest": _l("Frozen tickets digest (SHA-256)"),
     "frozen": _l("Tickets frozen: the draw is about to start"),
+    "drawn": _l("The winners are drawn from these tickets"),
     "most_tickets": _l("Most tickets"),
     "tickets": _l("tickets"),
     "winners": _l("Winners"),

@@ -97,6 +97,7 @@ def test_draw_ceremony_reveals_the_winners_slot_by_slot(office, page):
     first = page.wait_for_selector(".winner-slot.shown", timeout=8000)
     assert proof["winners"][0]["prize"] in first.inner_text()
     expect(page.locator(".winner-slot.shown")).to_have_count(3, timeout=15000)
+    expect(page.locator(".draw-facts")).to_contain_text("The winners are drawn from these tickets", timeout=8000)
     assert page.locator("text=/api/v1/contests/").count() == 1
     screenshot(page, "slide-lucky-draw-ceremony")
 

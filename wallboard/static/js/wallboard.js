@@ -200,6 +200,7 @@ function onDelta(event, message) {
     }
     state.ceremony.winners.push({ ...message, agent_name: message.agent_name || message.agent });
     render();
+    feed.refresh(message.topic); // the draw's status moved on: the facts beside the reels say so
   } else if (event === "standings" && message.data) {
     onSnapshot(message.topic, message.data); // the new picture came with the push: nothing to ask for
   } else if (event === "channel") {

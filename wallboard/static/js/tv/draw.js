@@ -34,7 +34,7 @@ function facts(contest, tickets) {
   return el("div", { class: "draw-facts" },
     el("div", { class: "label", text: t("tickets_in_draw") }),
     el("div", { class: "total" }, icon("ticket"), el("span", { text: formatNumber(tickets.total) })),
-    el("div", { class: "label", text: draw.tickets_digest ? t("frozen") : t("draw_in") }),
+    el("div", { class: "label", text: draw.status === "drawn" ? t("drawn") : draw.tickets_digest ? t("frozen") : t("draw_in") }),
     draw.tickets_digest ? null : el("div", { class: "countdown", "data-ends": contest.ends_at, text: countdownText(contest.ends_at) }),
     el("div", { class: "label", text: t("commitment") }),
     el("div", { class: "commitment", text: draw.commitment || "" }),
