@@ -55,6 +55,19 @@ class Office:
         page.wait_for_selector("#connection[data-state=live]", timeout=15000)
 
 
+def every_slide(office, message: str) -> dict[str, dict]:
+    """One slide of each type on the office's race, league, cup and draw, a minute each."""
+    return {
+        "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},
+        "match_centre": {"type": "match_centre", "contest": office.league["id"], "seconds": 60},
+        "league_table": {"type": "league_table", "contest": office.league["id"], "seconds": 60},
+        "bracket": {"type": "bracket", "contest": office.cup["id"], "seconds": 60},
+        "lucky_draw": {"type": "lucky_draw", "contest": office.draw["id"], "seconds": 60},
+        "chart": {"type": "chart", "contest": office.race["id"], "seconds": 60},
+        "message": {"type": "message", "text": message, "seconds": 60},
+    }
+
+
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     dep = Deployment(tmp_path_factory.mktemp("browser"))
@@ -91,15 +104,7 @@ def office(tmp_path_factory):
     for n, agent in enumerate(["leader", "leader", "leader", "julie", "marc", "xss"]):
         office.sale(agent, at=datetime.now(UTC) - timedelta(hours=2, minutes=n))
         office.sale(agent, at=paris_midnight - timedelta(days=2) + timedelta(hours=n))
-    slides = {
-        "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},
-        "match_centre": {"type": "match_centre", "contest": office.league["id"], "seconds": 60},
-        "league_table": {"type": "league_table", "contest": office.league["id"], "seconds": 60},
-        "bracket": {"type": "bracket", "contest": office.cup["id"], "seconds": 60},
-        "lucky_draw": {"type": "lucky_draw", "contest": office.draw["id"], "seconds": 60},
-        "chart": {"type": "chart", "contest": office.race["id"], "seconds": 60},
-        "message": {"type": "message", "text": "Every sale is a ticket for Friday's jackpot!", "seconds": 60},
-    }
+    slides = every_slide(office, "Every sale is a ticket for Friday's jackpot!")
     for kind, slide in slides.items():
         office.put(f"/api/v1/channels/only-{kind.replace('_', '-')}", {"name": f"Only {kind}", "slides": [slide]})
     office.put("/api/v1/channels/ceremony", {"name": "Ceremony", "slides": [

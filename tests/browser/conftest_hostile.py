@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import requests
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import Office
+from tests.browser.conftest import Office, every_slide
 
 SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message")
 LONG_NAME = "Maximilienne-Éléonore de la Tour d'Auvergne"  # 43 characters
@@ -77,16 +77,7 @@ def build(office: Office):
     office.post("/api/v1/sales", {"sales": sales})
     office.photo_url = requests.put(f"{office.url}/api/v1/agents/a002/photo", data=portrait(), timeout=10,
                                     headers={**office.admin, "Content-Type": "image/png"}).json()["url"]
-    slides = {
-        "standings": {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60},
-        "match_centre": {"type": "match_centre", "contest": office.league["id"], "seconds": 60},
-        "league_table": {"type": "league_table", "contest": office.league["id"], "seconds": 60},
-        "bracket": {"type": "bracket", "contest": office.cup["id"], "seconds": 60},
-        "lucky_draw": {"type": "lucky_draw", "contest": office.draw["id"], "seconds": 60},
-        "chart": {"type": "chart", "contest": office.race["id"], "seconds": 60},
-        "message": {"type": "message", "text": "Chaque vente est un ticket pour le tirage du vendredi ! " * 3,
-                    "seconds": 60},
-    }
+    slides = every_slide(office, "Chaque vente est un ticket pour le tirage du vendredi ! " * 3)
     office.slides = slides
     for kind, slide in slides.items():
         office.put(f"/api/v1/channels/h-{kind}", {"name": LONG_NAME, "slides": [slide]})

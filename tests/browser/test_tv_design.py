@@ -2,6 +2,7 @@
 no scrollbars at three screen sizes, a whole board within one rotation, and a French channel in French."""
 import math
 import re
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -90,13 +91,18 @@ def company(tmp_path_factory):
     dep.stop()
 
 
+@contextmanager
 def open_tv(company, browser, channel, size=(1920, 1080), clock=False):
+    """A TV page on the channel in its own browser context, closed when the block ends."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    if clock:
-        page.clock.install()
-    company.tv(page, channel)
-    return context, page
+    try:
+        page = context.new_page()
+        if clock:
+            page.clock.install()
+        company.tv(page, channel)
+        yield page
+    finally:
+        context.close()
 
 
 def settle(page, kind):
@@ -112,8 +118,7 @@ def settle(page, kind):
 @pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_hostile_data_fits_every_slide_at_every_size(company, browser, kind, size):
-    context, page = open_tv(company, browser, f"h-{kind}", size)
-    try:
+    with open_tv(company, browser, f"h-{kind}", size) as page:
         settle(page, kind)
         assert page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]") \
             == list(size)
@@ -121,27 +126,21 @@ def test_hostile_data_fits_every_slide_at_every_size(company, browser, kind, siz
         if size == (1920, 1080):
             assert page.evaluate(SMALL_TEXT, [MIN_PX_AT_1080, ", ".join(SMALL_ALLOWED)]) == []
             screenshot(page, f"hostile-{kind}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
 def test_all_text_passes_wcag_aa_contrast(company, browser, kind):
-    context, page = open_tv(company, browser, f"h-{kind}")
-    try:
+    with open_tv(company, browser, f"h-{kind}") as page:
         settle(page, kind)
         page.add_script_tag(url=f"{company.url}/vendor/axe.min.js")
         result = page.evaluate("() => axe.run(document, { runOnly: ['color-contrast'] })")
         failures = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
         assert failures == []
         assert result["passes"], "axe found no text to check"
-    finally:
-        context.close()
 
 
 def test_the_podium_and_rows_show_long_arabic_and_chinese_names(company, browser):
-    context, page = open_tv(company, browser, "h-standings")
-    try:
+    with open_tv(company, browser, "h-standings") as page:
         settle(page, "standings")
         shown = page.eval_on_selector_all(".standings .name", "(nodes) => nodes.map((n) => n.textContent)")
         expected = requests.get(f"{company.url}/api/v1/contests/{company.race['id']}/standings?limit={FIRST_PAGE}",
@@ -153,13 +152,10 @@ def test_the_podium_and_rows_show_long_arabic_and_chinese_names(company, browser
         # The page fetched the faces its names need, from this server, by unicode-range.
         loaded = page.evaluate("() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family)")
         assert {"Noto Sans", "Noto Sans Arabic", "Noto Sans SC"} <= {family.strip("'\"") for family in loaded}
-    finally:
-        context.close()
 
 
 def test_no_sales_at_all_shows_everyone_without_a_podium(company, browser):
-    context, page = open_tv(company, browser, "h-quiet")
-    try:
+    with open_tv(company, browser, "h-quiet") as page:
         settle(page, "standings")
         assert page.locator(".podium").count() == 0
         assert page.locator(".standings .empty").inner_text() == "No sales yet: the first one takes the lead."
@@ -167,19 +163,14 @@ def test_no_sales_at_all_shows_everyone_without_a_podium(company, browser):
         pages = 1 + math.ceil((200 - ROWS_BESIDE_PODIUM) / ROWS_PER_LATER_PAGE)
         assert page.inner_text("#page-note") == f"page 1 of {pages}"
         screenshot(page, "slide-standings-no-sales")
-    finally:
-        context.close()
 
 
 def test_site_board_in_site_colours(company, browser):
-    context, page = open_tv(company, browser, "h-sites")
-    try:
+    with open_tv(company, browser, "h-sites") as page:
         settle(page, "standings")
         tones = page.eval_on_selector_all(".standings [data-key] .avatar", "(ns) => ns.map((n) => getComputedStyle(n).backgroundColor)")
         assert len(tones) == 3 and len(set(tones)) == 3  # three sites, three colours
         screenshot(page, "slide-standings-sites")
-    finally:
-        context.close()
 
 
 def celebrate(page, event, **body):
@@ -197,8 +188,7 @@ def boxes_meet(a, b):
 
 @pytest.mark.parametrize("kind", ["standings", "match_centre", "lucky_draw"])
 def test_the_celebration_band_never_meets_the_data(company, browser, kind):
-    context, page = open_tv(company, browser, f"h-{kind}")
-    try:
+    with open_tv(company, browser, f"h-{kind}") as page:
         settle(page, kind)
         agent = {"key": "a000", "name": hostile.LONG_NAME}
         if kind == "match_centre":
@@ -215,8 +205,6 @@ def test_the_celebration_band_never_meets_the_data(company, browser, kind):
             assert box is None or not boxes_meet(band, box)
         assert page.evaluate(OVERFLOWS) == []
         screenshot(page, f"band-over-{kind}")
-    finally:
-        context.close()
 
 
 def test_every_agent_of_a_62_agent_board_appears_within_one_rotation(company, browser):
@@ -224,8 +212,7 @@ def test_every_agent_of_a_62_agent_board_appears_within_one_rotation(company, br
         f"{company.url}/api/v1/contests/{company.race62['id']}/standings?limit=500", headers=company.admin,
         timeout=10).json()["rows"]}
     assert len(expected) == hostile.BOARD_OF_62
-    context, page = open_tv(company, browser, "h-rotation", clock=True)
-    try:
+    with open_tv(company, browser, "h-rotation", clock=True) as page:
         page.wait_for_selector(".standings [data-key]")
         page.evaluate("""() => {
             window.seen = new Set();
@@ -240,8 +227,6 @@ def test_every_agent_of_a_62_agent_board_appears_within_one_rotation(company, br
         seen = set(page.evaluate("[...window.seen]"))
         assert expected <= seen, sorted(expected - seen)
         assert "message" in slides_seen  # and the slide did end within its 20 s
-    finally:
-        context.close()
 
 
 # English interface words that French does not share ("page", "site", "tickets", "points" are French too).
@@ -252,8 +237,7 @@ ENGLISH_WORDS = re.compile(r"\b(updated|live|connecting|of|draw|Draw|Round|Final
 
 @pytest.mark.parametrize("kind", hostile.SLIDE_TYPES)
 def test_a_french_channel_shows_no_english_interface_words(company, browser, kind):
-    context, page = open_tv(company, browser, f"fr-{kind}")
-    try:
+    with open_tv(company, browser, f"fr-{kind}") as page:
         settle(page, kind)
         assert page.evaluate("document.documentElement.lang") == "fr"
         text = page.evaluate("() => document.body.innerText + ' ' + [...document.querySelectorAll('svg text')]"
@@ -264,25 +248,19 @@ def test_a_french_channel_shows_no_english_interface_words(company, browser, kin
             text = text.replace(name, " ")  # people's and sites' names are data, not interface
         assert ENGLISH_WORDS.findall(text) == []
         screenshot(page, f"fr-{kind}")
-    finally:
-        context.close()
 
 
 def test_the_qr_corner_is_at_least_160_px_and_opens_the_personal_link_explainer(company, browser):
-    context, page = open_tv(company, browser, "h-message")
-    try:
+    with open_tv(company, browser, "h-message") as page:
         box = page.locator(".qr img").bounding_box()
         assert box["width"] >= 160 and box["height"] >= 160
         page.goto(f"{company.url}/tv/join")
         assert "personal link" in page.inner_text("main")
         assert page.locator("a[href='/me']").count() == 1
-    finally:
-        context.close()
 
 
 def test_an_uploaded_photo_is_the_avatar_and_others_get_initials_on_their_colour(company, browser):
-    context, page = open_tv(company, browser, "h-standings")
-    try:
+    with open_tv(company, browser, "h-standings") as page:
         settle(page, "standings")
         leader = page.locator(".step.first")
         assert leader.get_attribute("data-key") == "a002"
@@ -290,13 +268,10 @@ def test_an_uploaded_photo_is_the_avatar_and_others_get_initials_on_their_colour
         assert leader.locator(".avatar img").evaluate("(img) => img.complete && img.naturalWidth") == 256
         second = page.locator(".step.second .avatar")
         assert second.locator("img").count() == 0 and second.inner_text() == "مع"  # محمد عبد… → two initials
-    finally:
-        context.close()
 
 
 def test_a_climber_gets_an_up_arrow_and_rows_glide_to_their_new_places(company, browser):
-    context, page = open_tv(company, browser, "h-standings")
-    try:
+    with open_tv(company, browser, "h-standings") as page:
         settle(page, "standings")
         page.evaluate("""() => { window.glides = 0; const animate = Element.prototype.animate;
             Element.prototype.animate = function (...args) { window.glides += 1; return animate.apply(this, args); }; }""")
@@ -307,8 +282,6 @@ def test_a_climber_gets_an_up_arrow_and_rows_glide_to_their_new_places(company, 
         assert row.locator(".rank").inner_text() == "4"
         assert row.locator("img.move.up").count() == 1
         assert page.evaluate("window.glides") > 0  # the rows that stayed on the page moved, not jumped
-    finally:
-        context.close()
 
 
 SALE = {"sale": "x2", "agent": {"key": "a005", "name": "Zoë Ångström-Øvergård"},
@@ -321,8 +294,7 @@ def count_sounds(page):
 
 
 def test_a_big_sale_has_its_own_look_and_the_channel_plays_its_chime(company, browser):
-    context, page = open_tv(company, browser, "h-loud")
-    try:
+    with open_tv(company, browser, "h-loud") as page:
         settle(page, "standings")
         count_sounds(page)
         celebrate(page, "sale", points=250, **SALE)  # above the channel's 200
@@ -334,21 +306,16 @@ def test_a_big_sale_has_its_own_look_and_the_channel_plays_its_chime(company, br
         page.wait_for_selector("#band:not(.active)", timeout=6000)
         celebrate(page, "sale", points=50, **SALE)
         page.wait_for_selector("#band.active.sale:not(.big)")
-    finally:
-        context.close()
 
 
 def test_sound_is_off_unless_the_channel_turns_it_on(company, browser):
-    context, page = open_tv(company, browser, "h-standings")
-    try:
+    with open_tv(company, browser, "h-standings") as page:
         settle(page, "standings")
         count_sounds(page)
         celebrate(page, "sale", points=250, **SALE)
         page.wait_for_selector("#band.active.sale")
         assert page.locator("#band.big").count() == 0  # no threshold on this channel
         assert page.evaluate("window.sounds") == 0
-    finally:
-        context.close()
 
 
 def test_a_channel_without_a_language_speaks_the_tvs(company, browser):

@@ -17,7 +17,7 @@ from leaderboard.services.boards import standings
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.earnings import bonuses as earnings
-from leaderboard.services.roster.privacy import hidden_agent_keys
+from leaderboard.services.roster.privacy import all_hidden_agent_keys
 
 
 class PersonalLines:
@@ -33,7 +33,7 @@ class PersonalLines:
             return []
         entries = standings.contest_agent_entries(contest)
         cards = personal_cards(contest.id, entries, ticket_counts(picture) if contest.kind == "lucky_draw" else None,
-                               hidden=set(hidden_agent_keys(e.key for e in entries)))
+                               hidden=all_hidden_agent_keys())
         with self._lock:
             before = self._last.get(contest_id, {})
             self._last[contest_id] = cards

@@ -22,6 +22,12 @@ def hidden_agent_keys(keys: Iterable[str]) -> list[str]:
         Agent.key.in_(wanted), (Agent.hidden_on_screens.is_(True)) | (Agent.erased.is_(True)))))
 
 
+def all_hidden_agent_keys() -> set[str]:
+    """Every agent public screens show as a placeholder: a short list, read without naming the board's agents."""
+    return set(db.session.scalars(select(Agent.key).where(
+        (Agent.hidden_on_screens.is_(True)) | (Agent.erased.is_(True)))))
+
+
 def board_for_screens(board: dict[str, Any], own_agent_id: int | None = None) -> dict[str, Any]:
     """A standings answer (`by`, `rows`) with hidden agents as placeholders, for screens' and agents'
     tokens; an agent still sees their own row."""
