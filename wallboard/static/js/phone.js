@@ -165,6 +165,7 @@ const feed = new LiveFeed({
   token: null, // the session cookie of the personal link signs the socket in
   subscriptions: [{ me: true }, ...[...subscribed].map((id) => ({ phone: Number(id) }))],
   onSnapshot: (topic, data) => {
+    document.dispatchEvent(new CustomEvent("leaderboard:snapshot", { detail: { topic, data } }));
     if (topic.startsWith("agent:")) {
       mine.topic = topic;
       renderAll(data);
@@ -173,6 +174,8 @@ const feed = new LiveFeed({
     }
   },
   onDelta: (event, message) => {
+    // The page's other modules (prizes, people) listen to the same feed.
+    document.dispatchEvent(new CustomEvent("leaderboard:delta", { detail: { event, message } }));
     const contest = contestOf(message.topic);
     if (event === "me.card") applyPersonal(message);
     else if (event === "contests") setTimeout(() => feed.refresh(mine.topic), Math.random() * LOOK_AGAIN_JITTER_MS);
