@@ -1,15 +1,19 @@
-"""Rules about a single sale: its status over time, whether a cancellation claws it back, whether it counts."""
+"""Rules about a single sale: its status over time, whether a cancellation claws it back, whether it counts,
+and who may be credited with an assist on it."""
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 PENDING, CONFIRMED, CANCELLED = "pending", "confirmed", "cancelled"
+SALE, SAVE = "sale", "save"
+PRODUCT_KINDS = (SALE, SAVE)
+MAX_ASSISTS = 3
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class SaleBody:
     quantity: int
     amount: Decimal | None
     occurred_at: datetime
+    assists: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         canonical: dict[str, Any] = {
@@ -33,7 +38,27 @@ class SaleBody:
             # Same instant written with another offset is the same sale.
             "occurred_at": self.occurred_at.timestamp(),
         }
+        if self.assists:
+            # Only when present, so sales stored before assists existed keep their fingerprint;
+            # the order assists are listed in does not make another sale.
+            canonical["assists"] = sorted(self.assists)
         return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def assist_errors(seller: str, assists: Sequence[str]) -> list[tuple[int | None, str]]:
+    """What is wrong with a sale's list of assisting people, as (index or None, message):
+    at most MAX_ASSISTS, never the seller, nobody twice. Whether the keys exist is the caller's check."""
+    errors: list[tuple[int | None, str]] = []
+    if len(assists) > MAX_ASSISTS:
+        errors.append((None, f"at most {MAX_ASSISTS} people may be credited with an assist"))
+    seen: set[str] = set()
+    for index, key in enumerate(assists):
+        if key == seller:
+            errors.append((index, "the seller cannot assist their own sale"))
+        elif key in seen:
+            errors.append((index, f"{key!r} is listed twice"))
+        seen.add(key)
+    return errors
 
 
 def is_late_cancellation(occurred_at: datetime, cancelled_at: datetime, clawback: timedelta) -> bool:
@@ -49,10 +74,13 @@ def sale_status(occurred_at: datetime, now: datetime, clawback: timedelta, clawe
 
 def counts_in_contest(occurred_at: datetime, site_id: int, starts_at: datetime, ends_at: datetime,
                       site_ids: Collection[int], count_pending: bool, confirmed_until: datetime | None,
-                      clawback: timedelta) -> bool:
+                      clawback: timedelta, kind: str = SALE, kinds: Collection[str] | None = None) -> bool:
     """The one rule for "does this (not clawed back) sale count in a contest": inside the window
-    [starts_at, ends_at), from one of its sites, and confirmed unless the contest counts pending sales."""
+    [starts_at, ends_at), from one of its sites, of a kind the contest counts (`kinds` None: every kind),
+    and confirmed unless the contest counts pending sales."""
     if not (starts_at <= occurred_at < ends_at) or site_id not in site_ids:
+        return False
+    if kinds is not None and kind not in kinds:
         return False
     if count_pending:
         return True

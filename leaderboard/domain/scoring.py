@@ -6,6 +6,9 @@ contest window. Attainment = actual / target for higher-is-better KPIs and targe
 lower-is-better ones, capped at ATTAINMENT_CAP (1.5), and 0 when the agent has no samples.
 Quality gate: an agent is qualified when the mean of the gate KPI is at least `min`
 (at most `max` for a lower-is-better KPI); an agent with no samples of it is not qualified.
+Assists (`"assists": true`): each colleague credited on a counted sale earns the product's assist points
+(per unit × quantity, fixed at ingest; a contest may override them per product) on top of their own points.
+Kinds (`"kinds": ["save"]`): only sales of those product kinds count, in every projection of the contest.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from leaderboard.domain.instant_prizes import InstantPrize, parse_instant_prizes
+
 ATTAINMENT_CAP = Decimal("1.5")
 # Bounds keep every score within the numeric(18,4) standing columns and Decimal's precision.
 MAX_POINTS_PER_UNIT = 10_000
@@ -23,7 +28,9 @@ MAX_KPI_WEIGHT = Decimal(1_000_000)
 MAX_RULE_NUMBER = Decimal(1_000_000_000)
 RULE_DECIMALS = Decimal("0.0001")
 KINDS = ("race", "lucky_draw", "league")
-COMMON_KEYS = {"products", "include_products", "count_pending", "score", "gate", "normalize"}
+COMMON_KEYS = {"products", "include_products", "count_pending", "score", "gate", "normalize", "assists", "kinds",
+               "instant_prizes"}
+PRODUCT_KINDS = ("sale", "save")
 KIND_KEYS = {
     "race": {"opt_in"},  # only agents who accepted appear on an opt-in race's boards
     "lucky_draw": {"tickets_per_sale", "min_points", "one_prize_per_agent"},
@@ -57,6 +64,10 @@ class ContestRules:
     min_points: Decimal = Decimal(0)
     one_prize_per_agent: bool = True
     opt_in: bool = False
+    assists: bool = False
+    assist_overrides: dict[str, Decimal] = field(default_factory=dict)
+    kinds: frozenset[str] | None = None  # None: every product kind counts
+    instant_prizes: tuple[InstantPrize, ...] = ()
 
     @property
     def kpis_used(self) -> set[str]:
@@ -70,6 +81,15 @@ class ContestRules:
         if product in self.point_overrides:
             return self.point_overrides[product] * quantity
         return Decimal(base_points)
+
+    def assist_points(self, product: str, base_assist_points: int, quantity: int) -> Decimal | None:
+        """Points one assisting colleague earns on a counted sale here (`base_assist_points` is what the sale
+        stored for them), or None when the contest does not credit assists or leaves the product out."""
+        if not self.assists or (self.include_products is not None and product not in self.include_products):
+            return None
+        if product in self.assist_overrides:
+            return self.assist_overrides[product] * quantity
+        return Decimal(base_assist_points)
 
     def sale_tickets(self, product: str, base_points: int, quantity: int) -> int:
         """Tickets are per sale event: quantity does not multiply them."""
@@ -103,7 +123,7 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
         return None, [("rules", "must be an object")]
     for key in sorted(set(raw) - COMMON_KEYS - KIND_KEYS.get(kind, set())):
         errors.append((f"rules.{key}", f"unknown rule for a {kind} contest"))
-    points, tickets = _product_overrides(raw.get("products", {}), product_codes, errors)
+    points, tickets, assist_points = _product_overrides(raw.get("products", {}), product_codes, errors)
     include = raw.get("include_products")
     if include is not None:
         if not isinstance(include, list) or not all(isinstance(c, str) for c in include):
@@ -130,6 +150,11 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
     opt_in = raw.get("opt_in", False)
     if not isinstance(opt_in, bool):
         errors.append(("rules.opt_in", "must be true or false"))
+    assists = raw.get("assists", False)
+    if not isinstance(assists, bool):
+        errors.append(("rules.assists", "must be true or false"))
+    kinds = _kinds(raw.get("kinds"), errors)
+    instant_prizes = parse_instant_prizes(raw.get("instant_prizes", []), product_codes, errors)
     if errors:
         return None, errors
     # _number gives None only together with an error, so both are set here.
@@ -138,23 +163,39 @@ def parse_rules(kind: str, raw: Mapping[str, Any], kpi_catalogue: Mapping[str, b
                         include_products=frozenset(include) if include is not None else None,
                         count_pending=count_pending, sales_weight=sales_weight, kpi_weights=kpi_weights,
                         gate=gate, normalize=normalize, tickets_per_sale=tickets_per_sale,
-                        min_points=min_points, one_prize_per_agent=one_prize, opt_in=opt_in), []
+                        min_points=min_points, one_prize_per_agent=one_prize, opt_in=opt_in,
+                        assists=assists, assist_overrides=assist_points, kinds=kinds,
+                        instant_prizes=instant_prizes), []
+
+
+def _kinds(raw: Any, errors: list[tuple[str, str]]) -> frozenset[str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw or not all(isinstance(k, str) for k in raw):
+        errors.append(("rules.kinds", f"must be a non-empty list of product kinds: {', '.join(PRODUCT_KINDS)}"))
+        return None
+    unknown = [k for k in raw if k not in PRODUCT_KINDS]
+    errors += [("rules.kinds", f"unknown product kind {k!r}; one of {', '.join(PRODUCT_KINDS)}") for k in unknown]
+    return frozenset(raw)
 
 
 def _product_overrides(raw: Any, product_codes: set[str] | None,
-                       errors: list[tuple[str, str]]) -> tuple[dict[str, Decimal], dict[str, int]]:
+                       errors: list[tuple[str, str]]
+                       ) -> tuple[dict[str, Decimal], dict[str, int], dict[str, Decimal]]:
     points: dict[str, Decimal] = {}
     tickets: dict[str, int] = {}
+    assist_points: dict[str, Decimal] = {}
     if not isinstance(raw, Mapping):
         errors.append(("rules.products", "must be an object keyed by product code"))
-        return points, tickets
+        return points, tickets, assist_points
     for code, override in raw.items():
         path = f"rules.products.{code}"
         if product_codes is not None and code not in product_codes:
             errors.append((path, f"unknown product {code!r}"))
             continue
-        if not isinstance(override, Mapping) or not override or set(override) - {"points", "tickets"}:
-            errors.append((path, "must be an object with 'points' and/or 'tickets'"))
+        if not isinstance(override, Mapping) or not override or set(override) - {"points", "tickets",
+                                                                                 "assist_points"}:
+            errors.append((path, "must be an object with 'points', 'tickets' and/or 'assist_points'"))
             continue
         if "points" in override:
             value = _number(override["points"], Decimal(0), Decimal(MAX_POINTS_PER_UNIT), f"{path}.points", errors)
@@ -166,7 +207,12 @@ def _product_overrides(raw: Any, product_codes: set[str] | None,
                 errors.append((f"{path}.tickets", "must be a whole number from 0 to 1000"))
             else:
                 tickets[code] = value
-    return points, tickets
+        if "assist_points" in override:
+            value = _number(override["assist_points"], Decimal(0), Decimal(MAX_POINTS_PER_UNIT),
+                            f"{path}.assist_points", errors)
+            if value is not None:
+                assist_points[code] = value
+    return points, tickets, assist_points
 
 
 def _score(raw: Any, catalogue: Mapping[str, bool],
