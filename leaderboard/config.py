@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 import tomllib
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Annotated, Any, Literal
 
 from flask import Flask
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -59,6 +59,7 @@ class Settings(BaseModel):
     EARNINGS_COMPANY_MATCH_PERCENT: float = Field(ge=0)
     EARNINGS_CHARITIES: list[str] = []
     KPIS: dict[str, KpiDefinition] = {}
+    VALUES_LIST: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]] = Field(default=[], max_length=30)
 
     @field_validator("REALTIME_ALLOWED_ORIGINS")
     @classmethod

@@ -7,6 +7,7 @@ from leaderboard.models import (  # noqa: F401
     events,
     league,
     leases,
+    people,
     photos,
     privacy,
     projections,

@@ -24,6 +24,7 @@ class ServiceSettings:
     charities: tuple[str, ...]
     company_match: Decimal  # a fraction: 0.5 for 50 %
     retention_months: int = 0  # deactivated agents without a sale for this long are pseudonymised (0: never)
+    values: tuple[str, ...] = ()  # the company's values (kudos, values pulses)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ServiceSettings:
@@ -32,7 +33,8 @@ class ServiceSettings:
                    kpi_directions={name: spec["higher_is_better"] for name, spec in config["KPIS"].items()},
                    charities=tuple(config["EARNINGS_CHARITIES"]),
                    company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100,
-                   retention_months=int(config.get("PRIVACY_RETENTION_MONTHS", 0)))
+                   retention_months=int(config.get("PRIVACY_RETENTION_MONTHS", 0)),
+                   values=tuple(config.get("VALUES_LIST", ())))
 
 
 def install(app: Flask) -> ServiceSettings:
