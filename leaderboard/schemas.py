@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from leaderboard.domain import slides
 from leaderboard.domain.scoring import MAX_POINTS_PER_UNIT
 
 # C0 and C1 control characters (NUL included): never part of a name, a key or an id.
@@ -132,6 +133,9 @@ class AgentIn(Strict):
     active: bool = Field(default=True, strict=True)
     hidden_on_screens: bool | None = Field(default=None, strict=True, description=(
         "public screens show a neutral placeholder in this agent's row; omitted: unchanged (new agents: false)"))
+    sells: bool | None = Field(default=None, strict=True, description=(
+        "false for colleagues outside sales (back office, warehouse, IT): they cannot post sales, may be credited "
+        "with assists and appear on sales boards only with assists; omitted: unchanged (new agents: true)"))
 
 
 class ProductIn(Strict):
@@ -139,6 +143,11 @@ class ProductIn(Strict):
     points: int = Field(ge=0, le=MAX_POINTS_PER_UNIT, strict=True)
     bonus: UnitBonus = Decimal("0")
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
+    kind: Literal["sale", "save"] = Field(default="sale", description=(
+        "save: a customer kept from cancelling (a retention save), posted, scored and paid like a sale"))
+    assist_points: int | None = Field(default=None, ge=0, le=MAX_POINTS_PER_UNIT, strict=True, description=(
+        "points per unit each assisting colleague earns in contests with rules.assists; "
+        "omitted: half the points, rounded down"))
 
 
 class SaleIn(Strict):
@@ -148,6 +157,9 @@ class SaleIn(Strict):
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY, strict=True)
     amount: Money | None = None
     occurred_at: Timestamp
+    assists: list[Key] = Field(default_factory=list, description=(
+        "up to 3 roster keys of colleagues who helped (never the seller, nobody twice); part of the sale's "
+        "body for replays"))
 
 
 class SaleBatchIn(Strict):
@@ -226,13 +238,19 @@ class DrawIn(Strict):
                                 description="contributed at the ceremony, e.g. numbers called out by the room")
 
 
-SLIDE_TYPES = ("standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message")
+def check_slide_type(value: str) -> str:
+    if slides.slide_type(value) is None:
+        raise ValueError(f"must be one of {', '.join(slides.NAMES)}")
+    return value
+
+
+SlideTypeName = Annotated[str, AfterValidator(check_slide_type), Field(json_schema_extra={"enum": list(slides.NAMES)})]
 
 
 class SlideIn(Strict):
-    type: Literal["standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message"]
+    type: SlideTypeName
     contest: int | None = Field(default=None, ge=1, le=MAX_DB_INT,
-                                description="required except for chart and message slides")
+                                description="required by every slide type that shows a contest (not message)")
     by: Literal["agent", "team", "site"] = "agent"
     seconds: int = Field(default=15, ge=5, le=600, strict=True)
     text: Text = Field(default="", max_length=500, description="the text of a message slide")

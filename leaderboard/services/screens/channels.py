@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from leaderboard.domain import slides
 from leaderboard.domain.access import Resource
 from leaderboard.domain.changes import ChannelChanged, SlideView
 from leaderboard.domain.privacy import ChannelDisplay
@@ -25,8 +26,6 @@ from leaderboard.services.core.publishing import publish
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read from across a room
 UNPAIRED_LIFETIME = timedelta(days=1)
-SLIDE_KINDS = {"standings": ("race", "lucky_draw", "league"), "match_centre": ("league",),
-               "league_table": ("league",), "bracket": ("league",), "lucky_draw": ("lucky_draw",)}
 
 
 def register_screen() -> tuple[Screen, str]:
@@ -99,19 +98,7 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
         access.require(actor, "channel.write", access.channel_resource(key), f"channel {key!r}")
     access.require(actor, "channel.write", Resource(site_ids=frozenset(s.id for s in owners)),
                    f"channel {key!r} for sites {[s.key for s in owners]}")
-    errors = []
-    for index, slide in enumerate(data.slides):
-        kinds = SLIDE_KINDS.get(slide.type)
-        if kinds is None:
-            continue
-        contest = find_contest(slide.contest) if slide.contest else None
-        if contest is None:
-            errors.append(FieldError(f"slides[{index}].contest", "an existing contest is required"))
-        elif contest.kind not in kinds:
-            errors.append(FieldError(f"slides[{index}].contest",
-                                     f"a {slide.type} slide needs a {' or '.join(kinds)} contest"))
-        elif slide.type == "bracket" and contest.rules.get("format") != "cup":
-            errors.append(FieldError(f"slides[{index}].contest", "a bracket slide needs a cup"))
+    errors = slide_errors(data)
     if errors:
         raise InvalidInput("the channel has invalid slides", errors)
     channel = channel_by_key(key)
@@ -131,6 +118,27 @@ def upsert_channel(actor: Principal, key: str, data: ChannelIn) -> tuple[Channel
     publish([ChannelChanged(key=channel.key, name=channel.name,
                             slides=tuple(SlideView(**slide) for slide in channel.slides))])
     return channel, created
+
+
+def slide_errors(data: ChannelIn) -> list[FieldError]:
+    """Each slide that needs a contest names an existing one of a kind (and format) its type can show."""
+    errors = []
+    for index, slide in enumerate(data.slides):
+        kind = slides.slide_type(slide.type)
+        if kind is None or not kind.needs_contest:
+            continue
+        contest = find_contest(slide.contest) if slide.contest else None
+        if contest is None:
+            errors.append(FieldError(f"slides[{index}].contest", "an existing contest is required"))
+            continue
+        refusal = kind.refusal(contest.kind, contest.rules.get("format"))
+        if refusal == "wrong_kind":
+            errors.append(FieldError(f"slides[{index}].contest",
+                                     f"a {slide.type} slide needs a {' or '.join(kind.contest_kinds)} contest"))
+        elif refusal == "wrong_format":
+            errors.append(FieldError(f"slides[{index}].contest",
+                                     f"a {slide.type} slide needs a {kind.contest_format} contest"))
+    return errors
 
 
 def channel_owners(actor: Principal, channel: Channel | None, site_keys: list[str] | None) -> list[Site]:

@@ -12,6 +12,7 @@ from wtforms import FieldList, Form, FormField, IntegerField, SelectField, Strin
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.validators import Optional as Blank
 
+from leaderboard.domain import slides as slide_types
 from leaderboard.extensions import limiter
 from leaderboard.schemas import KEY_PATTERN, ChannelIn, field_errors
 from leaderboard.services.contests import lifecycle as contests
@@ -23,9 +24,7 @@ from leaderboard.web.console.common import apply_errors, principal
 bp = Blueprint("console_screens", __name__, url_prefix="/console/screens")
 SLIDE_ROWS = 8
 MAX_SLIDES = 30
-SLIDE_TYPES = (("standings", _l("Standings")), ("match_centre", _l("Match centre")),
-               ("league_table", _l("League table")), ("bracket", _l("Cup bracket")),
-               ("lucky_draw", _l("Lucky draw")), ("chart", _l("Chart")), ("message", _l("Message")))
+SLIDE_TYPES = tuple((kind.name, _l(kind.label)) for kind in slide_types.SLIDE_TYPES)
 
 
 BY_LABELS = {"agent": _l("by agent"), "team": _l("by team"), "site": _l("by site")}
@@ -146,7 +145,8 @@ def channel_body(form: ChannelForm) -> tuple[ChannelIn | None, list[int], bool]:
         if slide["type"] == "message" and not slide["text"]:
             row.text.errors = [*row.text.errors, _("Write the message.")]
             valid = False
-        if slide["type"] not in ("chart", "message") and not row.contest.data:
+        kind = slide_types.slide_type(slide["type"])
+        if kind is not None and kind.needs_contest and not row.contest.data:
             row.contest.errors = [*row.contest.errors, _("Choose a contest.")]
             valid = False
         slides.append(slide)
