@@ -142,14 +142,12 @@ def _when(raw: Any, path: str, product_codes: set[str] | None, errors: list[tupl
 
 def _every_nth(raw: Mapping[str, Any], path: str, errors: list[tuple[str, str]]) -> EveryNth | None:
     n, scope = raw.get("n"), raw.get("scope", "contest")
-    ok = True
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NTH:
-        errors.append((f"{path}.n", f"must be a whole number from 1 to {MAX_NTH}"))
-        ok = False
     if scope not in SCOPES:
         errors.append((f"{path}.scope", "must be 'site' or 'contest'"))
-        ok = False
-    return EveryNth(n, scope) if ok else None
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NTH:
+        errors.append((f"{path}.n", f"must be a whole number from 1 to {MAX_NTH}"))
+        return None
+    return EveryNth(n, scope) if scope in SCOPES else None
 
 
 def _product(raw: Mapping[str, Any], path: str, product_codes: set[str] | None,
