@@ -175,6 +175,16 @@ class ContestsChanged:
     site: str
 
 
+@dataclass(frozen=True)
+class PeopleChanged:
+    """Kudos were given, or a goal poster changed, at a site: its phones and the channels showing the
+    kudos or goal wall slides look again (the payload names nobody; the pictures apply the privacy rules)."""
+
+    site: str
+    what: str  # "kudos" or "goal"
+    channels: tuple[str, ...] = ()
+
+
 Change = (SaleCounted | StandingsChanged | GoalScored | GoalDisallowed | MatchStatusChanged | LeagueTableChanged
           | CupTieRepaired | CupCorrectionRecorded | DrawFrozen | WinnerDrawn | ChannelChanged
-          | PersonalNumbersChanged | ContestsChanged)
+          | PersonalNumbersChanged | ContestsChanged | PeopleChanged)

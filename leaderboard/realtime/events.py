@@ -24,6 +24,7 @@ EVENT_NAMES: dict[type, str] = {
     changes.ChannelChanged: "channel",
     changes.PersonalNumbersChanged: "me.card",
     changes.ContestsChanged: "contests",
+    changes.PeopleChanged: "people",
 }
 DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
 
@@ -33,13 +34,15 @@ def topic_of(change: changes.Change) -> str:
         return f"channel:{change.key}"
     if isinstance(change, changes.PersonalNumbersChanged):
         return agent_topic(change.agent_id)
-    if isinstance(change, changes.ContestsChanged):
+    if isinstance(change, (changes.ContestsChanged, changes.PeopleChanged)):
         return site_topic(change.site)
     return f"contest:{change.contest_id}"
 
 
 def topics_of(change: changes.Change) -> list[str]:
     """Every topic a change goes to: a contest's changes also reach its phones' lean topic."""
+    if isinstance(change, changes.PeopleChanged):
+        return [site_topic(change.site), *(f"channel:{key}" for key in change.channels)]
     topic = topic_of(change)
     return [topic, phone_topic(change.contest_id)] if topic.startswith("contest:") else [topic]  # type: ignore[union-attr]
 
@@ -65,6 +68,8 @@ def payload_of(change: changes.Change) -> dict[str, Any]:
         return {"card": asdict(change.card), "earnings": asdict(change.earnings) if change.earnings else None}
     if isinstance(change, changes.ContestsChanged):
         return {"site": change.site}
+    if isinstance(change, changes.PeopleChanged):
+        return {"site": change.site, "what": change.what}
     body = {f.name: getattr(change, f.name) for f in fields(change) if f.name != "contest_id"}
     body = {name: asdict(value) if hasattr(value, "__dataclass_fields__") else value for name, value in body.items()}
     if isinstance(change, changes.CupTieRepaired):
