@@ -10,6 +10,7 @@ from leaderboard.models import (  # noqa: F401
     people,
     photos,
     privacy,
+    prizes,
     projections,
     roster,
     screens,
