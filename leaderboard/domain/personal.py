@@ -37,6 +37,9 @@ class PersonalCard:
     gap: Number | None  # points to the next better rank; None when leading
     nearby: tuple[NearbyRow, ...]
     tickets: int | None  # lucky draws only
+    sales: int = 0  # counted sales of kind "sale"
+    saves: int = 0  # counted retention saves
+    assists: int = 0  # counted assists on colleagues' sales (contests crediting assists)
 
 
 def gaps_to_next_rank(entries: Sequence[BoardEntry]) -> list[Decimal | None]:
@@ -66,7 +69,8 @@ def personal_cards(contest_id: int, entries: Sequence[BoardEntry], tickets: Mapp
         cards[entry.key] = PersonalCard(
             contest_id=contest_id, rank=entry.rank, points=rows[index].points, qualified=entry.qualified,
             gap=None if gap is None else json_number(gap), nearby=window,
-            tickets=None if tickets is None else tickets.get(entry.key, 0))
+            tickets=None if tickets is None else tickets.get(entry.key, 0),
+            sales=entry.sales, saves=entry.saves, assists=entry.assists)
     return cards
 
 

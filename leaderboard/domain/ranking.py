@@ -20,6 +20,8 @@ class BoardEntry:
     name: str
     score: Decimal
     sales: int = 0
+    saves: int = 0
+    assists: int = 0
     reached_at: datetime | None = None
     reached_sale_id: str | None = None
     qualified: bool = True

@@ -28,9 +28,24 @@ class Sale(Base):
     bonus: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     body_hash: Mapped[str] = mapped_column(String(64))
+    # The product's kind at ingest ("sale" or "save"), fixed like points and bonus.
+    kind: Mapped[str] = mapped_column(String(8), default="sale", server_default="sale")
 
     agent: Mapped[Agent] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
+    assists: Mapped[list[SaleAssist]] = relationship(lazy="selectin", order_by="SaleAssist.agent_id")
+
+
+class SaleAssist(Base):
+    """A colleague credited with helping on a sale (part of the sale's event); `points` fixed at ingest."""
+
+    __tablename__ = "sale_assist"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True, index=True)
+    points: Mapped[int] = mapped_column(Integer)
+
+    agent: Mapped[Agent] = relationship(lazy="joined")
 
 
 class Cancellation(Base):

@@ -25,7 +25,7 @@ class AgentDay(Base):
 
 
 class ContestStanding(Base):
-    """An agent's running total in one contest (score includes any weighted KPIs)."""
+    """An agent's running total in one contest (points include assist points; score includes any weighted KPIs)."""
 
     __tablename__ = "contest_standing"
     __table_args__ = (Index("ix_contest_standing_board", "contest_id", "score"),)
@@ -33,7 +33,9 @@ class ContestStanding(Base):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
     points: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
-    sales: Mapped[int] = mapped_column(Integer, default=0)
+    sales: Mapped[int] = mapped_column(Integer, default=0)  # counted sales of kind "sale"
+    saves: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counted retention saves
+    assists: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counted assists (rules.assists)
     score: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
     qualified: Mapped[bool] = mapped_column(Boolean, default=True)
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

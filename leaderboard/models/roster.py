@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leaderboard.models.base import Base, Money
@@ -43,6 +43,8 @@ class Agent(Base):
     # Privacy: a neutral placeholder on public screens; erased agents keep only their key and totals.
     hidden_on_screens: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # People outside sales (back office, warehouse, IT): no sales of their own, only assists on boards.
+    sells: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     site: Mapped[Site] = relationship(lazy="joined")
     team: Mapped[Team | None] = relationship(lazy="joined")
@@ -57,3 +59,11 @@ class Product(Base):
     points: Mapped[int] = mapped_column(Integer)
     bonus: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # "sale", or "save": a customer kept from cancelling, posted and scored like a sale.
+    kind: Mapped[str] = mapped_column(String(8), default="sale", server_default="sale")
+    # Points each assisting colleague earns per unit; None: half the points, rounded down.
+    assist_points: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def assist_points_per_unit(self) -> int:
+        return self.points // 2 if self.assist_points is None else self.assist_points

@@ -36,7 +36,7 @@ def test_products_keep_money_as_two_decimal_strings(client, admin):
     body = {"name": "Rewards enrolment", "points": 30, "bonus": "15", "currency": "USD"}
     stored = client.put("/api/v1/products/REWARDS", json=body, headers=admin).get_json()
     assert stored == {"code": "REWARDS", "name": "Rewards enrolment", "points": 30, "bonus": "15.00",
-                      "currency": "USD"}
+                      "currency": "USD", "kind": "sale", "assist_points": 15}
 
 
 def test_csv_import_reports_each_row(client, admin, make):
@@ -61,7 +61,7 @@ def test_csv_import_reports_each_row(client, admin, make):
     assert results[3]["errors"][0]["field"] == "site"
     agent = client.get("/api/v1/agents/new1", headers=admin).get_json()
     assert agent == {"key": "new1", "name": "Zoë Lefèvre", "site": "paris", "team": "paris-a", "fte": 0.5,
-                     "active": True, "hidden_on_screens": False}
+                     "active": True, "hidden_on_screens": False, "sells": True}
 
 
 def test_csv_import_needs_the_header_and_csv_type(client, admin):

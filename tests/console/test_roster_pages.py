@@ -37,7 +37,7 @@ def test_lead_adds_an_agent_of_their_site(app, make, lead_client):
                           "active": "y"})
     assert response.status_code == 302 and response.headers["Location"].endswith(ROSTER)
     assert agent_row(app, "amel") == {"key": "amel", "name": "Amel Haddad", "site": "paris", "team": "p-red",
-                                      "fte": 0.5, "active": True, "hidden_on_screens": False}
+                                      "fte": 0.5, "active": True, "hidden_on_screens": False, "sells": True}
     page = lead_client.get(ROSTER).get_data(as_text=True)
     assert "Amel Haddad" in page and "agent amel saved." in page.lower()
 
@@ -78,7 +78,7 @@ def test_edit_keeps_the_key_and_is_audited(app, make, lead_client):
     assert response.status_code == 302
     # The unticked box means inactive.
     assert agent_row(app, "ines") == {"key": "ines", "name": "Ines B.", "site": "paris", "team": None,
-                                      "fte": 0.8, "active": False, "hidden_on_screens": False}
+                                      "fte": 0.8, "active": False, "hidden_on_screens": False, "sells": True}
     assert agent_row(app, "ignored") is None
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_key == "ines")

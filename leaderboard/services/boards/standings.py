@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from leaderboard.domain.periods import period_bounds
 from leaderboard.domain.ranking import BoardEntry, rank_entries, window_around
@@ -44,20 +44,25 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
     standing = ContestStanding
     rows = db.session.execute(
         select(Agent.id, Agent.key, Agent.name, Agent.fte, Agent.active, Site.key, Team.key, standing.score,
-               standing.sales, standing.reached_at, standing.reached_sale_id, standing.qualified, standing.points)
+               standing.sales, standing.reached_at, standing.reached_sale_id, standing.qualified, standing.points,
+               standing.saves, standing.assists)
         .join(Site, Agent.site_id == Site.id).outerjoin(Team, Agent.team_id == Team.id)
         .outerjoin(standing, (standing.agent_id == Agent.id) & (standing.contest_id == contest.id))
-        .where(Agent.site_id.in_(site_ids), or_(Agent.active.is_(True), standing.sales > 0),
+        # Sellers in the roster; anyone (inactive, or outside sales) once something of theirs counts here.
+        .where(Agent.site_id.in_(site_ids),
+               or_(and_(Agent.active.is_(True), Agent.sells.is_(True)),
+                   standing.sales > 0, standing.saves > 0, standing.assists > 0),
                *([Agent.id.in_(consenting_agents(contest.id))] if rules_of(contest).opt_in else []))).all()
     unscored_qualified = rules_of(contest).gate is None
     entries = [
         BoardEntry(key=key, name=name, score=Decimal(score) if score is not None else Decimal(0),
-                   sales=sales or 0, reached_at=reached_at, reached_sale_id=reached_sale,
+                   sales=sales or 0, saves=saves or 0, assists=assists or 0, reached_at=reached_at,
+                   reached_sale_id=reached_sale,
                    qualified=qualified if qualified is not None else unscored_qualified,
                    breakdown={"agent_id": agent_id, "site": site_key, "team": team_key, "fte": fte, "active": active,
                               "points": Decimal(points) if points is not None else Decimal(0)})
         for (agent_id, key, name, fte, active, site_key, team_key, score, sales, reached_at, reached_sale,
-             qualified, points) in rows]
+             qualified, points, saves, assists) in rows]
     ranked = rank_entries(entries)
     _cache()[contest.id] = (version, ranked)
     return ranked
@@ -79,6 +84,7 @@ def group_entries(agent_entries: list[BoardEntry], by: str, normalize: bool,
         scorers = [m for m in members if m.reached_at is not None]
         latest = max(scorers, key=lambda m: (m.reached_at, m.reached_sale_id or "")) if scorers else None
         out.append(BoardEntry(key=key, name=names.get(key, key), score=score, sales=sum(m.sales for m in members),
+                              saves=sum(m.saves for m in members), assists=sum(m.assists for m in members),
                               reached_at=latest.reached_at if latest else None,
                               reached_sale_id=latest.reached_sale_id if latest else None,
                               breakdown={"agents": len(members), "fte": json_number(fte),
@@ -127,7 +133,8 @@ def screen_rows(contest: Contest, by: str, limit: int) -> list[dict[str, Any]]:
     entries = contest_agent_entries(contest)
     if by == "agent":
         return [{"rank": e.rank, "key": e.key, "name": e.name, "points": json_number(e.score), "sales": e.sales,
-                 "qualified": e.qualified, "site": e.breakdown["site"], "team": e.breakdown["team"]}
+                 "saves": e.saves, "assists": e.assists, "qualified": e.qualified, "site": e.breakdown["site"],
+                 "team": e.breakdown["team"]}
                 for e in entries[:limit]]
     grouped = group_entries(entries, by, rules_of(contest).normalize == "fte", _group_names(by))
     return [{**_group_row(e), "breakdown": {}} for e in grouped[:limit]]
@@ -163,13 +170,14 @@ def _agent_row(contest: Contest, entry: BoardEntry) -> dict[str, Any]:
         breakdown["gate"] = {"kpi": rules.gate.kpi, "min": json_number(rules.gate.minimum),
                              "actual": means.get(rules.gate.kpi)}
     return {"rank": entry.rank, "key": entry.key, "name": entry.name, "points": json_number(entry.score),
-            "sales": entry.sales, "qualified": entry.qualified, "site": entry.breakdown["site"],
-            "team": entry.breakdown["team"], "breakdown": breakdown}
+            "sales": entry.sales, "saves": entry.saves, "assists": entry.assists, "qualified": entry.qualified,
+            "site": entry.breakdown["site"], "team": entry.breakdown["team"], "breakdown": breakdown}
 
 
 def _group_row(entry: BoardEntry) -> dict[str, Any]:
     return {"rank": entry.rank, "key": entry.key, "name": entry.name, "points": json_number(entry.score),
-            "sales": entry.sales, "qualified": True, "breakdown": entry.breakdown}
+            "sales": entry.sales, "saves": entry.saves, "assists": entry.assists, "qualified": True,
+            "breakdown": entry.breakdown}
 
 
 def calendar_standings(by: str, period: str, site_key: str | None = None, limit: int = 50,
@@ -213,8 +221,8 @@ def _site_period_entries(site: Site, first, stop) -> list[BoardEntry]:
         total[1] += day.sales
         if total[2] is None or (day.reached_at, day.reached_sale_id) > (total[2], total[3]):
             total[2], total[3] = day.reached_at, day.reached_sale_id
-    agents = db.session.scalars(select(Agent).where(Agent.site_id == site.id,
-                                                    or_(Agent.active.is_(True), Agent.id.in_(totals))))
+    agents = db.session.scalars(select(Agent).where(Agent.site_id == site.id, or_(
+        and_(Agent.active.is_(True), Agent.sells.is_(True)), Agent.id.in_(totals))))
     entries = []
     for agent in agents:
         points, sales, reached_at, reached_sale = totals.get(agent.id, [0, 0, None, None])

@@ -11,13 +11,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select, update
 
 from leaderboard.domain.changes import ProductRef, Ref, SaleCounted, StandingsChanged
+from leaderboard.domain.sales import SALE, SAVE
 from leaderboard.domain.scoring import ContestRules, agent_score, is_qualified, json_number
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
-from leaderboard.models.events import KpiSample, Sale
+from leaderboard.models.events import KpiSample, Sale, SaleAssist
 from leaderboard.models.projections import ContestKpi, ContestStanding
 from leaderboard.models.roster import Agent
 from leaderboard.services.contests.counting import not_clawed_back, sales_in_window
+from leaderboard.services.contests.credits import (
+    ASSIST,
+    Credit,
+    add_bulk_credit,
+    assists_counted,
+    assists_of,
+    standing_row,
+)
 from leaderboard.services.contests.rules import (
     confirmed_through,
     contests_overlapping,
@@ -49,6 +58,7 @@ def kpi_window_days(contest: Contest) -> tuple[date, date]:
 
 
 STANDING_KEY = ("contest_id", "agent_id")
+COUNTED = ("points", "sales", "saves", "assists")
 
 
 class ContestProjection:
@@ -102,27 +112,26 @@ def add_sales_to_contest(contest: Contest, sales: Iterable[Sale]) -> list[Notice
     site_ids = {s.id for s in contest.sites}
     confirmed_until = None if rules.count_pending else confirmed_through()
     clawback = clawback_window()
-    per_agent: dict[int, list[tuple[Sale, Decimal]]] = defaultdict(list)
+    per_agent: dict[int, list[Credit]] = defaultdict(list)
+    notices: list[Notice] = []
     for sale in sales:
         if not counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback):
             continue
         points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
         if points is not None:
-            per_agent[sale.agent_id].append((sale, points))
+            per_agent[sale.agent_id].append(Credit(sale, points, sale.kind))
+            notices.append(sale_notice(contest.id, sale, points))
+            for agent_id, assist_points in assists_counted(rules, sale, site_ids):
+                per_agent[agent_id].append(Credit(sale, assist_points, ASSIST))
     if not per_agent:
         return []
     qualified_without_kpis = is_qualified(rules, {}, kpi_catalogue())
-    rows = []
-    for agent_id, scored in per_agent.items():
-        latest = max((s for s, _ in scored), key=lambda s: (s.occurred_at, s.id))
-        rows.append({"contest_id": contest.id, "agent_id": agent_id, "points": sum(p for _, p in scored),
-                     "sales": len(scored), "score": Decimal(0), "qualified": qualified_without_kpis,
-                     "reached_at": latest.occurred_at, "reached_sale_id": latest.id})
-    totals = add_rows(ContestStanding, rows, STANDING_KEY, ("points", "sales"), track_latest=True,
+    rows = [standing_row(contest.id, agent_id, credits, qualified_without_kpis)
+            for agent_id, credits in per_agent.items()]
+    totals = add_rows(ContestStanding, rows, STANDING_KEY, COUNTED, track_latest=True,
                       returning=("agent_id", "points"))
     _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
     bump_standings_versions([contest.id])
-    notices = [sale_notice(contest.id, sale, points) for scored in per_agent.values() for sale, points in scored]
     notices.append(standings_notice(contest.id))
     return notices
 
@@ -149,53 +158,77 @@ def add_kpis_to_contest(contest: Contest, samples: Iterable[KpiSample]) -> bool:
     # Adding zero locks (or creates) each standing, so the score below is computed from current points.
     zero = is_qualified(rules, {}, kpi_catalogue())
     totals = add_rows(ContestStanding, [{"contest_id": contest.id, "agent_id": agent_id, "points": Decimal(0),
-                                         "sales": 0, "score": Decimal(0), "qualified": zero}
+                                         "sales": 0, "saves": 0, "assists": 0, "score": Decimal(0),
+                                         "qualified": zero}
                                         for agent_id in {agent_id for agent_id, _ in sums}],
-                      STANDING_KEY, ("points", "sales"), returning=("agent_id", "points"))
+                      STANDING_KEY, COUNTED, returning=("agent_id", "points"))
     _set_scores(contest, rules, {agent_id: Decimal(points) for agent_id, points in totals})
     bump_standings_versions([contest.id])
     return True
 
 
 def take_back_sale(contest: Contest, sale: Sale) -> bool:
-    """Remove a clawed-back sale from one contest; only the agent's 'reached' sale may need the log."""
+    """Remove a clawed-back sale from one contest, from its seller and every credited assist; only a
+    person's 'reached' sale may need the log."""
     rules = rules_of(contest)
     confirmed_until = None if rules.count_pending else confirmed_through()
+    site_ids = {s.id for s in contest.sites}
     points = rules.sale_points(sale.product.code, sale.points, sale.quantity)
-    if points is None or not counts_sale(contest, rules, sale, {s.id for s in contest.sites}, confirmed_until,
-                                         clawback_window()):
+    if points is None or not counts_sale(contest, rules, sale, site_ids, confirmed_until, clawback_window()):
         return False
-    key = (ContestStanding.contest_id == contest.id) & (ContestStanding.agent_id == sale.agent_id)
+    # In agent id order, like the upserts: concurrent writers lock standings in one order.
+    credits = sorted([(sale.agent_id, Credit(sale, points, sale.kind))]
+                     + [(agent_id, Credit(sale, p, ASSIST)) for agent_id, p in assists_counted(rules, sale, site_ids)],
+                     key=lambda pair: pair[0])
+    taken = False
+    for agent_id, credit in credits:
+        taken = _take_back_credit(contest, rules, agent_id, credit, confirmed_until) or taken
+    if taken:
+        bump_standings_versions([contest.id])
+    return taken
+
+
+def _take_back_credit(contest: Contest, rules: ContestRules, agent_id: int, credit: Credit,
+                      confirmed_until: datetime | None) -> bool:
+    key = (ContestStanding.contest_id == contest.id) & (ContestStanding.agent_id == agent_id)
+    counter = {SALE: ContestStanding.sales, SAVE: ContestStanding.saves, ASSIST: ContestStanding.assists}[credit.role]
     row = db.session.execute(update(ContestStanding).where(key).values(
-        points=ContestStanding.points - points, sales=ContestStanding.sales - 1)
-        .returning(ContestStanding.points, ContestStanding.sales, ContestStanding.reached_sale_id)
+        {ContestStanding.points: ContestStanding.points - credit.points, counter: counter - 1})
+        .returning(ContestStanding.points, ContestStanding.sales, ContestStanding.saves, ContestStanding.assists,
+                   ContestStanding.reached_sale_id)
         .execution_options(synchronize_session=False)).one_or_none()
     if row is None:
         return False
     has_kpis = db.session.scalar(select(ContestKpi.agent_id).where(
-        ContestKpi.contest_id == contest.id, ContestKpi.agent_id == sale.agent_id).limit(1)) is not None
-    if row.sales <= 0 and not has_kpis:
+        ContestKpi.contest_id == contest.id, ContestKpi.agent_id == agent_id).limit(1)) is not None
+    if row.sales + row.saves + row.assists <= 0 and not has_kpis:
         db.session.execute(delete(ContestStanding).where(key).execution_options(synchronize_session=False))
     else:
-        if row.reached_sale_id == sale.id:
-            latest = _latest_counted(contest, rules, sale.agent_id, confirmed_until)
+        if row.reached_sale_id == credit.sale.id:
+            latest = _latest_counted(contest, rules, agent_id, confirmed_until)
             db.session.execute(update(ContestStanding).where(key).values(
                 reached_at=latest.occurred_at if latest else None, reached_sale_id=latest.id if latest else None)
                 .execution_options(synchronize_session=False))
-        _set_scores(contest, rules, {sale.agent_id: Decimal(row.points)})
-    bump_standings_versions([contest.id])
+        _set_scores(contest, rules, {agent_id: Decimal(row.points)})
     return True
 
 
 def _latest_counted(contest: Contest, rules: ContestRules, agent_id: int,
                     confirmed_until: datetime | None) -> Sale | None:
+    """The person's newest sale that still counts here, as seller or (when the contest credits assists)
+    as an assisting colleague."""
     site_ids = {s.id for s in contest.sites}
+    credited = Sale.agent_id == agent_id
+    if rules.assists:
+        credited = credited | Sale.id.in_(select(SaleAssist.sale_id).where(SaleAssist.agent_id == agent_id))
     newest_first = db.session.scalars(select(Sale).where(
-        Sale.agent_id == agent_id, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
+        credited, Sale.occurred_at >= contest.starts_at, Sale.occurred_at < contest.ends_at,
         not_clawed_back()).order_by(Sale.occurred_at.desc(), Sale.id.desc()).execution_options(yield_per=50))
     for sale in newest_first:
-        if rules.sale_points(sale.product.code, sale.points, sale.quantity) is not None and counts_sale(
+        if rules.sale_points(sale.product.code, sale.points, sale.quantity) is None or not counts_sale(
                 contest, rules, sale, site_ids, confirmed_until, clawback_window()):
+            continue
+        if sale.agent_id == agent_id or any(a == agent_id for a, _ in assists_counted(rules, sale, site_ids)):
             return sale
     return None
 
@@ -264,27 +297,26 @@ class StandingsBulk:
 
     def __init__(self, log: LogContext) -> None:
         self.log = log
-        # contest id -> agent id -> [points, sales, (reached_at, reached_sale_id)]
+        # contest id -> agent id -> [points, sales, saves, assists, (reached_at, reached_sale_id)]
         self.standings: dict[int, dict[int, list[Any]]] = {c.id: {} for c in log.contests}
+        self.with_assists = any(c.rules.assists for c in log.contests)
         # contest id -> (agent id, kpi) -> values in the order recorded
         self.kpis: dict[int, dict[tuple[int, str], list[float]]] = {c.id: {} for c in log.contests}
 
     def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
+        assisted = assists_of([s.id for s in counted]) if self.with_assists else {}
         for contest in self.log.contests:
-            standings, points_of = self.standings[contest.id], contest.points
+            standings, points_of, rules = self.standings[contest.id], contest.points, contest.rules
             for sale in contest.among(counted):
                 points = points_of(sale)
                 if points is None:
                     continue
                 reached = (sale.occurred_at, sale.id)
-                row = standings.get(sale.agent_id)
-                if row is None:
-                    standings[sale.agent_id] = [points, 1, reached]
-                else:
-                    row[0] += points
-                    row[1] += 1
-                    if reached > row[2]:
-                        row[2] = reached
+                add_bulk_credit(standings, sale.agent_id, points, 1 if sale.kind == SAVE else 0, reached)
+                for agent_id, site_id, base in assisted.get(sale.id, ()) if rules.assists else ():
+                    assist_points = rules.assist_points(sale.product_code, base, sale.quantity)
+                    if assist_points is not None and site_id in contest.site_ids:
+                        add_bulk_credit(standings, agent_id, assist_points, 2, reached)
 
     def add_kpis(self, samples: Sequence[Any]) -> None:
         for contest in self.log.contests:
@@ -315,9 +347,10 @@ class StandingsBulk:
         counted = self.standings[contest.id]
         rows = []
         for agent_id in sorted(set(counted) | set(means)):
-            points, sales, reached = counted.get(agent_id, (Decimal(0), 0, (None, None)))
+            points, sales, saves, assists, reached = counted.get(agent_id, (Decimal(0), 0, 0, 0, (None, None)))
             score, qualified = score_and_gate(contest.rules, points, means.get(agent_id, {}), self.log.catalogue)
             rows.append({"contest_id": contest.id, "agent_id": agent_id, "points": points, "sales": sales,
-                         "score": score, "qualified": qualified, "reached_at": reached[0],
-                         "reached_sale_id": reached[1]})
+                         "saves": saves, "assists": assists, "score": score, "qualified": qualified,
+                         "reached_at": reached[0], "reached_sale_id": reached[1]})
         return rows
+

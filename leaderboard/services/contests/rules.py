@@ -52,7 +52,7 @@ def counts_sale(contest: Contest, rules: ContestRules, sale: Sale, site_ids: set
                 confirmed_until: datetime | None, clawback: timedelta) -> bool:
     """The domain's counting rule applied to a stored sale (clawed-back sales are filtered in SQL first)."""
     return counts_in_contest(sale.occurred_at, sale.agent.site_id, contest.starts_at, contest.ends_at, site_ids,
-                             rules.count_pending, confirmed_until, clawback)
+                             rules.count_pending, confirmed_until, clawback, sale.kind, rules.kinds)
 
 
 PRELOADED = "leaderboard.contests_overlapping"

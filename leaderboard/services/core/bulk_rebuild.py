@@ -80,7 +80,8 @@ class CountedIn:
     def counts(self, sale: Any) -> bool:
         """`contests.rules.counts_sale` for a streamed row (clawed-back sales are filtered out before)."""
         return counts_in_contest(sale.occurred_at, sale.site_id, self.contest.starts_at, self.contest.ends_at,
-                                 self.site_ids, self.rules.count_pending, self.confirmed_until, self.clawback)
+                                 self.site_ids, self.rules.count_pending, self.confirmed_until, self.clawback,
+                                 sale.kind, self.rules.kinds)
 
     def among(self, sales: Sequence[Any]) -> Sequence[Any]:
         """The sales of one partition that count here, decided once per partition for every part."""
@@ -134,7 +135,7 @@ class LogContext:
 def sale_rows() -> Any:
     """The log as plain rows, joined once with the agent's site, its time zone and the product code."""
     return (select(Sale.id, Sale.agent_id, Agent.site_id, Site.timezone, Product.code.label("product_code"),
-                   Sale.points, Sale.quantity, Sale.bonus, Sale.currency, Sale.occurred_at)
+                   Sale.points, Sale.quantity, Sale.bonus, Sale.currency, Sale.occurred_at, Sale.kind)
             .join(Agent, Sale.agent_id == Agent.id).join(Site, Agent.site_id == Site.id)
             .join(Product, Sale.product_id == Product.id))
 

@@ -27,6 +27,9 @@ from leaderboard.services.roster import privacy
 
 CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
 CSV_COLUMNS = ["key", "name", "site", "team", "fte"]
+# The optional `sells` column: empty keeps an agent's setting (new agents sell).
+SELLS_VALUES: dict[str, bool | None] = {"": None, "true": True, "yes": True, "1": True,
+                                        "false": False, "no": False, "0": False}
 _KEY = re.compile(KEY_PATTERN)
 
 
@@ -57,12 +60,13 @@ def team_state(team: Team) -> dict[str, Any]:
 def agent_state(agent: Agent) -> dict[str, Any]:
     return {"key": agent.key, "name": agent.name, "site": agent.site.key,
             "team": agent.team.key if agent.team else None, "fte": float(agent.fte),
-            "active": agent.active, "hidden_on_screens": bool(agent.hidden_on_screens)}
+            "active": agent.active, "hidden_on_screens": bool(agent.hidden_on_screens), "sells": agent.sells}
 
 
 def product_state(product: Product) -> dict[str, Any]:
     return {"code": product.code, "name": product.name, "points": product.points,
-            "bonus": f"{product.bonus:.2f}", "currency": product.currency}
+            "bonus": f"{product.bonus:.2f}", "currency": product.currency, "kind": product.kind,
+            "assist_points": product.assist_points_per_unit}
 
 
 def site_by_key(key: str) -> Site | None:
@@ -147,20 +151,23 @@ def upsert_agent(actor: Principal, key: str, data: AgentIn, commit: bool = True,
     agent = agent_by_key(key)
     if agent is not None:
         actor.require_site(agent.site_id, f"agent {key!r}")
-    shown_before = (agent.name, agent.hidden_on_screens) if agent is not None else None
+    shown_before = (agent.name, agent.hidden_on_screens, agent.sells) if agent is not None else None
 
     def apply(row: Agent) -> None:
         row.name, row.site, row.team, row.fte, row.active = data.name, site, team, data.fte, data.active
         if data.hidden_on_screens is not None:
             row.hidden_on_screens = data.hidden_on_screens
+        if data.sells is not None:
+            row.sells = data.sells
 
     def create() -> Agent:
         return Agent(key=key, name=data.name, site=site, team=team, fte=data.fte, active=data.active,
-                     hidden_on_screens=bool(data.hidden_on_screens))
+                     hidden_on_screens=bool(data.hidden_on_screens), sells=data.sells is not False)
 
     result = _upsert(actor, "agent", key, agent, create, apply, agent_state)
     _finish(commit)
-    if commit and shown_before is not None and shown_before != (result[0].name, result[0].hidden_on_screens):
+    shown_after = (result[0].name, result[0].hidden_on_screens, result[0].sells)
+    if commit and shown_before is not None and shown_before != shown_after:
         # Screens show the agent differently now: their contests' pictures are rebuilt and pushed.
         publish([standings_notice(contest_id) for contest_id in privacy.contests_of_site(result[0].site_id)])
     return result
@@ -173,9 +180,11 @@ def upsert_product(actor: Principal, code: str, data: ProductIn, commit: bool = 
 
     def apply(row: Product) -> None:
         row.name, row.points, row.bonus, row.currency = data.name, data.points, data.bonus, data.currency
+        row.kind, row.assist_points = data.kind, data.assist_points
 
     def create() -> Product:
-        return Product(code=code, name=data.name, points=data.points, bonus=data.bonus, currency=data.currency)
+        return Product(code=code, name=data.name, points=data.points, bonus=data.bonus, currency=data.currency,
+                       kind=data.kind, assist_points=data.assist_points)
 
     result = _upsert(actor, "product", code, product_by_code(code), create, apply, product_state)
     _finish(commit)
@@ -195,7 +204,8 @@ class ImportRow:
 
 
 def import_roster_csv(actor: Principal, text: str) -> list[ImportRow]:
-    """Upsert agents from CSV (key,name,site,team,fte); each row stands or fails alone.
+    """Upsert agents from CSV (key,name,site,team,fte and optionally sells: true/false, empty keeps it);
+    each row stands or fails alone.
 
     A file that does not parse as CSV is refused whole (UnreadableCsv), before any row is stored.
     """
@@ -222,9 +232,12 @@ def import_roster_csv(actor: Principal, text: str) -> list[ImportRow]:
 def _import_row(actor: Principal, number: int, key: str | None, values: dict[str, str]) -> ImportRow:
     if not key:
         return ImportRow(number, key, INVALID, [FieldError("key", "required")])
+    sells = values.get("sells", "").lower()
+    if sells not in SELLS_VALUES:
+        return ImportRow(number, key, INVALID, [FieldError("sells", "must be true or false (or empty)")])
     try:
         data = AgentIn(name=values["name"], site=values["site"], team=values["team"] or None,
-                       fte=Decimal(values["fte"] or "1"))
+                       fte=Decimal(values["fte"] or "1"), sells=SELLS_VALUES[sells])
     except ArithmeticError:
         return ImportRow(number, key, INVALID, [FieldError("fte", "must be a number")])
     except ValidationError as exc:

@@ -9,9 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from leaderboard.domain.sales import SaleBody, is_late_cancellation, sale_status
+from leaderboard.domain.sales import SaleBody, assist_errors, is_late_cancellation, sale_status
 from leaderboard.extensions import db
-from leaderboard.models.events import Cancellation, Sale
+from leaderboard.models.events import Cancellation, Sale, SaleAssist
 from leaderboard.models.roster import Agent, Product
 from leaderboard.schemas import CancelIn, SaleIn, field_errors
 from leaderboard.services.access.auth import Principal
@@ -40,6 +40,8 @@ def sale_view(sale: Sale, cancellation: Cancellation | None, now: datetime | Non
         "points": sale.points,
         "bonus": f"{sale.bonus:.2f}",
         "currency": sale.currency,
+        "kind": sale.kind,
+        "assists": sorted(a.agent.key for a in sale.assists),
         "status": status,
         "cancellation": None if cancellation is None else {
             "reason": cancellation.reason,
@@ -73,6 +75,13 @@ def _references(data: SaleIn, prefix: str, agents: dict[str, Agent], products: d
     errors = []
     if data.agent not in agents:
         errors.append(FieldError(f"{prefix}agent", f"unknown agent {data.agent!r}"))
+    elif not agents[data.agent].sells:
+        errors.append(FieldError(f"{prefix}agent", f"{data.agent!r} works outside sales (sells: false) and "
+                                                   "cannot post sales; credit them with an assist instead"))
+    for index, message in assist_errors(data.agent, data.assists):
+        errors.append(FieldError(f"{prefix}assists" + ("" if index is None else f"[{index}]"), message))
+    errors += [FieldError(f"{prefix}assists[{index}]", f"unknown person {key!r}")
+               for index, key in enumerate(data.assists) if key not in agents]
     if data.product not in products:
         errors.append(FieldError(f"{prefix}product", f"unknown product {data.product!r}"))
     limit = configured().max_future
@@ -83,18 +92,22 @@ def _references(data: SaleIn, prefix: str, agents: dict[str, Agent], products: d
 
 
 def _body(data: SaleIn) -> SaleBody:
-    return SaleBody(data.id, data.agent, data.product, data.quantity, data.amount, data.occurred_at)
+    return SaleBody(data.id, data.agent, data.product, data.quantity, data.amount, data.occurred_at,
+                    tuple(data.assists))
 
 
-def _new_sale(data: SaleIn, agent: Agent, product: Product, now: datetime) -> Sale:
-    return Sale(id=data.id, agent=agent, product=product, quantity=data.quantity, amount=data.amount,
+def _new_sale(data: SaleIn, agents: dict[str, Agent], product: Product, now: datetime) -> Sale:
+    # Assist points are fixed at ingest like the seller's points: a later product change rewrites no history.
+    assist_points = product.assist_points_per_unit * data.quantity
+    return Sale(id=data.id, agent=agents[data.agent], product=product, quantity=data.quantity, amount=data.amount,
                 occurred_at=data.occurred_at, received_at=now, points=product.points * data.quantity,
-                bonus=product.bonus * data.quantity, currency=product.currency,
-                body_hash=_body(data).fingerprint())
+                bonus=product.bonus * data.quantity, currency=product.currency, kind=product.kind,
+                body_hash=_body(data).fingerprint(),
+                assists=[SaleAssist(agent=agents[key], points=assist_points) for key in sorted(set(data.assists))])
 
 
 def _lookup(data: list[SaleIn]) -> tuple[dict[str, Agent], dict[str, Product]]:
-    agent_keys = {d.agent for d in data}
+    agent_keys = {d.agent for d in data} | {key for d in data for key in d.assists}
     product_codes = {d.product for d in data}
     agents = {a.key: a for a in db.session.scalars(select(Agent).where(Agent.key.in_(agent_keys)))}
     products = {p.code: p for p in db.session.scalars(select(Product).where(Product.code.in_(product_codes)))}
@@ -130,13 +143,13 @@ def ingest_sale(actor: Principal, data: SaleIn,
         # a lock the group writer will wait for while this caller waits for the writer.
         db.session.commit()
         return group.submit(data, now)
-    return retrying(lambda: _store_sale(data, agents[data.agent], products[data.product], now))
+    return retrying(lambda: _store_sale(data, agents, products[data.product], now))
 
 
 def store_one(data: SaleIn, now: datetime) -> tuple[dict[str, Any], bool]:
     """A validated sale on its own transaction (the group writer's fallback)."""
     agents, products = _lookup([data])
-    return retrying(lambda: _store_sale(data, agents[data.agent], products[data.product], now))
+    return retrying(lambda: _store_sale(data, agents, products[data.product], now))
 
 
 def store_group(items: list[SaleIn], now: datetime) -> list[tuple[dict[str, Any], bool] | Exception]:
@@ -151,7 +164,7 @@ def _store_group(items: list[SaleIn], now: datetime) -> list[tuple[dict[str, Any
     created: dict[str, Sale] = {}
     for data in items:
         if data.id not in stored and data.id not in created:
-            created[data.id] = _new_sale(data, agents[data.agent], products[data.product], now)
+            created[data.id] = _new_sale(data, agents, products[data.product], now)
     db.session.add_all(created.values())
     db.session.flush()
     notices = projections.sales_added(list(created.values()), _attach_early_cancellations(list(created.values())))
@@ -174,11 +187,12 @@ def _store_group(items: list[SaleIn], now: datetime) -> list[tuple[dict[str, Any
     return outcomes
 
 
-def _store_sale(data: SaleIn, agent: Agent, product: Product, now: datetime) -> tuple[dict[str, Any], bool]:
+def _store_sale(data: SaleIn, agents: dict[str, Agent], product: Product,
+                now: datetime) -> tuple[dict[str, Any], bool]:
     serialize_sales([data.id])
     existing = db.session.get(Sale, data.id)
     if existing is None:
-        sale = _new_sale(data, agent, product, now)
+        sale = _new_sale(data, agents, product, now)
         db.session.add(sale)
         try:
             db.session.flush()
@@ -237,7 +251,7 @@ def _store_batch(actor: Principal, items: list[Any], parsed: dict[int, SaleIn], 
                                        [] if same else [FieldError(f"sales[{index}].id",
                                                                    "already received with a different body")])
             continue
-        sale = _new_sale(data, agents[data.agent], products[data.product], now)
+        sale = _new_sale(data, agents, products[data.product], now)
         stored[data.id] = fingerprint
         new_sales.append(sale)
         results[index] = BatchItem(data.id, CREATED)
