@@ -66,10 +66,14 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
     if opt_in and not has_consented(contest.id, agent.id):
         # Not on its boards until the agent accepts: the card invites, and shows nobody's numbers.
         return {**card, "invited": True, "me": None, "nearby": []}
+    if not any(e.key == agent.key for e in standings.contest_agent_entries(contest)):
+        # A colleague outside sales is on a board only once credited with an assist there.
+        return {**card, "me": None, "nearby": []}
     nearby = standings.contest_standings(contest, "agent", NEARBY, around=agent.key)["rows"]
     mine = next(row for row in nearby if row["key"] == agent.key)
     card["me"] = {"rank": mine["rank"], "points": mine["points"], "qualified": mine["qualified"],
-                  "gap_to_next": gap_to_next_rank(contest, agent.key)}
+                  "gap_to_next": gap_to_next_rank(contest, agent.key),
+                  "sales": mine["sales"], "saves": mine["saves"], "assists": mine["assists"]}
     hidden = set(hidden_agent_keys(row["key"] for row in nearby if row["key"] != agent.key))
     card["nearby"] = [{**row, "key": f"hidden-{row['rank']}", "name": PLACEHOLDER} if row["key"] in hidden else row
                       for row in nearby]
