@@ -105,14 +105,28 @@ def ensure_rounds(contest: Contest, now: datetime | None = None) -> list[Notice]
     return notices + _record(contest, found.corrections, now)
 
 
+def open_due_rounds(contest: Contest, now: datetime | None = None) -> list[Notice]:
+    """`ensure_rounds` until no round is added: a cup launched (or recounted) late catches up at once,
+    instead of one round per upkeep tick; bounded by the number of rounds."""
+    now = now or utcnow()
+    notices: list[Notice] = []
+    for _ in range(int(contest.derived.get("rounds", 1))):
+        before = len(contest_matches(contest))
+        notices += ensure_rounds(contest, now)
+        if len(contest_matches(contest)) == before:
+            break
+    return notices
+
+
 def reconsider_tie(contest: Contest, match: Match, now: datetime | None = None) -> list[Notice]:
-    """Called when a match's goals changed: a decided cup tie may now send another side through."""
+    """Called when a match's result may have changed (goals, a recount, a launch): a decided cup tie may
+    now send another side through, and rounds already due open at once."""
     if contest.rules.get("format") != "cup":
         return []
     now = now or utcnow()
     if str(match_status(match, now)) not in DECIDED:
         return []  # goals in a tie still being played are ordinary play, not a correction
-    return ensure_rounds(contest, now)
+    return open_due_rounds(contest, now)
 
 
 def _repair(contest: Contest, match: Match, slot: fixtures.CupSlot, sites: dict[str, Site],

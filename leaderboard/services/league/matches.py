@@ -320,9 +320,18 @@ class MatchProjection:
                 recount_after_rebuild(contest, match)
 
     def rescore_contest(self, contest: Contest) -> None:
-        if contest.kind == LEAGUE and contest.cancelled_at is None:
-            for match in db.session.scalars(select(Match).where(Match.contest_id == contest.id)):
-                sync_match(contest, match)
+        if contest.kind != LEAGUE or contest.cancelled_at is not None:
+            return
+        now = utcnow()
+        played = list(db.session.scalars(select(Match).where(Match.contest_id == contest.id)
+                                          .order_by(Match.round, Match.slot, Match.id)))
+        for match in played:
+            sync_match(contest, match, now)
+        if played:
+            # A launch (or a recount) can decide ties without a goal changing (0–0, a shoot-out on sales):
+            # the follow-ups run once, so a cup opens the rounds already due without waiting for a tick.
+            for listener in current_app.extensions.get(GOAL_LISTENERS, []):
+                listener(contest, played[-1], now)
 
     def _touched(self, sales: list[Sale]) -> list[tuple[Contest, Match]]:
         if not sales:

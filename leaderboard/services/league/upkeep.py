@@ -33,7 +33,7 @@ def tick(now: datetime | None = None) -> int:
 def upkeep(contest: Contest, now: datetime) -> list[Notice]:
     notices: list[Notice] = []
     if contest.rules.get("format") == "cup":
-        notices += cup.ensure_rounds(contest, now)
+        notices += cup.open_due_rounds(contest, now)
     for match in contest_matches(contest):
         if match.announced_status == "final":
             continue  # final is for good: nothing about it changes with time any more
