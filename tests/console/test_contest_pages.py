@@ -81,12 +81,12 @@ def test_validation_errors_rerender_next_to_fields_with_values_kept(app, at_now,
         app, ends_at="2026-11-10T08:30", **{f"kpi_{quality}_target": "0"}, product_points="GOLD=50\nNOPE=3"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "must be after starts_at" in field_html(page, "ends_at")
+    assert "Must be after the start." in field_html(page, "ends_at")
     assert 'value="2026-11-10T08:30"' in field_html(page, "ends_at")
     target = field_html(page, f"kpi_{quality}_target")
     assert "from 0.0001" in target and 'value="0"' in target
     products = field_html(page, "product_points")
-    assert "unknown product &#39;NOPE&#39;" in products and "GOLD=50\nNOPE=3" in products
+    assert "Unknown product “NOPE”." in products and "GOLD=50\nNOPE=3" in products
     assert 'value="Winter race"' in page and "2 x Cinema tickets" in page and 'value="80"' in page
     assert admin_get(api.client, api, "/contests")["items"] == []
 
@@ -176,10 +176,10 @@ def test_league_preview_errors_stay_next_to_fields(app, admin_client, make):
     page = response.get_data(as_text=True)
     assert "A positive number, or auto." in field_html(page, "points_per_goal")
     response = post_form(admin_client, "/console/contests/new/league", league_form(sites=["s1"], preview="1"))
-    assert "Choose at least 2 sites." in field_html(response.get_data(as_text=True), "sites")
+    assert "Choose at least two sites." in field_html(response.get_data(as_text=True), "sites")
     response = post_form(admin_client, "/console/contests/new/league",
                          league_form(sites=["s1", "s2"], ends_at="2026-12-30T00:00", preview="1"))
-    assert "contradicts the fixtures" in field_html(response.get_data(as_text=True), "ends_at")
+    assert "does not match the fixtures" in field_html(response.get_data(as_text=True), "ends_at")
 
 
 def race(api, **fields):
@@ -219,8 +219,8 @@ def test_edit_rules_errors_are_next_to_the_rules(app, at_now, lead_client, shop,
                                                       "rules": '{"gate": {"kpi": "nope", "min": 1}}'}, page=url)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "unknown KPI &#39;nope&#39;" in field_html(page, "rules")
-    assert "must be after starts_at" in field_html(page, "ends_at")
+    assert "Unknown KPI “nope”" in field_html(page, "rules")
+    assert "Must be after the start." in field_html(page, "ends_at")
     assert admin_get(api.client, api, f"/contests/{contest['id']}")["rules"] == {}
 
 

@@ -1,27 +1,99 @@
-"""What launching a league or cup would schedule: every round's window, fixtures and byes. Writes nothing."""
+"""What launching a contest would do, before it is launched: every problem at once, the first standings of a
+race or draw, and every round's window, fixtures and byes of a league or cup. Writes nothing."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.domain import league as rules_of_play
 from leaderboard.domain.scoring import parse_rules
 from leaderboard.extensions import db
+from leaderboard.models.contests import Contest
 from leaderboard.models.roster import Product
 from leaderboard.schemas import ContestIn
 from leaderboard.services.access.auth import Principal
-from leaderboard.services.contests.lifecycle import contest_sites
+from leaderboard.services.boards import standings
+from leaderboard.services.contests.lifecycle import MANAGERS, contest_sites
 from leaderboard.services.contests.rules import kpi_catalogue
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
+from leaderboard.services.core.projections import rescore_contest
+from leaderboard.services.draws.state import open_draw
 from leaderboard.services.league import setup as league_setup
+
+BOARD_ROWS = 10
+
+
+@dataclass(frozen=True)
+class BoardPreview:
+    """The first rows a race or draw would show if launched now, and how many agents it would rank."""
+    rows: list[dict[str, Any]]
+    agents: int
+    started: bool
+
+
+def launch_problems(actor: Principal, data: ContestIn, now: datetime | None = None) -> list[FieldError]:
+    """Every reason the contest service would refuse to launch `data`, all at once (as create_contest checks
+    them: sites, league plan, rules, window). Empty when it would launch."""
+    if actor.role not in MANAGERS:
+        raise Forbidden(f"role {actor.role!r} may not launch contests")
+    try:
+        sites = contest_sites(actor, data.sites)
+        errors: list[FieldError] = []
+    except InvalidInput as error:
+        sites, errors = [], list(error.errors)
+    rules, ends_at = data.rules, data.ends_at
+    if data.kind == "league":
+        plan = league_setup.plan(data.rules, sites, data.starts_at, data.timezone, data.ends_at, now or utcnow())
+        rules, ends_at = plan.rules, plan.ends_at if not plan.errors else data.ends_at
+        errors += [e for e in plan.errors if not (e.field == "sites" and errors)]
+    codes = set(db.session.scalars(select(Product.code)))
+    errors += [FieldError(path, message) for path, message in parse_rules(data.kind, rules, kpi_catalogue(), codes)[1]]
+    if not sites and not errors:
+        errors.append(FieldError("sites", "a contest needs at least one site"))
+    if ends_at is None and data.kind != "league":
+        errors.append(FieldError("ends_at", "required for this kind of contest"))
+    elif ends_at is not None and ends_at <= data.starts_at:
+        errors.append(FieldError("ends_at", "must be after starts_at"))
+    return errors
+
+
+def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) -> BoardPreview:
+    """The board a race or lucky draw would open with: launched inside a savepoint that is rolled back, so the
+    preview is scored by the very code a launch runs. InvalidInput as a launch would."""
+    errors = launch_problems(actor, data)
+    if errors:
+        raise InvalidInput("the contest cannot be launched as described", errors)
+    sites = contest_sites(actor, data.sites)
+    savepoint = db.session.begin_nested()
+    contest = None
+    try:
+        # Instant prizes decide nothing on the board; leaving them out keeps their seed out of the preview.
+        rules = {key: value for key, value in data.rules.items() if key != "instant_prizes"}
+        contest = Contest(name=data.name, kind=data.kind, starts_at=data.starts_at, ends_at=data.ends_at,
+                          timezone=data.timezone, rules=rules, derived={}, prizes=[], created_at=utcnow(),
+                          created_by=actor.name, sites=sites, standings_version=0)
+        db.session.add(contest)
+        db.session.flush()
+        if contest.kind == "lucky_draw":
+            open_draw(contest)
+        rescore_contest(contest)
+        board = standings.contest_standings(contest, "agent", limit)
+        agents = len(standings.contest_agent_entries(contest))
+    finally:
+        savepoint.rollback()
+        if contest is not None and contest.id is not None:
+            current_app.extensions.get(standings.CACHE_KEY, {}).pop(contest.id, None)
+    return BoardPreview(rows=board["rows"], agents=agents, started=data.starts_at <= utcnow())
 
 
 def preview_league(actor: Principal, data: ContestIn, now: datetime | None = None) -> dict[str, Any]:
     """The fixtures a launch of `data` (a league or cup) would create, or InvalidInput as a launch would."""
-    if actor.role not in ("admin", "lead"):
+    if actor.role not in MANAGERS:
         raise Forbidden(f"role {actor.role!r} may not launch contests")
     if data.kind != "league":
         raise InvalidInput("only leagues and cups have fixtures", [FieldError("kind", "must be 'league'")])

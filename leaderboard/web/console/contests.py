@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,9 +16,7 @@ from wtforms.validators import Optional as Blank
 
 from leaderboard.schemas import ContestPatch
 from leaderboard.services.boards import standings
-from leaderboard.services.boards.console_queries import visible_sites
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.contests import preview as contest_preview
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from leaderboard.services.draws import ceremony as draws
@@ -26,7 +24,9 @@ from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
 from leaderboard.services.roster.queries import names_by_key
 from leaderboard.web.console import contest_forms as forms
+from leaderboard.web.console import contest_wizard
 from leaderboard.web.console.common import apply_errors, principal
+from leaderboard.web.messages import translate
 
 bp = Blueprint("console_contests", __name__, url_prefix="/console/contests")
 SCOPES = ("agent", "team", "site")
@@ -70,40 +70,26 @@ class DrawForm(FlaskForm):
     run = SubmitField(_l("Run the draw"))
 
 
+@bp.app_template_filter("service_message")
+def service_message(message: str) -> str:
+    """A service's or schema's English message in the page's language (roster import, exports, screens)."""
+    return translate(message)
+
+
+@bp.app_template_filter("wall_time")
+def wall_time(value: datetime | None) -> str:
+    """A form's naive wall-clock time (read in the zone the page states), in the reader's format."""
+    return format_datetime(value, "medium", rebase=False) if value is not None else "—"
+
+
 @bp.get("/")
 def index():
     return redirect(url_for("console.dashboard"))
 
 
-def wizard_defaults(kind: str, sites: list[Any]) -> dict[str, Any]:
-    tz = sites[0].timezone if sites else "UTC"
-    tomorrow = (utcnow().astimezone(ZoneInfo(tz)) + timedelta(days=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-    return {"timezone": tz, "sites": [s.key for s in sites], "starts_at": tomorrow,
-            "ends_at": None if kind == "league" else tomorrow + timedelta(days=7)}
-
-
 @bp.route("/new/<kind>", methods=["GET", "POST"])
 def new(kind: str):
-    sites = visible_sites(principal())  # the sites the lead or admin manages
-    form = forms.wizard_form(kind, current_app.config["KPIS"], [(s.key, s.name) for s in sites],
-                             wizard_defaults(kind, sites))
-    if form is None:
-        abort(404)
-    preview, failed = None, request.method == "POST"
-    if form.validate_on_submit():
-        try:
-            data = form.contest_in()
-            if kind == "league" and form.preview.data:
-                preview, failed = contest_preview.preview_league(principal(), data), False
-            else:
-                contest = contests.create_contest(principal(), data)
-                flash(_("The contest “%(name)s” is launched.", name=contest.name), "success")
-                return redirect(url_for(".detail", contest_id=contest.id))
-        except (InvalidInput, Forbidden) as error:
-            apply_errors(form, error, form.aliases(error))
-    return render_template("console/contest_new.html", form=form, kind=kind,
-                           preview=preview, timezones=forms.COMMON_TIMEZONES), (422 if failed else 200)
+    return contest_wizard.run(kind, request.method)
 
 
 def visible_contest(contest_id: int) -> Any:
