@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 
 import segno
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request, send_file
 from flask_babel import force_locale
 
 from leaderboard import assets
@@ -13,6 +13,7 @@ from leaderboard.realtime.events import browser_module
 from leaderboard.services.roster.photos import photo_by_name
 from leaderboard.services.screens.channels import require_channel
 from leaderboard.web.i18n import LANGUAGES, select_locale
+from leaderboard.web.security import allow_same_origin_framing
 from leaderboard.web.tv_strings import TV_STRINGS
 
 bp = Blueprint("tv", __name__)
@@ -41,7 +42,9 @@ def channel_page(channel: str):
     found = require_channel(channel)
     language = tv_language(found.language)
     with force_locale(language):
-        return render_template("tv/channel.html", channel=found, language=language)
+        response = make_response(render_template("tv/channel.html", channel=found, language=language))
+    # ?preview=1: the channel editor's live preview frames this page (the console's session signs it in).
+    return allow_same_origin_framing(response) if request.args.get("preview") == "1" else response
 
 
 @bp.get("/tv/strings/<language>.json")

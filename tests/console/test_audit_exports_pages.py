@@ -205,5 +205,5 @@ def test_bad_month_reshows_the_page_with_the_error(company):
     for month in ("2026-13", "november", ""):
         response = company.get("/console/exports/payroll.csv", query_string={"month": month})
         html = response.get_data(as_text=True)
-        assert response.status_code == 422 and "must be YYYY-MM" in html
+        assert response.status_code == 422 and "Must be a month such as 2026-11." in html
         assert re.search(r'class="field has-error">\s*<label for="month"', html)

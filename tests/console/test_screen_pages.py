@@ -35,7 +35,7 @@ def test_channel_editor_saves_slides_and_skips_empty_rows(lead_client, race_id, 
         {"type": "standings", "contest": str(race_id), "by": "team", "seconds": "20"},
         {"type": "", "contest": "", "seconds": "15"},
         {"type": "message", "text": "Coffee at 3", "seconds": "10"},
-        {"type": "chart", "chart": "progress", "target": "500", "seconds": "15"})}
+        {"type": "chart", "contest": str(race_id), "chart": "progress", "target": "500", "seconds": "15"})}
     response = post_form(lead_client, "/console/screens/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith("/console/screens/channels/lobby")
@@ -45,7 +45,7 @@ def test_channel_editor_saves_slides_and_skips_empty_rows(lead_client, race_id, 
     assert channel["slides"] == [
         {**defaults, "type": "standings", "contest": race_id, "by": "team", "seconds": 20},
         {**defaults, "type": "message", "text": "Coffee at 3", "seconds": 10},
-        {**defaults, "type": "chart", "chart": "progress", "target": 500}]
+        {**defaults, "type": "chart", "contest": race_id, "chart": "progress", "target": 500}]
     listing = lead_client.get("/console/screens/").get_data(as_text=True)
     assert 'data-key="lobby"' in listing and 'href="/tv/lobby"' in listing
     editor = lead_client.get("/console/screens/channels/lobby").get_data(as_text=True)
@@ -61,8 +61,9 @@ def test_match_centre_slide_on_a_race_is_rejected_next_to_its_row(lead_client, r
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # The service numbers slides without the empty row; the error belongs to the third form row.
-    assert "needs a league contest" in field_html(page, "slides-2-contest")
-    assert "needs a league contest" not in field_html(page, "slides-0-contest")
+    refusal = "A “Match centre” slide cannot show “Paris race” (Race); it shows: League."
+    assert refusal in field_html(page, "slides-2-contest").replace("&#34;", '"')
+    assert "cannot show" not in field_html(page, "slides-0-contest")
     assert 'value="Hello"' in page and 'value="hall"' in page
     assert api.client.get("/api/v1/channels/hall", headers=api.admin).status_code == 404
 

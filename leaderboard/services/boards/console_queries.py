@@ -113,27 +113,28 @@ class SaleQuery:
     agent: str | None = None
     product: str | None = None
     status: str | None = None
-    date_from: date | None = None  # inclusive, a day in the timezone of each sale's site
+    date_from: date | None = None  # inclusive, a day in the view's time zone
     date_to: date | None = None  # inclusive
+    timezone: str = "UTC"  # the one time zone the log is read in
 
 
-def _local_day_bounds(site: Site, first: date | None, last: date | None) -> ColumnElement[bool]:
-    zone = ZoneInfo(site.timezone)
-    conditions = [Agent.site_id == site.id]
-    if first is not None:
-        conditions.append(Sale.occurred_at >= datetime.combine(first, time(), zone))
-    if last is not None:
-        conditions.append(Sale.occurred_at < datetime.combine(last + timedelta(days=1), time(), zone))
-    return and_(*conditions)
+def view_timezone(actor: Principal) -> str:
+    """The time zone a lead reads the sales log in unless they choose another: their first site's (by key).
+    Admins, and leads without a site, read it in UTC."""
+    if actor.role != "lead":
+        return "UTC"
+    sites = visible_sites(actor)
+    return sites[0].timezone if sites else "UTC"
 
 
 def _sale_conditions(actor: Principal, query: SaleQuery, now: datetime) -> list[ColumnElement[bool]]:
     sites = [s for s in visible_sites(actor) if query.site in (None, s.key)]
-    if query.date_from or query.date_to:
-        # Each site's days in its own timezone: one bounded range per site.
-        where = [or_(false(), *[_local_day_bounds(s, query.date_from, query.date_to) for s in sites])]
-    else:
-        where = [Agent.site_id.in_([s.id for s in sites]) if sites else false()]
+    where: list[ColumnElement[bool]] = [Agent.site_id.in_([s.id for s in sites]) if sites else false()]
+    zone = ZoneInfo(query.timezone)
+    if query.date_from is not None:
+        where.append(Sale.occurred_at >= datetime.combine(query.date_from, time(), zone))
+    if query.date_to is not None:
+        where.append(Sale.occurred_at < datetime.combine(query.date_to + timedelta(days=1), time(), zone))
     if query.agent:
         where.append(Agent.key == query.agent)
     if query.product:
@@ -154,7 +155,8 @@ def _sale_conditions(actor: Principal, query: SaleQuery, now: datetime) -> list[
 
 def search_sales(actor: Principal, query: SaleQuery, number: int = 1, per_page: int = PER_PAGE,
                  now: datetime | None = None) -> Page:
-    """Sales of the actor's sites, newest first; items are (Sale, Cancellation or None)."""
+    """Sales of the actor's sites, newest instant first (occurred_at in UTC, then id); items are
+    (Sale, Cancellation or None)."""
     where = _sale_conditions(actor, query, now or utcnow())
 
     def joined(statement: Any) -> Any:

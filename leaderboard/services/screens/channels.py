@@ -136,8 +136,7 @@ def slide_errors(data: ChannelIn) -> list[FieldError]:
             errors.append(FieldError(f"slides[{index}].contest",
                                      f"a {slide.type} slide needs a {' or '.join(kind.contest_kinds)} contest"))
         elif refusal == "wrong_format":
-            errors.append(FieldError(f"slides[{index}].contest",
-                                     f"a {slide.type} slide needs a {kind.contest_format} contest"))
+            errors.append(FieldError(f"slides[{index}].contest", f"a {slide.type} slide needs a {kind.contest_format}"))
     return errors
 
 

@@ -1,7 +1,9 @@
 """Console sales log: search, filter and cancel sales of the lead's sites.
 
-Date filters are calendar days in the timezone of each sale's own site (a sale at 00:30 in Paris
-on the 5th is on the 5th, even though it is the 4th in UTC); both ends are inclusive.
+The log is read in one time zone per view: the lead's (their first site's, by key; admins: UTC), or the
+one chosen in the "Time zone" filter. Rows are sorted by instant, newest first, and each row also shows
+the time at the sale's own site. Date filters are calendar days in the view's time zone; both ends are
+inclusive.
 The status filter matches the status column, which is the sale's status as sale_view computes it:
 a late cancellation changes no confirmed result, so such a sale stays "confirmed" (or "pending")
 and is flagged; "late-cancelled" selects exactly those sales.
@@ -26,12 +28,12 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Forbidden, NotFound, ServiceError
 from leaderboard.services.roster.queries import all_products
 from leaderboard.services.sales import ingest as sales
+from leaderboard.web import labels
 from leaderboard.web.console.common import apply_errors, principal
+from leaderboard.web.i18n import zone_name
 
 bp = Blueprint("console_sales", __name__, url_prefix="/console/sales")
-FILTERS = ("site", "agent", "product", "status", "date_from", "date_to")
-STATUS_LABELS = {"pending": _l("pending"), "confirmed": _l("confirmed"), "cancelled": _l("cancelled"),
-                 "late-cancelled": _l("late cancellation")}
+FILTERS = ("site", "agent", "product", "status", "date_from", "date_to", "tz")
 
 
 class FilterForm(Form):
@@ -39,8 +41,9 @@ class FilterForm(Form):
     agent = StringField(_l("Agent key"), validators=[Length(max=64)])
     product = SelectField(_l("Product"), choices=[])
     status = SelectField(_l("Status"), choices=[])
-    date_from = DateField(_l("From (site's local day)"), validators=[Blank()])
+    date_from = DateField(_l("From"), validators=[Blank()])
     date_to = DateField(_l("To (inclusive)"), validators=[Blank()])
+    tz = SelectField(_l("Time zone"), choices=[])
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -57,7 +60,11 @@ def _filter_form() -> FilterForm:
     every = [("", _("all"))]
     form.site.choices = every + [(s.key, s.name) for s in queries.visible_sites(principal())]
     form.product.choices = every + [(p.code, f"{p.code} – {p.name}") for p in all_products()]
-    form.status.choices = every + [(k, str(v)) for k, v in STATUS_LABELS.items()]
+    form.status.choices = every + labels.choices("sale_status")
+    zones = sorted({s.timezone for s in queries.visible_sites(principal())} | {"UTC"})
+    form.tz.choices = [(zone, zone_name(zone)) for zone in zones]
+    if not form.tz.data:
+        form.tz.data = queries.view_timezone(principal())
     return form
 
 
@@ -74,7 +81,8 @@ def _render(cancel_form: CancelForm | None = None, status: int = 200):
     if valid:
         query = queries.SaleQuery(site=form.site.data or None, agent=(form.agent.data or "").strip() or None,
                                   product=form.product.data or None, status=form.status.data or None,
-                                  date_from=form.date_from.data, date_to=form.date_to.data)
+                                  date_from=form.date_from.data, date_to=form.date_to.data,
+                                  timezone=form.tz.data)
         now = utcnow()
         page = queries.search_sales(principal(), query, request.args.get("page", 1, type=int), now=now)
         rows = [{"sale": sale, "cancellation": cancellation, "view": sales.sale_view(sale, cancellation, now)}
@@ -82,7 +90,7 @@ def _render(cancel_form: CancelForm | None = None, status: int = 200):
     args = {k: v for k, v in _filter_args().items() if k != "page"}
     return render_template("console/sales.html", form=form, page=page, rows=rows, args=args,
                            here=_filter_args(), cancel_form=cancel_form or CancelForm(formdata=None),
-                           labels=STATUS_LABELS), (status if valid else 422)
+                           zone=form.tz.data), (status if valid else 422)
 
 
 @bp.get("/")
