@@ -20,6 +20,7 @@ from leaderboard.services.draws.tickets import TicketProjection
 from leaderboard.services.earnings.bonuses import EarningsProjection
 from leaderboard.services.league import cup
 from leaderboard.services.league.matches import MatchProjection, on_goals_changed
+from leaderboard.services.prizes.projection import PrizeProjection
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales.group_commit import GROUP_COMMIT, GroupCommit
 from leaderboard.web import access, api, console, i18n, phone, security, signin, tv
@@ -42,7 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         _tune_engine(db.engine)
 
     for projection in (CalendarProjection(), ContestProjection(), EarningsProjection(), TicketProjection(),
-                       MatchProjection()):
+                       MatchProjection(), PrizeProjection()):
         projections.register(app, projection)
     on_goals_changed(app, cup.reconsider_tie)
     if app.config["SALES_GROUP_COMMIT_MS"] > 0:

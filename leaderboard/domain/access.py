@@ -48,6 +48,7 @@ ACTIONS: dict[str, dict[str, Scope]] = {
     "contest.read": {**READ_EVERYTHING, "lead": Scope.ANY_SITE, "agent": Scope.ANY_SITE, "display": Scope.ALL},
     "contest.write": {"admin": Scope.ALL, "lead": Scope.ALL_SITES},
     "contest.consent": {"agent": Scope.OWN},
+    "prize.hand_over": {"admin": Scope.ALL, "lead": Scope.ANY_SITE},  # the winner's site
     "board.read": {**READ_EVERYTHING, "lead": Scope.ANY_SITE, "agent": Scope.ANY_SITE, "display": Scope.ALL},
     "payroll.read": {"admin": Scope.ALL, "lead": Scope.ANY_SITE},
     "audit.read": {"admin": Scope.ALL, "lead": Scope.ANY_SITE},

@@ -185,6 +185,30 @@ class PeopleChanged:
     channels: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PrizeWon:
+    """A counted sale won an instant prize: the contest's screens celebrate ("Julie wins a bottle of champagne")."""
+
+    contest_id: int
+    win: str
+    prize: str
+    agent: Ref
+    site: Ref
+    sale: str
+
+
+@dataclass(frozen=True)
+class MyPrizeWon:
+    """The same win, for the winner's own phone only."""
+
+    agent_id: int
+    contest_id: int
+    contest: str
+    win: str
+    prize: str
+    sale: str
+
+
 Change = (SaleCounted | StandingsChanged | GoalScored | GoalDisallowed | MatchStatusChanged | LeagueTableChanged
           | CupTieRepaired | CupCorrectionRecorded | DrawFrozen | WinnerDrawn | ChannelChanged
-          | PersonalNumbersChanged | ContestsChanged | PeopleChanged)
+          | PersonalNumbersChanged | ContestsChanged | PeopleChanged | PrizeWon | MyPrizeWon)

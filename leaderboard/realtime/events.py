@@ -25,6 +25,8 @@ EVENT_NAMES: dict[type, str] = {
     changes.PersonalNumbersChanged: "me.card",
     changes.ContestsChanged: "contests",
     changes.PeopleChanged: "people",
+    changes.PrizeWon: "prize",
+    changes.MyPrizeWon: "me.prize",
 }
 DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
 
@@ -32,7 +34,7 @@ DELTA_EVENTS = sorted(set(EVENT_NAMES.values()))
 def topic_of(change: changes.Change) -> str:
     if isinstance(change, changes.ChannelChanged):
         return f"channel:{change.key}"
-    if isinstance(change, changes.PersonalNumbersChanged):
+    if isinstance(change, (changes.PersonalNumbersChanged, changes.MyPrizeWon)):
         return agent_topic(change.agent_id)
     if isinstance(change, (changes.ContestsChanged, changes.PeopleChanged)):
         return site_topic(change.site)

@@ -14,6 +14,7 @@ from flask import request
 
 from leaderboard.domain.access import PUBLIC, Resource
 from leaderboard.services.access import policy
+from leaderboard.services.prizes import wins as prize_wins
 
 Locate = Callable[[dict[str, Any]], Resource]
 
@@ -101,6 +102,8 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "api.privacy.erase_agent": RoutePolicy("agent.erase", _agent),
     "api.privacy.give_consent": RoutePolicy("contest.consent", _contest),
     "api.privacy.withdraw_consent": RoutePolicy("contest.consent", _contest),
+    "api.prizes.contest_prizes": RoutePolicy("contest.read", _contest),
+    "api.prizes.hand_over": RoutePolicy("prize.hand_over", lambda args: prize_wins.win_resource(args["win_id"])),
     # Pages anyone may open: they show nothing personal, or only the signed-in agent's own numbers.
     "static": OPEN,
     "tv.home": OPEN,

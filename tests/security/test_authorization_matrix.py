@@ -95,6 +95,10 @@ ROWS = [
     Row("api.privacy.give_consent", "POST", "/api/v1/contests/{contest}/consent", "401 403 409 403 403 403 403"),
     Row("api.privacy.withdraw_consent", "DELETE", "/api/v1/contests/{contest}/consent",
         "401 403 409 403 403 403 403"),
+    # API: instant prizes (no win in this world: hand-over of an unknown win is a 404 for who may hand over)
+    Row("api.prizes.contest_prizes", "GET", "/api/v1/contests/{contest}/prizes", CONTEST_READ),
+    Row("api.prizes.hand_over", "POST", "/api/v1/prize-wins/0123456789abcdef0123456789abcdef/hand-over",
+        "401 403 403 403 404 404 404"),
     # API: screens and channels
     Row("api.screens.pair_screen", "POST", "/api/v1/screens/pair", "401 403 403 403 422 422 422", BAD),
     Row("api.screens.put_channel", "PUT", "/api/v1/channels/{channel}", "401 403 403 403 422 403 422", BAD),

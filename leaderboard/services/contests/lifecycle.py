@@ -26,6 +26,7 @@ from leaderboard.services.core.projections import rescore_contest
 from leaderboard.services.core.publishing import Notice, publish
 from leaderboard.services.draws.state import open_draw, summary_for
 from leaderboard.services.league import setup as league_setup
+from leaderboard.services.prizes.wins import commitment_view as instant_prizes_view
 
 MANAGERS = ("admin", "lead")
 
@@ -64,6 +65,7 @@ def contest_view(contest: Contest, now: datetime | None = None) -> dict[str, Any
         "created_by": contest.created_by,
         **({"draw": summary_for(contest)} if contest.kind == "lucky_draw" else {}),
         **({"league": league_summary(contest)} if contest.kind == "league" else {}),
+        **({"instant_prizes": prizes} if (prizes := instant_prizes_view(contest, now)) else {}),
     }
 
 

@@ -63,6 +63,7 @@ QUERY_PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
     "api.earnings.agent_earnings": MONTH,
     "api.earnings.payroll": MONTH,
     "api.draws.list_tickets": {"agent": {"type": "string", "pattern": KEY_PATTERN}},
+    "api.prizes.contest_prizes": {"status": {"enum": ["won", "handed_over", "revoked"]}},
 }
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 # Endpoint → its success statuses besides (or instead of) 200.

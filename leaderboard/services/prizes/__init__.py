@@ -1,0 +1,1 @@
+"""Instant prizes: seeds, wins decided per counted sale, the replay that rebuilds them, and hand-overs."""
