@@ -59,6 +59,13 @@ ACTIONS: dict[str, dict[str, Scope]] = {
     # Live updates: a socket connection, and an agent's own numbers.
     "live.connect": {"admin": Scope.ALL, "lead": Scope.ALL, "agent": Scope.ALL, "display": Scope.ALL},
     "self.read": {"agent": Scope.OWN},
+    # The people side: goal posters (agents their own), kudos, anonymous values pulses.
+    "goal.write": {"admin": Scope.ALL, "lead": Scope.ALL_SITES, "agent": Scope.OWN},
+    "kudos.give": {"lead": Scope.ALL, "agent": Scope.ALL},
+    "kudos.read": {**READ_EVERYTHING, "lead": Scope.ANY_SITE, "agent": Scope.ALL},
+    "pulse.open": {"admin": Scope.ALL, "lead": Scope.ALL_SITES},
+    "pulse.answer": {"agent": Scope.ALL},
+    "pulse.read": {"admin": Scope.ALL, "lead": Scope.ANY_SITE},
     # The console's pages.
     "console.enter": {"admin": Scope.ALL, "lead": Scope.ALL},
 }

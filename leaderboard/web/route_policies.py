@@ -14,6 +14,7 @@ from flask import request
 
 from leaderboard.domain.access import PUBLIC, Resource
 from leaderboard.services.access import policy
+from leaderboard.services.people.pulses import pulse_resource
 from leaderboard.services.prizes import wins as prize_wins
 
 Locate = Callable[[dict[str, Any]], Resource]
@@ -52,6 +53,10 @@ def _roster_item(args: dict[str, Any]) -> Resource:
 
 def _query_site(_args: dict[str, Any]) -> Resource:
     return policy.query_site_resource(request.args.get("site"))
+
+
+def _pulse(args: dict[str, Any]) -> Resource:
+    return pulse_resource(args["pulse_id"])
 
 
 def _page(action: str, locate: Locate | None = None) -> RoutePolicy:
@@ -104,6 +109,15 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "api.privacy.withdraw_consent": RoutePolicy("contest.consent", _contest),
     "api.prizes.contest_prizes": RoutePolicy("contest.read", _contest),
     "api.prizes.hand_over": RoutePolicy("prize.hand_over", lambda args: prize_wins.win_resource(args["win_id"])),
+    # The people side: goal posters, kudos, values pulses (services check recipients, sites and ballots).
+    "api.people.get_goal": RoutePolicy("agent.private", _agent),
+    "api.people.put_goal": RoutePolicy("goal.write", _agent),
+    "api.people.give_kudos": RoutePolicy("kudos.give"),
+    "api.people.list_kudos": RoutePolicy("kudos.read"),
+    "api.people.kudos_board": RoutePolicy("kudos.read"),
+    "api.people.open_pulse": RoutePolicy("pulse.open"),
+    "api.people.answer_pulse": RoutePolicy("pulse.answer", _pulse),
+    "api.people.pulse_results": RoutePolicy("pulse.read", _pulse),
     # Pages anyone may open: they show nothing personal, or only the signed-in agent's own numbers.
     "static": OPEN,
     "tv.home": OPEN,

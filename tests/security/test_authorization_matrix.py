@@ -95,6 +95,16 @@ ROWS = [
     Row("api.privacy.give_consent", "POST", "/api/v1/contests/{contest}/consent", "401 403 409 403 403 403 403"),
     Row("api.privacy.withdraw_consent", "DELETE", "/api/v1/contests/{contest}/consent",
         "401 403 409 403 403 403 403"),
+    # API: people (goal posters: like earnings, agents their own; kudos from agents and leads; pulses: the
+    # leads of their sites open and read them, agents answer; pulse 999 does not exist)
+    Row("api.people.get_goal", "GET", "/api/v1/agents/{agent}/goal", "401 403 404 403 404 403 404"),
+    Row("api.people.put_goal", "PUT", "/api/v1/agents/{agent}/goal", "401 403 422 403 422 403 422", BAD),
+    Row("api.people.give_kudos", "POST", "/api/v1/kudos", "401 403 422 403 422 422 403", BAD),
+    Row("api.people.list_kudos", "GET", "/api/v1/kudos", "401 403 200 200 200 200 200"),
+    Row("api.people.kudos_board", "GET", "/api/v1/kudos/board?period=week", "401 403 200 200 200 200 200"),
+    Row("api.people.open_pulse", "POST", "/api/v1/pulses", "401 403 403 403 422 422 422", BAD),
+    Row("api.people.answer_pulse", "POST", "/api/v1/pulses/999/answers", "401 403 422 403 403 403 403", BAD),
+    Row("api.people.pulse_results", "GET", "/api/v1/pulses/999/results", "401 403 403 403 404 404 404"),
     # API: instant prizes (no win in this world: hand-over of an unknown win is a 404 for who may hand over)
     Row("api.prizes.contest_prizes", "GET", "/api/v1/contests/{contest}/prizes", CONTEST_READ),
     Row("api.prizes.hand_over", "POST", "/api/v1/prize-wins/0123456789abcdef0123456789abcdef/hand-over",

@@ -13,6 +13,7 @@ from leaderboard.web.api import (
     kpis,
     leagues,
     openapi,
+    people,
     photos,
     privacy,
     prizes,
@@ -23,7 +24,7 @@ from leaderboard.web.api import (
 from leaderboard.web.api.http import DatabaseIdConverter, StrictJSONProvider, check_path_ids, check_query_text, problem
 
 RESOURCES = (health.bp, roster.bp, sales.bp, kpis.bp, contests.bp, draws.bp, leagues.bp, earnings.bp,
-             screens.bp, photos.bp, privacy.bp, prizes.bp, openapi.bp)
+             screens.bp, photos.bp, privacy.bp, people.bp, prizes.bp, openapi.bp)
 
 
 API = Blueprint("api", __name__, url_prefix="/api/v1")

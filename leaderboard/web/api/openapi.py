@@ -27,6 +27,7 @@ from leaderboard.schemas import (
     TeamIn,
     path_id_pattern,
 )
+from leaderboard.schemas_people import GoalIn, KudosIn, PulseAnswerIn, PulseIn
 from leaderboard.web.route_policies import ENDPOINTS
 
 bp = Blueprint("openapi", __name__)
@@ -46,6 +47,10 @@ REQUEST_SCHEMAS: dict[str, list[type[BaseModel]]] = {
     "api.draws.run_draw": [DrawIn],
     "api.screens.pair_screen": [PairIn],
     "api.screens.put_channel": [ChannelIn],
+    "api.people.put_goal": [GoalIn],
+    "api.people.give_kudos": [KudosIn],
+    "api.people.open_pulse": [PulseIn],
+    "api.people.answer_pulse": [PulseAnswerIn],
 }
 CSV_BODIES = {"api.roster.import_roster"}
 Schema = dict[str, Any]
@@ -64,6 +69,11 @@ QUERY_PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
     "api.earnings.payroll": MONTH,
     "api.draws.list_tickets": {"agent": {"type": "string", "pattern": KEY_PATTERN}},
     "api.prizes.contest_prizes": {"status": {"enum": ["won", "handed_over", "revoked"]}},
+    "api.people.list_kudos": {"to": {"type": "string", "pattern": KEY_PATTERN},
+                              "value": {"type": "string", "maxLength": 64},
+                              "since": {"type": "string", "format": "date-time"}},
+    "api.people.kudos_board": {"period": {"enum": ["today", "week", "month"]},
+                               "site": {"type": "string", "pattern": KEY_PATTERN}},
 }
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 # Endpoint → its success statuses besides (or instead of) 200.
@@ -82,11 +92,15 @@ SUCCESS: dict[str, dict[str, str]] = {
     "api.privacy.withdraw_consent": {"204": "Withdrawn (or was not given)"},
     "api.photos.delete_photo": {"204": "Removed"},
     "api.health.health": {"200": "Healthy", "503": "The database does not answer"},
+    "api.people.put_goal": {"200": "Changed", "201": "Set"},
+    "api.people.give_kudos": {"201": "Given"},
+    "api.people.open_pulse": {"201": "Opened"},
+    "api.people.answer_pulse": {"201": "Answered (anonymously)"},
 }
 # Endpoint → the conflicts it can answer (409).
 CONFLICTS = {"api.sales.post_sales", "api.contests.patch_contest", "api.draws.freeze", "api.draws.run_draw",
-             "api.privacy.give_consent", "api.privacy.withdraw_consent"}
-LIMITED = {"api.screens.register_screen", "api.screens.pair_screen"}
+             "api.privacy.give_consent", "api.privacy.withdraw_consent", "api.people.answer_pulse"}
+LIMITED = {"api.screens.register_screen", "api.screens.pair_screen", "api.people.give_kudos"}
 
 
 @bp.get("/openapi.json")

@@ -1,0 +1,1 @@
+"""The people side: goal posters, kudos tied to values, anonymous values pulses, and their TV pictures."""
