@@ -41,6 +41,8 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
         "agent_link.issue": _l("issued a phone link"), "agent_link.revoke": _l("revoked a phone link"),
         "apikey.create": _l("created an API key"), "apikey.revoke": _l("revoked an API key"),
         "channel.upsert": _l("saved a channel"), "contest.create": _l("created a contest"),
+        "contest.update": _l("changed a contest"), "contest.rescore": _l("changed a contest's scoring"),
+        "consent.give": _l("joined an opt-in contest"), "consent.withdraw": _l("left an opt-in contest"),
         "contest.cancel": _l("cancelled a contest"), "cup.correction": _l("corrected a cup tie"),
         "cup.repair": _l("repaired a cup bracket"), "draw.freeze": _l("froze the draw tickets"),
         "draw.run": _l("ran the draw"), "sale.cancel": _l("cancelled a sale"), "screen.pair": _l("paired a TV"),

@@ -99,6 +99,46 @@ def test_audit_states_are_compact_and_escaped(app, make, admin_client):
             or "&quot;name&quot;:&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in html)
 
 
+def diff_lines(html, entry_id):
+    """The change lines of one entry's row, as the reader sees them (tags dropped, entities decoded)."""
+    row = re.search(rf'<tr data-entry="{entry_id}">.*?</tr>', html, re.S).group(0)
+    items = re.findall(r"<li>(.*?)</li>", row, re.S)
+    return [re.sub(r"<[^>]+>", "", item).replace("&gt;", ">").replace("&#39;", "'") for item in items]
+
+
+def test_audit_shows_what_changed_as_lines_and_the_raw_json_on_demand(app, make, api, admin_client):
+    make.site("paris", "Europe/Paris")
+    make.product("GOLD", points=5)
+    contest = api.contest(name="Race", sites=["paris"], rules={"products": {"GOLD": {"points": 5}}})
+    patched = api.client.patch(f"/api/v1/contests/{contest['id']}", headers=api.admin,
+                               json={"name": "Big race", "rules": {"products": {"GOLD": {"points": 8}}}})
+    assert patched.status_code == 200, patched.get_json()
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "contest")
+                                   .order_by(AuditEntry.id.desc())).first()
+        before, after = entry.before, entry.after
+    html = admin_client.get(AUDIT, query_string={"object_type": "contest"}).get_data(as_text=True)
+    # Written out by hand: the two leaves that changed, and nothing about the ones that did not.
+    assert diff_lines(html, entry.id) == ["name: Race → Big race", "rules.products.GOLD.points: 5 → 8"]
+    assert before["timezone"] == after["timezone"]  # unchanged, so not listed
+    row = re.search(rf'<tr data-entry="{entry.id}">.*?</tr>', html, re.S).group(0)
+    assert "changed a contest" in row and "<details" in row and "&#34;points&#34;:8" in row
+    # The creation lists every leaf it set, from nothing.
+    created = entries(app, lambda e: e.action == "contest.create")[0]
+    assert "kind: — → race" in diff_lines(html, created)
+
+
+def test_audit_filters_by_action_and_states_the_time_zone(app, make, api, admin_client):
+    make.site("paris", "Europe/Paris")
+    contest = api.contest(name="Race", sites=["paris"])
+    assert api.client.post(f"/api/v1/contests/{contest['id']}/cancel", headers=api.admin).status_code in (200, 204)
+    page = admin_client.get(AUDIT, query_string={"action": "contest.cancel"})
+    assert entry_ids(page) == entries(app, lambda e: e.action == "contest.cancel") and len(entry_ids(page)) == 1
+    html = page.get_data(as_text=True)
+    assert "Times and days in UTC" in html
+    assert '<option selected value="contest.cancel">cancelled a contest</option>' in html
+
+
 # ---------------------------------------------------------------- exports
 
 EVIL = "=cmd|' /C calc'!A0"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -171,10 +171,12 @@ def search_sales(actor: Principal, query: SaleQuery, number: int = 1, per_page: 
 @dataclass
 class AuditQuery:
     actor: str | None = None
+    action: str | None = None
     object_type: str | None = None
     object_key: str | None = None
-    date_from: date | None = None  # inclusive, UTC
-    date_to: date | None = None  # inclusive, UTC
+    date_from: date | None = None  # inclusive, a day in the view's time zone
+    date_to: date | None = None  # inclusive
+    timezone: str = "UTC"
 
 
 def _audit_scope(actor: Principal) -> ColumnElement[bool]:
@@ -202,19 +204,27 @@ def audit_object_types(actor: Principal) -> list[str]:
     return sorted(types)
 
 
+def audit_actions(actor: Principal) -> list[str]:
+    """The actions recorded about objects the actor may see (for the action filter)."""
+    return sorted(db.session.scalars(select(AuditEntry.action).where(_audit_scope(actor)).distinct()))
+
+
 def search_audit(actor: Principal, query: AuditQuery, number: int = 1, per_page: int = PER_PAGE) -> Page:
     """Audit entries the actor may see, newest first."""
     where = [_audit_scope(actor)]
     if query.actor:
         where.append(func.lower(AuditEntry.actor) == query.actor.strip().lower())
+    if query.action:
+        where.append(AuditEntry.action == query.action)
     if query.object_type:
         where.append(AuditEntry.object_type == query.object_type)
     if query.object_key:
         where.append(AuditEntry.object_key == query.object_key.strip())
+    zone = ZoneInfo(query.timezone)
     if query.date_from:
-        where.append(AuditEntry.at >= datetime.combine(query.date_from, time(), UTC))
+        where.append(AuditEntry.at >= datetime.combine(query.date_from, time(), zone))
     if query.date_to:
-        where.append(AuditEntry.at < datetime.combine(query.date_to + timedelta(days=1), time(), UTC))
+        where.append(AuditEntry.at < datetime.combine(query.date_to + timedelta(days=1), time(), zone))
     rows = select(AuditEntry).where(*where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     return _page(rows, select(func.count(AuditEntry.id)).where(*where), number, per_page)
 
