@@ -13,6 +13,7 @@ from leaderboard.domain import changes
 from leaderboard.services.access import auth
 from leaderboard.services.core import projections
 from leaderboard.services.core.publishing import EXTENSION_KEY
+from leaderboard.services.sales import confirmations
 from tests.conftest import NOW, bearer
 
 WINDOW = {"starts_at": (NOW - timedelta(days=1)).isoformat(), "ends_at": (NOW + timedelta(days=1)).isoformat()}
@@ -251,3 +252,22 @@ def test_rebuild_gives_the_same_wins_and_keeps_hand_overs(world):
     assert sorted(world.wins(contest["id"]), key=lambda w: w["id"]) == before
     view = world.client.get(f"/api/v1/contests/{contest['id']}", headers=world.api.admin).get_json()
     assert view["instant_prizes"]["commitment"] is not None
+
+
+def test_when_pending_sales_do_not_count_prizes_wait_for_confirmation(world):
+    contest = world.api.contest(name="Confirmed", kind="race", sites=["paris"], rules={
+        "count_pending": False,
+        "instant_prizes": [{"name": "Croissant", "stock": 5, "when": {"kind": "first_sale_of_day"}}]},
+        starts_at=(NOW - timedelta(days=40)).isoformat(), ends_at=(NOW + timedelta(days=1)).isoformat())
+    world.sale("old-2", "julie", at=NOW - timedelta(days=30, hours=-1))
+    world.sale("old-1", "julie", at=NOW - timedelta(days=30))  # arrived second, happened first that day
+    world.sale("recent", "marc", at=NOW - timedelta(hours=1))
+    assert world.won(contest["id"]) == []
+    with world.app.app_context():
+        confirmations.advance()
+    # Confirmed in the order they happened: old-1 is julie's first sale of that day; recent is still pending.
+    assert world.won(contest["id"]) == [("Croissant", "old-1")]
+    before = world.wins(contest["id"])
+    with world.app.app_context():
+        projections.rebuild()
+    assert world.wins(contest["id"]) == before

@@ -13,7 +13,8 @@ from leaderboard.services.contests.counting import sales_in_window
 from leaderboard.services.contests.projection import add_sales_to_contest, standings_notice
 from leaderboard.services.contests.rules import CONFIRMED_THROUGH, rules_of
 from leaderboard.services.core.clock import clawback_window, utcnow
-from leaderboard.services.core.publishing import publish
+from leaderboard.services.core.publishing import Notice, publish
+from leaderboard.services.prizes.awards import award as award_instant_prizes
 
 
 def advance(now: datetime | None = None) -> int:
@@ -33,6 +34,7 @@ def advance(now: datetime | None = None) -> int:
     waiting = [c for c in db.session.scalars(select(Contest).where(Contest.cancelled_at.is_(None)))
                if not rules_of(c).count_pending]
     added = 0
+    prizes: list[Notice] = []
     for contest in waiting:
         # The counting rule counts a sale once its window ended at or before the mark (occurred + clawback
         # <= mark): this run adds exactly those between the previous mark (exclusive) and the new one.
@@ -42,8 +44,9 @@ def advance(now: datetime | None = None) -> int:
             statement = statement.where(Sale.occurred_at > previous - clawback_window())
         sales = list(db.session.scalars(statement))
         add_sales_to_contest(contest, sales)
+        prizes += award_instant_prizes(contest, sales)  # decided once counted: here, when confirmed
         added += len(sales)
     db.session.commit()
     if added:
-        publish([standings_notice(c.id) for c in waiting])
+        publish([standings_notice(c.id) for c in waiting] + prizes)
     return added
