@@ -219,8 +219,9 @@ def test_edit_rules_errors_are_next_to_the_rules(app, at_now, lead_client, shop,
                                                       "rules": '{"gate": {"kpi": "nope", "min": 1}}'}, page=url)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Unknown KPI “nope”" in field_html(page, "rules")
-    assert "Must be after the start." in field_html(page, "ends_at")
+    advanced = page[page.index('id="advanced"'):]  # the JSON view, behind its details element
+    assert "Unknown KPI “nope”" in field_html(advanced, "rules")
+    assert "Must be after the start." in field_html(advanced, "ends_at")
     assert admin_get(api.client, api, f"/contests/{contest['id']}")["rules"] == {}
 
 

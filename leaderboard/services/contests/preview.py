@@ -62,6 +62,12 @@ def launch_problems(actor: Principal, data: ContestIn, now: datetime | None = No
     return errors
 
 
+def rules_problems(kind: str, rules: dict[str, Any]) -> list[FieldError]:
+    """What the contest service would say of `rules` for a contest of `kind`."""
+    codes = set(db.session.scalars(select(Product.code)))
+    return [FieldError(path, message) for path, message in parse_rules(kind, rules, kpi_catalogue(), codes)[1]]
+
+
 def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) -> BoardPreview:
     """The board a race or lucky draw would open with: launched inside a savepoint that is rolled back, so the
     preview is scored by the very code a launch runs. InvalidInput as a launch would."""

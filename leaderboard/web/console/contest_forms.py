@@ -2,6 +2,7 @@
 service error path belongs to."""
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,6 +41,7 @@ from leaderboard.web.console.rule_controls import (
     json_number,
     number_field,
 )
+from leaderboard.web.labels import kpi_label
 
 COMMON_TIMEZONES = ("UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels",
                     "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Zurich", "Europe/Warsaw",
@@ -90,10 +93,9 @@ def parse_lines(text: str, what: str) -> dict[str, Decimal]:
 
 def lenient_lines(text: str) -> dict[str, Decimal]:
     """The lines that parse (a bad one is already shown as the field's error)."""
-    try:
+    with contextlib.suppress(ValueError):
         return parse_lines(text, "")
-    except ValueError:
-        return {}
+    return {}
 
 
 def parse_prizes(text: str) -> list[dict[str, Any]]:
@@ -111,10 +113,6 @@ def parse_prizes(text: str) -> list[dict[str, Any]]:
             raise ValueError(_("Line %(n)d: the prize name is longer than 200 characters.", n=number))
         prizes.append({"name": name, "quantity": quantity})
     return prizes
-
-
-def prizes_text(prizes: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{p['quantity']} × {p['name']}" for p in prizes)
 
 
 def checked(parse: Any, *args: Any) -> Any:
@@ -273,9 +271,14 @@ class RaceBase(GateFields, ContestForm):
 def race_form_class(kpis: tuple[tuple[str, str], ...]) -> type[RaceBase]:
     """A race form with a weight and a target input for each KPI of the catalogue."""
     fields: dict[str, Any] = {"kpi_names": tuple(name for name, _label in kpis), **controls.instant_fields()}
-    for i, (_name, label) in enumerate(kpis):
-        fields[f"kpi_{i}_weight"] = number_field(_l("%(kpi)s: weight", kpi=label), validators=[Blank()])
-        fields[f"kpi_{i}_target"] = number_field(_l("%(kpi)s: target", kpi=label), validators=[Blank()])
+    for i, (name, label) in enumerate(kpis):
+        # Lazy: the class is built once, the labels are read in each page's language.
+        fields[f"kpi_{i}_weight"] = number_field(LazyString(lambda n=name, t=label: _("%(kpi)s: weight",
+                                                                                      kpi=kpi_label(n, t))),
+                                                 validators=[Blank()])
+        fields[f"kpi_{i}_target"] = number_field(LazyString(lambda n=name, t=label: _("%(kpi)s: target",
+                                                                                      kpi=kpi_label(n, t))),
+                                                 validators=[Blank()])
     return type("RaceForm", (RaceBase,), fields)
 
 
@@ -382,7 +385,7 @@ def form_class(kind: str, kpis: dict[str, dict[str, Any]]) -> type[ContestForm] 
 def fill_choices(form: ContestForm, kpis: dict[str, dict[str, Any]], site_choices: list[tuple[str, str]]) -> None:
     form.sites.choices = site_choices
     if isinstance(form, GateFields):
-        form.gate_kpi.choices = [("", _("No gate"))] + [(name, str(spec.get("label", name)))
+        form.gate_kpi.choices = [("", _("No gate"))] + [(name, kpi_label(name, spec.get("label")))
                                                          for name, spec in kpis.items()]
 
 

@@ -127,8 +127,10 @@ def run(kind: str, method: str) -> Response | tuple[str, int]:
     steps = build_steps(form)
     failing = [step.key for step in steps if step.errors]
     current = form.step.data if form.step.data in keys else keys[0]
-    target = "launch" if form.launch.data else "preview" if form.preview.data else (
-        form.go.data if form.go.data in keys else current)
+    # A post that names no step launches, as the one-page wizard did (a browser always sends its button).
+    # Asking for the last step is asking for the preview, wherever the lead is: it checks every step.
+    target = "launch" if form.launch.data else "preview" if form.preview.data or form.go.data == keys[-1] else (
+        form.go.data if form.go.data in keys else "launch")
     if target in ("launch", "preview"):
         if failing or general:
             return render(form, page(form, kind, failing or [current], general, review=True), 422)

@@ -5,14 +5,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.validators import Optional as Blank
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from leaderboard.schemas import ContestPatch
 from leaderboard.services.boards import standings
@@ -22,9 +21,9 @@ from leaderboard.services.core.errors import Conflict, Forbidden, InvalidInput, 
 from leaderboard.services.draws import ceremony as draws
 from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
-from leaderboard.services.roster.queries import names_by_key
+from leaderboard.services.roster.queries import all_products, names_by_key
 from leaderboard.web.console import contest_forms as forms
-from leaderboard.web.console import contest_wizard
+from leaderboard.web.console import contest_wizard, rules_edit
 from leaderboard.web.console.common import apply_errors, principal
 from leaderboard.web.messages import translate
 
@@ -32,26 +31,6 @@ bp = Blueprint("console_contests", __name__, url_prefix="/console/contests")
 SCOPES = ("agent", "team", "site")
 STATUS_LABELS = {"scheduled": _l("scheduled"), "live": _l("live"), "ended": _l("ended"), "final": _l("final"),
                  "cancelled": _l("cancelled"), "provisional": _l("provisional"), "bye": _l("bye")}
-
-
-class EditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    ends_at = DateTimeLocalField(_l("Ends at"), format=forms.LOCAL_FORMATS, validators=[Blank()])
-    rules = TextAreaField(_l("Rules (JSON)"), validators=[DataRequired()])
-    save = SubmitField(_l("Save and re-score"))
-
-    def validate_rules(self, field: TextAreaField) -> None:
-        try:
-            value = json.loads(field.data)
-        except ValueError as exc:
-            raise ValidationError(_("Not valid JSON: %(error)s", error=str(exc))) from None
-        if not isinstance(value, dict):
-            raise ValidationError(_("The rules must be a JSON object: {…}."))
-        self.parsed_rules = value
-
-    def aliases(self, error: ServiceError) -> dict[str, str]:
-        names = {"name": "name", "ends_at": "ends_at"}
-        return {p.field: names.get(p.field, "rules" if p.field.startswith("rules") else "") for p in error.errors}
 
 
 class CancelForm(FlaskForm):
@@ -112,12 +91,6 @@ def may_manage(contest: Any) -> bool:
     return True
 
 
-def edit_form(contest: Any, formdata: bool) -> EditForm:
-    data = {"name": contest.name, "ends_at": forms.local_input(contest.ends_at, contest.timezone),
-            "rules": json.dumps(contest.rules, indent=2, ensure_ascii=False)}
-    return EditForm(data=data) if formdata else EditForm(formdata=None, data=data)
-
-
 def league_context(contest: Any) -> dict[str, Any]:
     matches = [{**m, "starts_at": datetime.fromisoformat(m["starts_at"]),
                 "ends_at": datetime.fromisoformat(m["ends_at"])}
@@ -158,7 +131,10 @@ def render_detail(contest: Any, status: int = 200, **forms_in_use: FlaskForm):
         context.update(league_context(contest))
     if contest.kind == "lucky_draw":
         context.update(draw_context(contest))
-    context["edit_form"] = forms_in_use.get("edit_form") or edit_form(contest, formdata=False)
+    context["edit_form"] = forms_in_use.get("edit_form") or rules_edit.json_form(contest, formdata=False)
+    context["rules_form"] = forms_in_use.get("rules_form") or rules_edit.controls_form(contest, formdata=False)
+    context["kpis"] = current_app.config["KPIS"]
+    context["products"] = all_products()
     context["cancel_form"] = forms_in_use.get("cancel_form") or CancelForm(formdata=None)
     context["freeze_form"] = FreezeForm(formdata=None)
     context["draw_form"] = forms_in_use.get("draw_form") or DrawForm(formdata=None)
@@ -178,28 +154,30 @@ def forbidden_to_403(error: ServiceError) -> None:
 @bp.post("/<int:contest_id>/edit")
 def edit(contest_id: int):
     contest = visible_contest(contest_id)
-    form = edit_form(contest, formdata=True)
-    if form.validate_on_submit():
-        was = forms.local_input(contest.ends_at, contest.timezone)
-        ends_at = form.ends_at.data
-        patch = {"name": form.name.data if form.name.data != contest.name else None,
-                 "rules": form.parsed_rules,
-                 "ends_at": forms.aware(ends_at, contest.timezone) if ends_at and ends_at != was else None}
-        rescored = patch["rules"] != contest.rules or patch["ends_at"] is not None
-        try:
-            contests.update_contest(principal(), contest.id, ContestPatch.model_validate(
-                {key: value for key, value in patch.items() if value is not None}))
-        except Conflict:
-            flash(_("The tickets of this lucky draw are frozen: its rules, window and sites can no longer "
-                    "change."), "error")
-            return render_detail(contest, 409, edit_form=form)
-        except ServiceError as error:
-            forbidden_to_403(error)
-            apply_errors(form, error, form.aliases(error))
-            return render_detail(contest, 422, edit_form=form)
-        flash(_("Saved. The contest was re-scored from the event log.") if rescored else _("Saved."), "success")
-        return redirect(url_for(".detail", contest_id=contest.id))
-    return render_detail(contest, 422, edit_form=form)
+    form = rules_edit.submitted_form(contest)
+    which = "edit_form" if isinstance(form, rules_edit.EditForm) else "rules_form"
+    if not form.validate_on_submit():
+        rules_edit.check_the_rest(contest, form)  # every problem in one round: the service's checks too
+        return render_detail(contest, 422, **{which: form})
+    was = forms.local_input(contest.ends_at, contest.timezone)
+    ends_at = form.ends_at.data if "ends_at" in form else None
+    rules = rules_edit.new_rules(contest, form)
+    patch = {"name": form.name.data if form.name.data != contest.name else None, "rules": rules,
+             "ends_at": forms.aware(ends_at, contest.timezone) if ends_at and ends_at != was else None}
+    rescored = rules != contest.rules or patch["ends_at"] is not None
+    try:
+        contests.update_contest(principal(), contest.id, ContestPatch.model_validate(
+            {key: value for key, value in patch.items() if value is not None}))
+    except Conflict:
+        flash(_("The tickets of this lucky draw are frozen: its rules, window and sites can no longer "
+                "change."), "error")
+        return render_detail(contest, 409, **{which: form})
+    except ServiceError as error:
+        forbidden_to_403(error)
+        apply_errors(form, error, form.aliases(error.errors))
+        return render_detail(contest, 422, **{which: form})
+    flash(_("Saved. The contest was re-scored from the event log.") if rescored else _("Saved."), "success")
+    return redirect(url_for(".detail", contest_id=contest.id))
 
 
 @bp.post("/<int:contest_id>/cancel")
