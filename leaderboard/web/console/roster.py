@@ -40,6 +40,9 @@ class AgentForm(FlaskForm):
     team = SelectField(_l("Team"), choices=[])
     fte = StringField(_l("FTE"), default="1")
     active = BooleanField(_l("Active"), default=True)
+    # Ticked for colleagues who do not sell: unticked (what older forms post) keeps the agent a seller.
+    outside_sales = BooleanField(_l("Outside sales (back office, warehouse, IT): credited with assists, "
+                                    "no sales of their own"), default=False)
 
 
 class TeamForm(FlaskForm):
@@ -60,10 +63,13 @@ class ProductForm(FlaskForm):
     points = StringField(_l("Points"), default="0")
     bonus = StringField(_l("Bonus"), default="0.00")
     currency = StringField(_l("Currency"), default="USD")
+    kind = SelectField(_l("Kind"), choices=[("sale", _l("Sale")), ("save", _l("Retention save"))], default="sale")
+    assist_points = StringField(_l("Assist points per unit (empty: half the points)"), default="")
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file (key,name,site,team,fte)"), validators=[FileRequired()])
+    file = FileField(_l("CSV file (key,name,site,team,fte, optional sells: true/false)"),
+                     validators=[FileRequired()])
 
 
 def _site_choices(form: FlaskForm) -> None:
@@ -101,9 +107,11 @@ KINDS = {
     "agents": Kind(
         AgentForm, AgentIn, _l("Agent"), roster.agent_by_key, roster.upsert_agent,
         lambda f: {"name": f.name.data, "site": f.site.data, "team": f.team.data or None,
-                   "fte": (f.fte.data or "").strip() or "1", "active": bool(f.active.data)},
+                   "fte": (f.fte.data or "").strip() or "1", "active": bool(f.active.data),
+                   "sells": not f.outside_sales.data},
         lambda f, a: f.process(data={"key": a.key, "name": a.name, "site": a.site.key, "active": a.active,
-                                     "team": a.team.key if a.team else "", "fte": queries.fte_text(a)}),
+                                     "team": a.team.key if a.team else "", "fte": queries.fte_text(a),
+                                     "outside_sales": not a.sells}),
         lambda a: a.site_id, _agent_choices),
     "teams": Kind(
         TeamForm, TeamIn, _l("Team"), roster.team_by_key, roster.upsert_team,
@@ -118,9 +126,13 @@ KINDS = {
     "products": Kind(
         ProductForm, ProductIn, _l("Product"), roster.product_by_code, roster.upsert_product,
         lambda f: {"name": f.name.data, "points": _int_or_text(f.points.data),
-                   "bonus": (f.bonus.data or "").strip() or "0", "currency": (f.currency.data or "").strip()},
+                   "bonus": (f.bonus.data or "").strip() or "0", "currency": (f.currency.data or "").strip(),
+                   "kind": f.kind.data or "sale",
+                   "assist_points": _int_or_text(f.assist_points.data) if (f.assist_points.data or "").strip()
+                   else None},
         lambda f, p: f.process(data={"key": p.code, "name": p.name, "points": str(p.points),
-                                     "bonus": f"{p.bonus:.2f}", "currency": p.currency}),
+                                     "bonus": f"{p.bonus:.2f}", "currency": p.currency, "kind": p.kind,
+                                     "assist_points": "" if p.assist_points is None else str(p.assist_points)}),
         lambda p: None, admin_only=True),
 }
 COLLECTIONS = "<any(agents, teams, sites, products):kind>"

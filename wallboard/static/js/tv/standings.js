@@ -45,6 +45,20 @@ function fill(row, scale) {
   return scale > 0 ? Math.max(0, Math.min(1, Number(row.points) / scale)) : 0;
 }
 
+// Saves and assists, when a row has any: a short figure after the team and site (sales are the points).
+function extras(row) {
+  const parts = [];
+  if (Number(row.saves) > 0) parts.push(t(Number(row.saves) === 1 ? "save_one" : "save_other", { count: row.saves }));
+  if (Number(row.assists) > 0) {
+    parts.push(t(Number(row.assists) === 1 ? "assist_one" : "assist_other", { count: row.assists }));
+  }
+  return parts;
+}
+
+function subLine(row, look) {
+  return [look.sub, ...extras(row)].filter(Boolean).join(" · ");
+}
+
 function boardRow(row, ctx) {
   const look = rowLook(row, ctx.by, ctx.roster);
   const meter = el("div", { class: "meter" }, el("span"));
@@ -56,7 +70,7 @@ function boardRow(row, ctx) {
     avatar(row.name, ctx.photos[row.key], look.tone),
     el("div", { class: "who" },
       nameNode(row.name),
-      nameNode(row.qualified === false ? t("not_qualified") : look.sub, "sub ellipsis"),
+      nameNode(row.qualified === false ? t("not_qualified") : subLine(row, look), "sub ellipsis"),
       meter),
     el("span", { class: "points", text: formatNumber(row.points) }));
 }
@@ -66,7 +80,7 @@ function podiumStep(row, place, ctx) {
   return el("div", { class: `step ${place}`, "data-key": row.key },
     avatar(row.name, ctx.photos[row.key], look.tone),
     nameNode(row.name, "name clamp"),
-    nameNode(look.sub, "sub ellipsis"),
+    nameNode(subLine(row, look), "sub ellipsis"),
     el("span", { class: "points", text: `${formatNumber(row.points)} ${t("pts")}` }),
     el("div", { class: "block", text: row.rank }));
 }
