@@ -12,6 +12,7 @@ from flask_babel import format_currency, format_datetime, format_decimal, get_lo
 
 from leaderboard.extensions import babel
 from leaderboard.web.labels import kpi_label, label
+from leaderboard.web.messages import translate
 from leaderboard.web.security import safe_next
 
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch"}
@@ -81,4 +82,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(languages=LANGUAGES, current_locale=current_language,
                                  label=label, kpi_label=kpi_label)
     app.jinja_env.filters.update(local_time=local_time, money=money, number=number, zone_name=zone_name,
-                                 label=label)
+                                 label=label, translate_message=translate)

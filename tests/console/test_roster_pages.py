@@ -54,7 +54,7 @@ def test_invalid_agent_shows_errors_next_to_fields_and_keeps_values(app, lead_cl
                          {"key": "zoe", "name": "Zoë", "site": "paris", "team": "", "fte": "1.5"},
                          page="/console/roster/agents/new")
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "less than or equal to 1" in error_after(page, "fte")
+    assert response.status_code == 422 and "Must be at most 1." in error_after(page, "fte")
     assert 'value="1.5"' in page and 'value="zoe"' in page and agent_row(app, "zoe") is None
 
 
@@ -65,7 +65,7 @@ def test_team_of_another_site_is_refused_next_to_the_team_field(app, make, admin
     response = post_form(admin_client, "/console/roster/agents/new",
                          {"key": "tom", "name": "Tom", "site": "paris", "team": "l-blue", "fte": "1"})
     assert response.status_code == 422
-    assert "is not at site 'paris'" in error_after(response.get_data(as_text=True), "team")
+    assert "The team “l-blue” is not at the site “paris”." in error_after(response.get_data(as_text=True), "team")
     assert agent_row(app, "tom") is None
 
 
@@ -121,13 +121,13 @@ def test_admin_adds_a_site_and_a_product_with_field_errors_first(app, admin_clie
     sites = "/console/roster/sites/new"
     bad = post_form(admin_client, sites, {"key": "rome", "name": "Rome", "timezone": "Mars/Olympus"})
     assert bad.status_code == 422
-    assert "unknown IANA timezone" in unescape(error_after(bad.get_data(as_text=True), "timezone"))
+    assert "Unknown timezone “Mars/Olympus”." in unescape(error_after(bad.get_data(as_text=True), "timezone"))
     assert 'value="Mars/Olympus"' in bad.get_data(as_text=True)
     ok = post_form(admin_client, sites, {"key": "rome", "name": "Rome", "timezone": "Europe/Rome"})
     assert ok.status_code == 302
     bad = post_form(admin_client, "/console/roster/products/new",
                     {"key": "GOLD", "name": "Gold", "points": "30", "bonus": "1.234", "currency": "EUR"})
-    assert bad.status_code == 422 and "at most two decimals" in error_after(bad.get_data(as_text=True), "bonus")
+    assert bad.status_code == 422 and "At most two decimals." in error_after(bad.get_data(as_text=True), "bonus")
     ok = post_form(admin_client, "/console/roster/products/new",
                    {"key": "GOLD", "name": "Gold", "points": "30", "bonus": "1.25", "currency": "EUR"})
     assert ok.status_code == 302
@@ -155,7 +155,7 @@ def test_csv_import_reports_each_row(app, make, lead_client):
     rows = re.findall(r'<tr class="result-(\w+)">\s*<td>(\d+)</td><td class="mono">([^<]*)</td>', page)
     assert rows == [("created", "1", "new-1"), ("updated", "2", "old"), ("invalid", "3", "ly-9"),
                     ("invalid", "4", "bad"), ("invalid", "5", "—")]
-    assert "fte: must be a number" in page and "key: required" in page and "may not change" in page
+    assert "fte: Enter a number." in page and "key: Required." in page and "may not change" in page
     assert agent_row(app, "new-1")["team"] == "p-red" and agent_row(app, "old")["name"] == "New Name"
     assert agent_row(app, "ly-9") is None and agent_row(app, "bad") is None
 
@@ -164,7 +164,7 @@ def test_csv_import_with_a_bad_header_or_no_file_stays_on_the_page(lead_client):
     token = csrf_from(lead_client.get(ROSTER).get_data(as_text=True))
     response = lead_client.post("/console/roster/import", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(b"id,name\n1,x\n"), "agents.csv")})
-    assert response.status_code == 422 and "missing column" in unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and "The column “key” is missing." in unescape(response.get_data(as_text=True))
     response = lead_client.post("/console/roster/import", data={"csrf_token": token})
     assert response.status_code == 422 and 'id="file"' in response.get_data(as_text=True)
 

@@ -90,7 +90,8 @@ def render_index(pair_form: PairForm | None = None, status: int = 200):
     shown = {c.id for c in channels}
     paired = [s for s in screens.paired_screens() if s.channel_id in shown]
     return render_template("console/screens.html", channels=channels, screens=paired, pair_form=form,
-                           summaries={c.key: slides_summary(c, names) for c in channels}), status
+                           summaries={c.key: slides_summary(c, names) for c in channels},
+                           zone=queries.view_timezone(principal())), status
 
 
 @bp.get("/")
