@@ -53,7 +53,7 @@ def launch_problems(actor: Principal, data: ContestIn, now: datetime | None = No
         errors += [e for e in plan.errors if not (e.field == "sites" and errors)]
     codes = set(db.session.scalars(select(Product.code)))
     errors += [FieldError(path, message) for path, message in parse_rules(data.kind, rules, kpi_catalogue(), codes)[1]]
-    if not sites and not errors:
+    if not sites and not any(e.field.startswith("sites") for e in errors):
         errors.append(FieldError("sites", "a contest needs at least one site"))
     if ends_at is None and data.kind != "league":
         errors.append(FieldError("ends_at", "required for this kind of contest"))

@@ -43,12 +43,6 @@ from leaderboard.web.console.rule_controls import (
 )
 from leaderboard.web.labels import kpi_label
 
-COMMON_TIMEZONES = ("UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels",
-                    "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Zurich", "Europe/Warsaw",
-                    "Europe/Athens", "Europe/Istanbul", "Africa/Casablanca", "Africa/Tunis", "Africa/Cairo",
-                    "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Manila", "Asia/Singapore",
-                    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-                    "America/Mexico_City", "America/Sao_Paulo", "America/Montreal", "Australia/Sydney")
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 PRIZE_LINE = re.compile(r"^(\d+)\s*[x×X*]\s*(\S.*)$")
 OVERRIDE_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.:-]{0,63})\s*[=:]\s*(\S+)$")

@@ -24,6 +24,12 @@ from leaderboard.web.console import contest_forms as forms
 from leaderboard.web.console.common import place_errors, principal
 from leaderboard.web.messages import translated
 
+COMMON_TIMEZONES = ("UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels",
+                    "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Zurich", "Europe/Warsaw",
+                    "Europe/Athens", "Europe/Istanbul", "Africa/Casablanca", "Africa/Tunis", "Africa/Cairo",
+                    "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Manila", "Asia/Singapore",
+                    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+                    "America/Mexico_City", "America/Sao_Paulo", "America/Montreal", "Australia/Sydney")
 NOT_CARRIED = ("csrf_token", "step", "go", "preview", "launch")
 
 
@@ -110,7 +116,7 @@ def render(form: forms.ContestForm, wizard: WizardPage, status: int = 200) -> tu
     form.step.data = wizard.current
     products = all_products()
     return render_template("console/contest_new.html", form=form, kind=wizard.kind, wizard=wizard,
-                           products=products, timezones=forms.COMMON_TIMEZONES), status
+                           products=products, timezones=COMMON_TIMEZONES), status
 
 
 def run(kind: str, method: str) -> Response | tuple[str, int]:

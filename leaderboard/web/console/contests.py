@@ -25,7 +25,6 @@ from leaderboard.services.roster.queries import all_products, names_by_key
 from leaderboard.web.console import contest_forms as forms
 from leaderboard.web.console import contest_wizard, rules_edit
 from leaderboard.web.console.common import apply_errors, principal
-from leaderboard.web.messages import translate
 
 bp = Blueprint("console_contests", __name__, url_prefix="/console/contests")
 SCOPES = ("agent", "team", "site")
@@ -47,12 +46,6 @@ class DrawForm(FlaskForm):
     public_entropy = StringField(_l("Public entropy"), validators=[DataRequired(), Length(max=500)],
                                  description=_l("Something the room contributes now, e.g. numbers called out."))
     run = SubmitField(_l("Run the draw"))
-
-
-@bp.app_template_filter("service_message")
-def service_message(message: str) -> str:
-    """A service's or schema's English message in the page's language (roster import, exports, screens)."""
-    return translate(message)
 
 
 @bp.app_template_filter("wall_time")
