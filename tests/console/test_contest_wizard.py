@@ -2,8 +2,8 @@
 one round, previews, and rule edits with real controls; messages in the page's language."""
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 
