@@ -38,5 +38,5 @@ def test_a_cup_launched_on_final_day_shows_the_bracket_and_the_live_final(app, a
     bracket = page[page.index('id="bracket"'):page.index('id="fixtures"')]
     rounds = re.findall(r'<h3>([^<]+)</h3>', bracket)
     assert rounds == ["Semi-finals", "Final"]
-    winners = re.findall(r'<tr class="side winner"><th scope="row"><strong>([^<]+)</strong>', bracket)
+    winners = re.findall(r'<tr class="side winner"><td><strong>([^<]+)</strong>', bracket)
     assert winners == ["Site C1", "Site C2"]
