@@ -19,6 +19,7 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
                "cancelled": _l("cancelled")},
     "sale_status": {"pending": _l("pending"), "confirmed": _l("confirmed"), "cancelled": _l("cancelled"),
                     "late-cancelled": _l("late cancellation")},
+    "prize_status": {"won": _l("to hand over"), "handed_over": _l("handed over"), "revoked": _l("revoked")},
     "slide": {kind.name: _l(kind.label) for kind in slides.SLIDE_TYPES},
     # The same words as the TV's chart titles (leaderboard/web/tv_strings.py).
     "chart": {"sales_per_hour": _l("Points per hour today"), "progress": _l("Progress to target")},
@@ -30,7 +31,7 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
              "agent": _l("agent"), "display": _l("TV display")},
     "object": {"agent": _l("agent"), "api_key": _l("API key"), "channel": _l("channel"), "contest": _l("contest"),
                "sale": _l("sale"), "screen": _l("screen"), "user": _l("user"), "site": _l("site"),
-               "team": _l("team"), "product": _l("product")},
+               "team": _l("team"), "product": _l("product"), "prize_win": _l("prize won")},
     "action": {
         "agent.upsert": _l("saved an agent"), "team.upsert": _l("saved a team"), "site.upsert": _l("saved a site"),
         "product.upsert": _l("saved a product"), "agent.charity": _l("chose a charity"),
@@ -46,7 +47,7 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
         "contest.cancel": _l("cancelled a contest"), "cup.correction": _l("corrected a cup tie"),
         "cup.repair": _l("repaired a cup bracket"), "draw.freeze": _l("froze the draw tickets"),
         "draw.run": _l("ran the draw"), "sale.cancel": _l("cancelled a sale"), "screen.pair": _l("paired a TV"),
-        "user.create": _l("created a user"),
+        "user.create": _l("created a user"), "prize.hand_over": _l("handed a prize over"),
     },
 }
 

@@ -11,6 +11,7 @@ from leaderboard.services.contests import consent as contests_consent
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.roster.people import agent_by_key
+from leaderboard.web import phone_prizes
 from leaderboard.web.signin import signed_in_agent
 
 bp = Blueprint("phone", __name__)
@@ -39,7 +40,8 @@ def me():
         return render_template("phone/no_link.html", expired=False)
     view = agent_view.overview(agent_id)
     return render_template("phone/me.html", view=view,
-                           contest_ids=[card["contest"]["id"] for card in view["contests"]])
+                           contest_ids=[card["contest"]["id"] for card in view["contests"]],
+                           prizes=phone_prizes.prize_items(agent_id))
 
 
 @bp.post("/me/charity")

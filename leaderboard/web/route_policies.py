@@ -138,6 +138,7 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "phone.personal_link": OPEN,
     "phone.sign_out": OPEN,
     "phone.charity": RoutePolicy("self.read"),
+    "phone_prizes.my_prizes": RoutePolicy("self.read"),
     "phone.consent": RoutePolicy("self.read"),  # the consent service checks the contest itself
     # The console.
     "console.dashboard": _page("contest.read"),
@@ -161,6 +162,8 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "console_roster.import_csv": _page("roster.write"),
     "console_roster.revoke_link": _page("roster.write"),
     "console_sales.index": _page("sale.read"),
+    "console_prizes.index": _page("prize.hand_over"),
+    "console_prizes.hand_over": _page("prize.hand_over", lambda args: prize_wins.win_resource(args["win_id"])),
     "console_sales.cancel": _page("sale.cancel"),
     "console_screens.index": _page("channel.read"),
     "console_screens.channel": _page("channel.write", _channel),

@@ -30,6 +30,8 @@ TV_STRINGS = {
     "cup_would_win": _l("{name} would now win that tie; the bracket stands"),
     "more": _l("+{count} more"),
     "big_sale": _l("Big sale!"),
+    "wins_prize": _l("{name} wins {prize}!"),
+    "instant_prize": _l("Instant prize"),
     "new_sale": _l("New sale"),
     "kick_off": _l("Kick-off {time}"),
     "full_time": _l("Full time"),

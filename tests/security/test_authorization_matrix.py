@@ -136,6 +136,7 @@ ROWS = [
     Row("phone.personal_link", "GET", "/me/link/lba_unknown", "404 404 404 404 404 404 404"),
     Row("phone.sign_out", "POST", "/me/signout", "400 400 400 400 400 400 400"),
     Row("phone.charity", "POST", "/me/charity", "401 401 400 401 403 403 403"),
+    Row("phone_prizes.my_prizes", "GET", "/me/prizes.json", "401 401 200 401 403 403 403"),
     Row("phone.consent", "POST", "/me/contests/{contest}/consent", "401 401 400 401 403 403 403"),
     # The console
     Row("console.dashboard", "GET", "/console/", PAGE),
@@ -160,6 +161,8 @@ ROWS = [
     Row("console_roster.import_csv", "POST", "/console/roster/import", PAGE_POST),
     Row("console_roster.revoke_link", "POST", "/console/roster/links/1/revoke", PAGE_POST),
     Row("console_sales.index", "GET", "/console/sales/", PAGE),
+    Row("console_prizes.index", "GET", "/console/prizes/", PAGE),
+    Row("console_prizes.hand_over", "POST", "/console/prizes/0123456789abcdef0123456789abcdef/hand-over", PAGE_POST),
     Row("console_sales.cancel", "POST", "/console/sales/cancel", PAGE_POST),
     Row("console_screens.index", "GET", "/console/screens/", PAGE),
     Row("console_screens.channel", "GET", "/console/screens/channels/{channel}", PAGE_SITED),

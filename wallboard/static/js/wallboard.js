@@ -181,6 +181,8 @@ function onDelta(event, message) {
   const id = contestId(message.topic);
   if (event === "sale") {
     band.sale(message);
+  } else if (event === "prize") {
+    band.prize(message);
   } else if (event === "match.goal") {
     band.add(goalNews(id, message, "goal", `${t("goal")} ${message.agent.name} ${message.minute}'`));
     feed.refresh(message.topic);

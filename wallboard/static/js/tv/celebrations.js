@@ -1,4 +1,4 @@
-// The celebration band: sales, big sales, goals and VAR calls, one at a time, in a place of their own.
+// The celebration band: sales, big sales, goals, VAR calls and instant prizes, one at a time, in a place of their own.
 import { formatNumber, t } from "./i18n.js";
 
 const MAX_AGE_MS = 10000;
@@ -39,6 +39,12 @@ export class CelebrationBand {
     this.add({ kind: big ? "sale big" : "sale", icon: big ? "star" : "sale", headline: message.agent.name,
       detail: [big ? t("big_sale") : null, message.product.name, message.site && message.site.name].filter(Boolean).join(" · "),
       points: `+${formatNumber(points)}`, count: 1 + (message.more || 0) });
+  }
+
+  // An instant prize: "Julie wins a bottle of champagne!", in gold, ahead of waiting sales.
+  prize(message) {
+    this.add({ kind: "prize big", icon: "trophy", headline: t("wins_prize", { name: message.agent.name, prize: message.prize }),
+      detail: [t("instant_prize"), message.site && message.site.name].filter(Boolean).join(" · ") });
   }
 
   forget() {

@@ -1,0 +1,27 @@
+"""The agent's instant prizes on the phone: the list the `_prizes.html` partial shows, and its JSON refresh."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from leaderboard.services.prizes import wins
+from leaderboard.web import labels
+
+bp = Blueprint("phone_prizes", __name__)
+
+
+def prize_items(agent_id: int) -> list[dict[str, Any]]:
+    """The agent's own wins, newest first, with the words the phone shows for their status."""
+    return [{"id": row.id, "prize": row.prize, "contest": row.contest, "won_at": row.won_at.isoformat(),
+             "status": row.status, "status_label": labels.label(row.status, "prize_status")}
+            for row in wins.agent_wins(agent_id)]
+
+
+@bp.get("/me/prizes.json")
+def my_prizes():
+    """Refreshed by phone_prizes.js when a `me.prize` delta arrives (the signed-in agent's own only)."""
+    if not (current_user.is_authenticated and current_user.role == "agent"):
+        abort(401)
+    return {"items": prize_items(current_user.principal.agent_id)}
