@@ -55,8 +55,10 @@ function extras(row) {
   return parts;
 }
 
-function subLine(row, look) {
-  return [look.sub, ...extras(row)].filter(Boolean).join(" · ");
+// The podium's narrow line puts the figures first, so truncation cuts the team and site rather than them.
+function subLine(row, look, figuresFirst = false) {
+  const parts = figuresFirst ? [...extras(row), look.sub] : [look.sub, ...extras(row)];
+  return parts.filter(Boolean).join(" · ");
 }
 
 function boardRow(row, ctx) {
@@ -80,7 +82,7 @@ function podiumStep(row, place, ctx) {
   return el("div", { class: `step ${place}`, "data-key": row.key },
     avatar(row.name, ctx.photos[row.key], look.tone),
     nameNode(row.name, "name clamp"),
-    nameNode(subLine(row, look), "sub ellipsis"),
+    nameNode(subLine(row, look, true), "sub ellipsis"),
     el("span", { class: "points", text: `${formatNumber(row.points)} ${t("pts")}` }),
     el("div", { class: "block", text: row.rank }));
 }
