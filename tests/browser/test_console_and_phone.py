@@ -62,11 +62,13 @@ def test_lead_imports_a_roster_and_launches_a_league_seeing_its_fixtures(office,
     expect(report).to_contain_text("invalid")
     console.goto(office.url + "/console/contests/new/league")
     console.fill("input[name=name]", "Browser league")
-    for site in ("lyon", "paris"):
-        console.check(f"input[name=sites][value={site}]")
     start = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=1)).strftime("%Y-%m-%dT00:00")
     console.fill("input[name=starts_at]", start)
     console.fill("input[name=timezone]", "Europe/Paris")
+    console.click("button.primary[name=go]")  # the wizard's steps: basics, sites, matches
+    for site in ("lyon", "paris"):
+        console.check(f"input[name=sites][value={site}]")
+    console.click("button.primary[name=go]")
     console.select_option("select[name=legs]", "2")
     console.fill("input[name=points_per_goal]", "100")
     console.click("button[name=preview]")
