@@ -25,6 +25,12 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 RACE_NAME = "Race of the week"
 LEAGUE_NAME = "Site league"
 CUP_NAME = "Site cup"
+# Won at once on the race: a coffee for each agent's first sale of the day, cinema tickets for every 40th sale
+# of a site, and a golden sale by chance (committed seed); stocks last the week at the demo's pace.
+INSTANT_PRIZES = [
+    {"name": "Coffee on the house", "stock": 600, "when": {"kind": "first_sale_of_day"}},
+    {"name": "Cinema tickets", "stock": 60, "when": {"kind": "every_nth", "n": 40, "scope": "site"}},
+    {"name": "Golden sale: dinner for two", "stock": 25, "when": {"kind": "chance", "probability": 0.01}}]
 DRAW_DAY = 4  # the draw is held on a Friday evening, at least a day away
 DRAW_TIME = time(18, 0)
 
@@ -83,7 +89,7 @@ def specs(now: datetime, sites: list[str], goal_points: Decimal) -> list[Contest
                     "normalize": "fte"}
     raw: list[dict[str, Any]] = [
         {"name": RACE_NAME, "kind": "race", "starts_at": week, "ends_at": week + timedelta(days=7),
-         "rules": {"products": {"REWARDS": {"points": 45}}, "normalize": "fte"},
+         "rules": {"products": {"REWARDS": {"points": 45}}, "normalize": "fte", "instant_prizes": INSTANT_PRIZES},
          "prizes": [{"name": "Team breakfast", "quantity": 1}]},
         {"name": draw_name(draw_ends), "kind": "lucky_draw", "starts_at": first_matchday, "ends_at": draw_ends,
          "rules": {"products": {"CARD": {"tickets": 2}}},

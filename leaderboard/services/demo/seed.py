@@ -124,7 +124,7 @@ def demo_slides(launched: DemoContests) -> list[dict[str, Any]]:
         {"type": "standings", "contest": race, "by": "team", "seconds": 10},
         {"type": "chart", "contest": race, "seconds": 12},
         {"type": "message", "seconds": 10,
-         "text": f"Every sale is a ticket for the {launched.draw.name}: card sales count twice!"}]
+         "text": f"Every sale is a ticket for the {launched.draw.name}, and a credit card sale is two!"}]
     return [slide for slide in slides if slide["type"] in SLIDE_TYPES]
 
 
