@@ -15,7 +15,7 @@ from leaderboard.domain.access import Resource
 from leaderboard.extensions import db
 from leaderboard.models.audit import AuditEntry
 from leaderboard.models.auth import AgentLink, ApiKey
-from leaderboard.models.events import Cancellation, CharityChoice, KpiSample, Sale
+from leaderboard.models.events import Cancellation, CharityChoice, KpiSample, Sale, SaleAssist
 from leaderboard.models.photos import AgentPhoto
 from leaderboard.models.privacy import ContestConsent
 from leaderboard.models.projections import ContestStanding, Earning, TicketGrant
@@ -54,8 +54,11 @@ def export_agent(actor: Principal, key: str) -> dict[str, Any]:
         "agent": {**people.agent_state(agent), "erased": bool(agent.erased)},
         "sales": [{"id": s.id, "product": s.product.code, "quantity": s.quantity, "points": s.points,
                    "amount": str(s.amount) if s.amount is not None else None, "bonus": str(s.bonus),
-                   "currency": s.currency, "occurred_at": _when(s.occurred_at), "received_at": _when(s.received_at)}
+                   "currency": s.currency, "occurred_at": _when(s.occurred_at), "received_at": _when(s.received_at),
+                   "kind": s.kind}
                   for s in sales],
+        "assists": [{"sale": a.sale_id, "points": a.points} for a in db.session.scalars(
+            select(SaleAssist).where(SaleAssist.agent_id == agent.id).order_by(SaleAssist.sale_id))],
         "cancellations": [{"sale": c.sale_id, "reason": c.reason, "cancelled_at": _when(c.cancelled_at),
                            "late": c.late} for c in cancellations],
         "kpi_samples": [{"kpi": k.kpi, "value": k.value, "day": k.day.isoformat()} for k in db.session.scalars(
@@ -67,7 +70,8 @@ def export_agent(actor: Principal, key: str) -> dict[str, Any]:
                       "clawed_back": e.clawed_back, "charity": e.charity} for e in db.session.scalars(
             select(Earning).where(Earning.agent_id == agent.id).order_by(Earning.occurred_at))],
         "contest_standings": [{"contest": s.contest_id, "points": str(s.points), "sales": s.sales,
-                               "score": str(s.score), "qualified": s.qualified} for s in db.session.scalars(
+                               "saves": s.saves, "assists": s.assists, "score": str(s.score),
+                               "qualified": s.qualified} for s in db.session.scalars(
             select(ContestStanding).where(ContestStanding.agent_id == agent.id).order_by(ContestStanding.contest_id))],
         "tickets": [{"contest": contest, "tickets": int(total)} for contest, total in db.session.execute(
             select(TicketGrant.contest_id, func.sum(TicketGrant.tickets)).where(TicketGrant.agent_id == agent.id)
