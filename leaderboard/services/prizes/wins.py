@@ -36,7 +36,7 @@ class WinRow:
     prize: str
     agent_key: str
     agent_name: str
-    site: str
+    site: str  # its name
     sale: str
     won_at: datetime
     status: str
@@ -68,7 +68,7 @@ def commitment_view(contest: Contest, now: datetime | None = None) -> dict[str, 
 
 
 def _rows(statement: Any) -> list[WinRow]:
-    query = (statement.add_columns(Contest.name, Agent.key, Agent.name, Site.key)
+    query = (statement.add_columns(Contest.name, Agent.key, Agent.name, Site.name)
              .join(Contest, Contest.id == PrizeWin.contest_id).join(Agent, Agent.id == PrizeWin.agent_id)
              .join(Site, Site.id == Agent.site_id).order_by(PrizeWin.won_at.desc(), PrizeWin.id))
     return [WinRow(w.id, w.contest_id, contest, w.prize, key, name, site, w.sale_id, w.won_at, w.status,

@@ -1,0 +1,89 @@
+"""Instant prizes in real Chromium: the TV celebrates a win, the lead hands it over, the winner's phone shows it."""
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Office, screenshot
+from tests.live_server import Deployment
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-demo-password"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    dep = Deployment(tmp_path_factory.mktemp("prizes"))
+    office = Office(dep)
+    office.put("/api/v1/sites/paris", {"name": "Paris – Rive Gauche", "timezone": "Europe/Paris"})
+    office.put("/api/v1/products/GOLD", {"name": "Gold Rewards card", "points": 50, "bonus": "25.00"})
+    office.put("/api/v1/agents/julie", {"name": "Julie Lefèvre", "site": "paris"})
+    office.put("/api/v1/agents/marc", {"name": "Marc Dubois", "site": "paris"})
+    midnight = datetime.now(ZoneInfo("Europe/Paris")).replace(hour=0, minute=0, second=0, microsecond=0)
+    office.race = office.post("/api/v1/contests", {
+        "name": "Champagne week", "kind": "race", "starts_at": (midnight - timedelta(days=1)).isoformat(),
+        "ends_at": (midnight + timedelta(days=6)).isoformat(), "rules": {"instant_prizes": [
+            {"name": "a bottle of champagne", "stock": 5, "when": {"kind": "product", "product": "GOLD"}}]}})
+    office.put("/api/v1/channels/floor", {"name": "Floor", "slides": [
+        {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60}]})
+    dep.cli("user", "create", "lead@shop.test", "--role", "lead", "--password", PASSWORD, "--site", "paris")
+    yield office
+    dep.stop()
+
+
+def wins(shop):
+    response = requests.get(f"{shop.url}/api/v1/contests/{shop.race['id']}/prizes", headers=shop.admin, timeout=10)
+    assert response.ok, response.text
+    return response.json()
+
+
+def test_the_tv_celebrates_a_prize_in_the_band(shop, page):
+    shop.tv(page, "floor")
+    shop.sale("julie", "GOLD", at=datetime.now(UTC) - timedelta(seconds=5))
+    page.wait_for_selector("#band.active.prize", timeout=5000)
+    expect(page.locator("#band-headline")).to_have_text("Julie Lefèvre wins a bottle of champagne!")
+    assert page.inner_text("#band-detail").startswith("Instant prize")
+    screenshot(page, "instant-prize-band")
+
+
+def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop, browser):
+    shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=3))
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    console = context.new_page()
+    console.goto(shop.url + "/login")
+    console.fill("input[name=email]", "lead@shop.test")
+    console.fill("input[name=password]", PASSWORD)
+    console.click("button.primary")
+    console.wait_for_url("**/console/")
+    console.click("nav.nav >> text=Instant prizes")
+    expect(console.locator("#prizes tbody tr[data-status=won]")).to_have_count(len(wins(shop)))
+    screenshot(console, "instant-prizes-console")
+    marc = next(w for w in wins(shop) if w["agent"] == "marc")
+    console.click(f"tr[data-win='{marc['id']}'] button")
+    expect(console.locator(f"tr[data-win='{marc['id']}']")).to_have_attribute("data-status", "handed_over")
+    screenshot(console, "instant-prizes-console-handed-over")
+
+    console.goto(shop.url + "/console/roster/agents/marc/edit")
+    console.click("form[action$='/links'] button")
+    link = console.inner_text("#link-url").strip()
+    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    phone.goto(link)
+    phone.wait_for_url("**/me")
+    phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    prizes = phone.locator("#my-prizes")
+    expect(prizes).to_be_visible()
+    expect(prizes.locator("li")).to_have_count(1)
+    expect(prizes.locator("li .prize-status")).to_have_text("handed over")
+    shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=1))
+    expect(phone.locator("#prize-news")).to_have_text("You won a bottle of champagne!", timeout=5000)
+    expect(prizes.locator("li")).to_have_count(2)
+    prizes.scroll_into_view_if_needed()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the prize card makes the phone page scroll sideways"
+    screenshot(phone, "instant-prizes-phone")
+    context.close()
+    phone_context.close()
