@@ -1,10 +1,13 @@
 """The instant_prizes rule and its decisions, with expected values worked out by hand or with hmac directly."""
 import hashlib
 import hmac
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -167,3 +170,21 @@ def test_book_every_nth_per_site_never_exceeds_stock(sales, n, stock):
         if counts[site] % n == 0 and len(expected) < stock:
             expected.append(f"s{i}")
     assert [w.sale_id for w in book.wins] == expected
+
+
+def test_the_readme_chance_check_agrees_with_the_service(monkeypatch):
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(import hashlib, hmac, requests.*?)```", text, re.S)
+    assert block, "the README lost its chance check"
+
+    class Answer:
+        def json(self):
+            return {"instant_prizes": {"seed": SEED.hex(), "commitment": commitment_of(SEED)}}
+
+    monkeypatch.setattr(requests, "get", lambda *args, **kwargs: Answer())
+    namespace: dict = {}
+    exec(compile(block.group(1), "README", "exec"), namespace)
+    prize = InstantPrize("golden", 1, Chance(0.2))
+    ids = [f"crm-{n}" for n in range(200)]
+    expected = [i for i in ids if meets(prize, facts(sale_id=i), None, SEED)]
+    assert [i for i in ids if namespace["golden"](i, 0.2)] == expected
