@@ -154,16 +154,23 @@ def test_a_race_walks_every_step_and_launches_what_the_api_would(app, at_now, le
 
 
 def test_a_lucky_draw_and_a_cup_launch_the_rules_the_api_takes(app, at_now, admin_client, make, shop, api):
+    agents = {}
     for key in ("s1", "s2", "s3"):
         make.site(key, "Europe/Paris")
-        make.agent(key)
+        agents[key] = make.agent(key)
+    api.sale("d1", agents["s1"], "GOLD", NOW - timedelta(hours=2))  # 30 points: at least the minimum of 10
+    api.sale("d2", agents["s2"], "TIN", NOW - timedelta(hours=1))  # a TIN earns no ticket here
     draw = Wizard(admin_client, "lucky_draw")
     draw.post("go=draw", name="Jackpot", timezone="UTC", starts_at="2026-11-16T00:00", ends_at="2026-11-20T00:00",
               sites=["s1", "s2"])
     assert shown_steps(draw.page) == ["draw"]
     draw.post("go=prizes", tickets_per_sale="2", product_tickets="GOLD=3\nTIN=0", min_points="10",
               one_prize_per_agent=None)
-    contest = launched(api, draw.post("launch", prizes="1 x Weekend"))
+    draw.post("go=preview", prizes="1 x Weekend")
+    assert f'data-key="{agents["s1"]}" data-points="30" data-tickets="3"' in draw.page
+    assert f'data-key="{agents["s2"]}" data-points="10" data-tickets="0"' in draw.page
+    assert "Tickets so far: 3." in draw.page
+    contest = launched(api, draw.post("launch"))
     assert contest["rules"] == {"tickets_per_sale": 2, "min_points": 10, "one_prize_per_agent": False,
                                 "products": {"GOLD": {"tickets": 3}, "TIN": {"tickets": 0}}, "count_pending": True}
     assert datetime.fromisoformat(contest["ends_at"]) == datetime(2026, 11, 20, tzinfo=UTC)

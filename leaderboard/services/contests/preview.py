@@ -23,6 +23,7 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
 from leaderboard.services.core.projections import rescore_contest
 from leaderboard.services.draws.state import open_draw
+from leaderboard.services.draws.tickets import tickets_view
 from leaderboard.services.league import setup as league_setup
 
 BOARD_ROWS = 10
@@ -34,6 +35,7 @@ class BoardPreview:
     rows: list[dict[str, Any]]
     agents: int
     started: bool
+    tickets: int | None = None  # a lucky draw's tickets in all
 
 
 def launch_problems(actor: Principal, data: ContestIn, now: datetime | None = None) -> list[FieldError]:
@@ -90,11 +92,16 @@ def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) ->
         rescore_contest(contest)
         board = standings.contest_standings(contest, "agent", limit)
         agents = len(standings.contest_agent_entries(contest))
+        tickets = tickets_view(contest, None, None) if contest.kind == "lucky_draw" else None
+        if tickets is not None:
+            counts = {entry["agent"]: entry["count"] for entry in tickets["agents"]}
+            board["rows"] = [{**row, "tickets": counts.get(row["key"], 0)} for row in board["rows"]]
     finally:
         savepoint.rollback()
         if contest is not None and contest.id is not None:
             current_app.extensions.get(standings.CACHE_KEY, {}).pop(contest.id, None)
-    return BoardPreview(rows=board["rows"], agents=agents, started=data.starts_at <= utcnow())
+    return BoardPreview(rows=board["rows"], agents=agents, started=data.starts_at <= utcnow(),
+                        tickets=tickets["total"] if tickets is not None else None)
 
 
 def preview_league(actor: Principal, data: ContestIn, now: datetime | None = None) -> dict[str, Any]:
