@@ -18,7 +18,8 @@ class AgentDay(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
     points: Mapped[int] = mapped_column(BigInteger, default=0)
-    sales: Mapped[int] = mapped_column(BigInteger, default=0)
+    sales: Mapped[int] = mapped_column(BigInteger, default=0)  # of kind "sale"
+    saves: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # retention saves
     # The sale that brought the agent to this score: the tie-break "who got there first".
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reached_sale_id: Mapped[str | None] = mapped_column(String(128))

@@ -26,6 +26,8 @@ def upgrade():
     with op.batch_alter_table('contest_standing', schema=None) as batch_op:
         batch_op.add_column(sa.Column('saves', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('assists', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table('agent_day', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('saves', sa.BigInteger(), server_default='0', nullable=False))
     op.create_table(
         'sale_assist',
         sa.Column('sale_id', sa.String(length=128), nullable=False),
@@ -43,6 +45,8 @@ def downgrade():
     with op.batch_alter_table('sale_assist', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sale_assist_agent_id'))
     op.drop_table('sale_assist')
+    with op.batch_alter_table('agent_day', schema=None) as batch_op:
+        batch_op.drop_column('saves')
     with op.batch_alter_table('contest_standing', schema=None) as batch_op:
         batch_op.drop_column('assists')
         batch_op.drop_column('saves')

@@ -245,3 +245,14 @@ def test_csv_import_sets_sells_and_keeps_it_when_empty(client, world):
     assert results[2]["errors"][0]["field"] == "sells"
     agents = {a["key"]: a for a in client.get("/api/v1/agents", headers=world["admin"]).get_json()["items"]}
     assert agents["it"]["sells"] is False and agents["ops"]["sells"] is False
+
+
+def test_calendar_boards_show_sales_and_saves_apart_and_no_one_outside_sales(client, world):
+    post_sale(client, world, "d-1", "ann", assists=["ops"])
+    post_sale(client, world, "d-2", "ann", product="KEEP")
+    post_sale(client, world, "d-3", "ann", product="KEEP", minutes=5)
+    client.post("/api/v1/sales/d-3/cancel", json={"reason": "churn"}, headers=world["integration"])
+    response = client.get("/api/v1/standings", headers=world["admin"], query_string={"period": "today"})
+    rows = {row["key"]: row for row in response.get_json()["rows"]}
+    assert set(rows) == {"ann", "bea"}
+    assert (rows["ann"]["points"], rows["ann"]["sales"], rows["ann"]["saves"]) == (GOLD_POINTS + SAVE_POINTS, 1, 1)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from leaderboard.domain.periods import local_day, local_midnight
+from leaderboard.domain.sales import SAVE
 from leaderboard.extensions import db
 from leaderboard.models.events import KpiSample, Sale
 from leaderboard.models.projections import AgentDay, SiteHour
@@ -27,17 +28,23 @@ def _latest(sales: Sequence[Sale]) -> Sale:
 
 
 def _totals(key: dict[str, Any], sales: Sequence[Sale], with_latest: bool) -> dict[str, Any]:
-    row = dict(key, points=sum(s.points for s in sales), sales=len(sales))
-    if with_latest:
-        latest = _latest(sales)
-        row.update(reached_at=latest.occurred_at, reached_sale_id=latest.id)
-    return row
+    """SiteHour counts every sale; AgentDay (`with_latest`) counts sales and retention saves apart."""
+    if not with_latest:
+        return dict(key, points=sum(s.points for s in sales), sales=len(sales))
+    saves = sum(1 for s in sales if s.kind == SAVE)
+    latest = _latest(sales)
+    return dict(key, points=sum(s.points for s in sales), sales=len(sales) - saves, saves=saves,
+                reached_at=latest.occurred_at, reached_sale_id=latest.id)
 
 
-def _take_back(model: Any, where: Any, points: int) -> None:
-    """Subtract one sale; a row left with no sale goes, as a rebuild would never create it."""
-    left = db.session.execute(update(model).where(where).values(points=model.points - points, sales=model.sales - 1)
-                              .returning(model.sales).execution_options(synchronize_session=False)).scalar()
+def _take_back(model: Any, where: Any, points: int, counter: Any = None) -> None:
+    """Subtract one sale from `counter` (default: sales); a row left with no sale goes, as a rebuild would
+    never create it."""
+    counter = model.sales if counter is None else counter
+    counted = model.sales + model.saves if model is AgentDay else model.sales
+    left = db.session.execute(update(model).where(where).values({model.points: model.points - points,
+                                                                 counter: counter - 1})
+                              .returning(counted).execution_options(synchronize_session=False)).scalar()
     if left is not None and left <= 0:
         db.session.execute(delete(model).where(where).execution_options(synchronize_session=False))
 
@@ -59,8 +66,8 @@ class CalendarProjection:
         add_rows(SiteHour, [_totals({"site_id": site, "hour": hour}, group, False)
                             for (site, hour), group in hours.items()], ("site_id", "hour"), ("points", "sales"))
         add_rows(AgentDay, [_totals({"agent_id": agent, "day": day}, group, True)
-                            for (agent, day), group in days.items()], ("agent_id", "day"), ("points", "sales"),
-                 track_latest=True)
+                            for (agent, day), group in days.items()], ("agent_id", "day"),
+                 ("points", "sales", "saves"), track_latest=True)
         return []
 
     def sale_clawed_back(self, sale: Sale) -> list[Notice]:
@@ -69,7 +76,7 @@ class CalendarProjection:
         _take_back(SiteHour, (SiteHour.site_id == sale.agent.site_id) & (SiteHour.hour == hour_of(sale.occurred_at)),
                    sale.points)
         in_day = (AgentDay.agent_id == sale.agent_id) & (AgentDay.day == day)
-        _take_back(AgentDay, in_day, sale.points)
+        _take_back(AgentDay, in_day, sale.points, AgentDay.saves if sale.kind == SAVE else AgentDay.sales)
         # The row is locked by the update above: re-deriving "reached" from the log is safe.
         if db.session.scalar(select(AgentDay.reached_sale_id).where(in_day)) == sale.id:
             latest = db.session.execute(
@@ -93,7 +100,7 @@ class CalendarBulk:
     """The bulk rebuild's share: AgentDay and SiteHour summed over the whole log in memory."""
 
     def __init__(self) -> None:
-        self.days: dict[tuple[int, date], list[Any]] = {}  # points, sales, (reached_at, reached_sale_id)
+        self.days: dict[tuple[int, date], list[Any]] = {}  # points, sales, (reached_at, reached_sale_id), saves
         self.hours: dict[tuple[int, datetime], list[int]] = {}
 
     def add_sales(self, sales: Sequence[Any], counted: Sequence[Any]) -> None:
@@ -101,11 +108,13 @@ class CalendarBulk:
         for sale in counted:
             reached = (sale.occurred_at, sale.id)
             day = days.get(key := (sale.agent_id, local_day(sale.occurred_at, sale.timezone)))
+            save = 1 if sale.kind == SAVE else 0
             if day is None:
-                days[key] = [sale.points, 1, reached]
+                days[key] = [sale.points, 1 - save, reached, save]
             else:
                 day[0] += sale.points
-                day[1] += 1
+                day[1] += 1 - save
+                day[3] += save
                 if reached > day[2]:  # the latest (occurred_at, id), as `add_rows(track_latest=True)` keeps
                     day[2] = reached
             hour = hours.get(key := (sale.site_id, hour_of(sale.occurred_at)))
@@ -122,5 +131,7 @@ class CalendarBulk:
         return [Rows(SiteHour, len(self.hours), ({"site_id": site, "hour": hour, "points": points, "sales": n}
                                                  for (site, hour), (points, n) in sorted(self.hours.items()))),
                 Rows(AgentDay, len(self.days), ({"agent_id": agent, "day": day, "points": points, "sales": n,
-                                                 "reached_at": reached[0], "reached_sale_id": reached[1]}
-                                                for (agent, day), (points, n, reached) in sorted(self.days.items())))]
+                                                 "saves": saves, "reached_at": reached[0],
+                                                 "reached_sale_id": reached[1]}
+                                                for (agent, day), (points, n, reached, saves)
+                                                in sorted(self.days.items())))]

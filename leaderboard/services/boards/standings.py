@@ -216,17 +216,18 @@ def _site_period_entries(site: Site, first, stop) -> list[BoardEntry]:
     totals: dict[int, list] = {}
     for day in db.session.scalars(select(AgentDay).join(Agent, AgentDay.agent_id == Agent.id).where(
             Agent.site_id == site.id, AgentDay.day >= first, AgentDay.day < stop)):
-        total = totals.setdefault(day.agent_id, [0, 0, None, None])
+        total = totals.setdefault(day.agent_id, [0, 0, None, None, 0])
         total[0] += day.points
         total[1] += day.sales
+        total[4] += day.saves
         if total[2] is None or (day.reached_at, day.reached_sale_id) > (total[2], total[3]):
             total[2], total[3] = day.reached_at, day.reached_sale_id
     agents = db.session.scalars(select(Agent).where(Agent.site_id == site.id, or_(
         and_(Agent.active.is_(True), Agent.sells.is_(True)), Agent.id.in_(totals))))
     entries = []
     for agent in agents:
-        points, sales, reached_at, reached_sale = totals.get(agent.id, [0, 0, None, None])
-        entries.append(BoardEntry(key=agent.key, name=agent.name, score=Decimal(points), sales=sales,
+        points, sales, reached_at, reached_sale, saves = totals.get(agent.id, [0, 0, None, None, 0])
+        entries.append(BoardEntry(key=agent.key, name=agent.name, score=Decimal(points), sales=sales, saves=saves,
                                   reached_at=reached_at, reached_sale_id=reached_sale,
                                   breakdown={"site": site.key, "team": agent.team.key if agent.team else None,
                                              "fte": agent.fte, "active": agent.active}))
@@ -235,5 +236,5 @@ def _site_period_entries(site: Site, first, stop) -> list[BoardEntry]:
 
 def _calendar_agent_row(entry: BoardEntry) -> dict[str, Any]:
     return {"rank": entry.rank, "key": entry.key, "name": entry.name, "points": json_number(entry.score),
-            "sales": entry.sales, "qualified": True, "site": entry.breakdown["site"],
+            "sales": entry.sales, "saves": entry.saves, "qualified": True, "site": entry.breakdown["site"],
             "team": entry.breakdown["team"], "breakdown": {"sales_points": json_number(entry.score)}}
