@@ -270,3 +270,23 @@ def test_rule_edit_problems_come_in_one_round(app, at_now, lead_client, shop, ap
     assert error_in(page, "ends_at") == ["Must be after the start."]
     assert error_in(page, "product_points") == ["Unknown product “NOPE”."]
     assert admin_get(api, f"/contests/{contest['id']}")["rules"] == {}
+
+
+def test_a_league_changes_its_points_per_goal_through_the_controls(app, at_now, admin_client, make, api):
+    for key in ("s1", "s2"):
+        make.site(key, "Europe/Paris")
+    league = api.contest(name="League", kind="league", sites=["s1", "s2"], ends_at=None,
+                         rules={"format": "league", "legs": 2, "points_per_goal": 100, "normalize": "none"})
+    url = f"/console/contests/{league['id']}"
+    page = admin_client.get(url).get_data(as_text=True)
+    assert 'name="points_per_goal" type="text" value="100"' in page and "fixed once the league" in page
+    form = {"csrf_token": csrf_from(page), "name": "League", "format": "league", "legs": "2", "match_days": "1",
+            "points_per_goal": "50", "normalize": "none", "win": "3", "draw": "1", "loss": "0", "save": "1"}
+    assert admin_client.post(f"{url}/edit", data=form).status_code == 302
+    contest = admin_get(api, f"/contests/{league['id']}")
+    assert contest["rules"]["points_per_goal"] == 50 and contest["league"]["points_per_goal"] == 50
+    assert contest["ends_at"] == league["ends_at"]
+    response = admin_client.post(f"{url}/edit", data={**form, "legs": "1"})
+    assert response.status_code == 422
+    assert error_in(response.get_data(as_text=True), "legs") == [
+        "This cannot change once the league has been launched."]
