@@ -23,7 +23,7 @@ from leaderboard.services.league.matches import MatchProjection, on_goals_change
 from leaderboard.services.prizes.projection import PrizeProjection
 from leaderboard.services.sales import ingest as sales
 from leaderboard.services.sales.group_commit import GROUP_COMMIT, GroupCommit
-from leaderboard.web import access, api, console, i18n, phone, phone_prizes, security, signin, tv
+from leaderboard.web import access, api, console, i18n, phone, phone_people, phone_prizes, security, signin, tv
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -62,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tv.bp)
     app.register_blueprint(phone.bp)
     app.register_blueprint(phone_prizes.bp)
+    app.register_blueprint(phone_people.bp)
     console.init_app(app)
     security.init_app(app)
     realtime.init_app(app)

@@ -141,6 +141,14 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "phone_prizes.my_prizes": RoutePolicy("self.read"),
     "phone.consent": RoutePolicy("self.read"),  # the consent service checks the contest itself
     # The console.
+    # The phone's people section: the signed-in agent's own goal, kudos and pulse answers (services check the rest).
+    "phone_people.people_json": RoutePolicy("self.read"),
+    "phone_people.set_goal": RoutePolicy("self.read"),
+    "phone_people.goal_wall": RoutePolicy("self.read"),
+    "phone_people.give_kudos": RoutePolicy("self.read"),
+    "phone_people.answer_pulse": RoutePolicy("self.read"),
+    # Poster pictures, like photos, are named by an unguessable token given only to who may see the poster.
+    "phone_people.poster_picture": OPEN,
     "console.dashboard": _page("contest.read"),
     "console_audit.index": _page("audit.read"),
     "console_contests.index": _page("contest.read"),

@@ -139,6 +139,12 @@ ROWS = [
     Row("phone_prizes.my_prizes", "GET", "/me/prizes.json", "401 401 200 401 403 403 403"),
     Row("phone.consent", "POST", "/me/contests/{contest}/consent", "401 401 400 401 403 403 403"),
     # The console
+    Row("phone_people.people_json", "GET", "/me/people.json", "401 401 200 401 403 403 403"),
+    Row("phone_people.set_goal", "POST", "/me/goal", "401 401 400 401 403 403 403"),
+    Row("phone_people.goal_wall", "POST", "/me/goal/wall", "401 401 400 401 403 403 403"),
+    Row("phone_people.give_kudos", "POST", "/me/kudos", "401 401 400 401 403 403 403"),
+    Row("phone_people.answer_pulse", "POST", "/me/pulses/999/answer", "401 401 400 401 403 403 403"),
+    Row("phone_people.poster_picture", "GET", "/posters/nobody.jpg", "404 404 404 404 404 404 404"),
     Row("console.dashboard", "GET", "/console/", PAGE),
     Row("console_audit.index", "GET", "/console/audit/", PAGE),
     Row("console_contests.index", "GET", "/console/contests/", "302 302 403 302 302 302 302"),  # to the dashboard

@@ -1,0 +1,126 @@
+"""The people side in real Chromium: the goal poster on a 390×844 phone, kudos and goal wall TV slides,
+the console's pulse page. Screenshots go to test-output/screenshots (people-*.png)."""
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+
+from leaderboard import create_app
+from leaderboard.extensions import db
+from leaderboard.services.access import auth
+from leaderboard.services.roster.people import agent_by_key
+from tests.browser.conftest import XSS_NAME, screenshot
+from tests.live_server import Deployment
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "a-long-demo-password"
+
+
+class Floor:
+    """A small site on a live server, with API keys for an admin and for two agents."""
+
+    def __init__(self, dep: Deployment):
+        self.dep = dep
+        self.server = dep.start()
+        self.url = self.server.url
+        self.admin = {"Authorization": f"Bearer {dep.token('admin')}"}
+        self.display = dep.token("display")
+
+    def call(self, method: str, path: str, body=None, headers=None, expect_status=(200, 201)):
+        response = requests.request(method, self.url + path, json=body, headers=headers or self.admin, timeout=10)
+        assert response.status_code in expect_status, response.text
+        return response.json() if response.content else None
+
+    def in_app(self, fn):
+        app = create_app({"DATABASE_URL": self.dep.env["LEADERBOARD_DATABASE_URL"], "SECRET_KEY": "live-tests",
+                          "INSTANCE_PATH": self.dep.env["LEADERBOARD_INSTANCE_PATH"]})
+        with app.app_context():
+            try:
+                return fn()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    def link(self, agent_key: str) -> str:
+        _, token = self.in_app(lambda: auth.issue_agent_link(auth.SYSTEM, agent_by_key(agent_key)))
+        return f"{self.url}/me/link/{token}"
+
+    def agent_key(self, agent_key: str) -> dict[str, str]:
+        _, secret = self.in_app(lambda: auth.create_api_key(f"key-{agent_key}", "agent", agent_key=agent_key))
+        return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture(scope="module")
+def floor(tmp_path_factory):
+    dep = Deployment(tmp_path_factory.mktemp("people"))
+    floor = Floor(dep)
+    floor.call("PUT", "/api/v1/sites/paris", {"name": "Paris – Rive Gauche", "timezone": "Europe/Paris"})
+    floor.call("PUT", "/api/v1/products/CARD", {"name": "Credit card", "points": 50, "bonus": "25.00",
+                                                "currency": "EUR"})
+    for key, name in (("julie", "Julie Lefèvre"), ("zoe", "Zoë Maximilienne de la Tour-Fontaine"),
+                      ("xss", XSS_NAME), ("hidden", "Hidden Person")):
+        floor.call("PUT", f"/api/v1/agents/{key}", {"name": name, "site": "paris"})
+    floor.call("PUT", "/api/v1/agents/hidden", {"name": "Hidden Person", "site": "paris", "hidden_on_screens": True})
+    now = datetime.now(UTC)
+    floor.call("POST", "/api/v1/contests", {"name": "Race of the week", "kind": "race",
+                                            "starts_at": (now - timedelta(days=1)).isoformat(),
+                                            "ends_at": (now + timedelta(days=6)).isoformat()})
+    yield floor
+    dep.stop()
+
+
+def open_phone(browser, link):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(link)
+    phone.wait_for_url("**/me")
+    return phone
+
+
+def no_side_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_an_agent_sets_a_goal_and_sees_the_poster_on_a_phone(floor, browser, tmp_path):
+    phone = open_phone(browser, floor.link("julie"))
+    poster = phone.locator("#goal-poster")
+    poster.scroll_into_view_if_needed()
+    phone.fill("#goal-title", "Un vélo de route « Bianchi »")
+    phone.fill("#goal-target", "1200")
+    phone.fill("#goal-currency", "EUR")
+    picture = tmp_path / "bike.png"
+    picture.write_bytes(png())
+    phone.set_input_files("#goal-picture", str(picture))
+    phone.check(".goal-form input[name=on_wall]")
+    phone.click(".goal-form button.primary")
+    phone.wait_for_url("**/me*")
+    expect(poster.locator("[data-field=title]")).to_have_text("Un vélo de route « Bianchi »")
+    expect(poster.locator("[data-field=saved]")).to_contain_text("1,200.00")
+    phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    for n in range(2):  # sales after the goal: 50.00 pending, shown live (the race's personal deltas)
+        floor.call("POST", "/api/v1/sales", {"id": f"julie-{n}", "agent": "julie", "product": "CARD",
+                                             "occurred_at": datetime.now(UTC).isoformat()})
+    expect(poster.locator("[data-field=pending]")).to_contain_text("50.00", timeout=10000)
+    expect(poster.locator("img.poster-picture")).to_be_visible()
+    assert poster.locator("progress").evaluate("bar => bar.value") == 0
+    no_side_scroll(phone)
+    poster.scroll_into_view_if_needed()
+    screenshot(phone, "people-phone-poster")
+    kudos = phone.locator("#kudos")
+    kudos.scroll_into_view_if_needed()
+    screenshot(phone, "people-phone-kudos")
+    phone.context.close()
+
+
+def png() -> bytes:
+    image = Image.new("RGB", (640, 400), (30, 110, 200))
+    ImageDraw.Draw(image).ellipse((220, 100, 420, 300), fill=(250, 200, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
