@@ -271,3 +271,24 @@ def test_when_pending_sales_do_not_count_prizes_wait_for_confirmation(world):
     with world.app.app_context():
         projections.rebuild()
     assert world.wins(contest["id"]) == before
+
+
+def test_screens_and_agents_see_a_hidden_colleague_as_nobody(world, make):
+    contest = world.contest([{"name": "Bottle", "stock": 5, "when": {"kind": "product", "product": "GOLD"}}])
+    world.sale("by-julie", "julie")
+    world.sale("by-marc", "marc")
+    hidden = world.client.put("/api/v1/agents/marc", headers=world.api.admin,
+                              json={"name": "Marc", "site": "paris", "hidden_on_screens": True})
+    assert hidden.status_code == 200, hidden.get_json()
+    display = bearer(make.token("display"))
+    by_sale = {w["sale"]: w["agent"] for w in world.wins(contest["id"], headers=display)}
+    assert by_sale == {"by-julie": "julie", "by-marc": None}
+    by_sale = {w["sale"]: w["agent"] for w in world.wins(contest["id"], headers=world.agent_token)}
+    assert by_sale == {"by-julie": "julie", "by-marc": None}
+    assert {w["agent"] for w in world.wins(contest["id"], headers=world.lead)} == {"julie", "marc"}
+
+
+def test_the_commitment_is_public_from_launch_even_without_a_chance_prize(world):
+    contest = world.contest([{"name": "Croissant", "stock": 5, "when": {"kind": "first_sale_of_day"}}])
+    assert len(contest["instant_prizes"]["commitment"]) == 64
+    assert contest["instant_prizes"]["seed"] is None

@@ -38,7 +38,7 @@ def rederive(contest: Contest) -> None:
     rules = rules_of(contest)
     if contest.cancelled_at is not None or not rules.instant_prizes:
         return
-    seed = seed_for(contest) if any(p.needs_seed for p in rules.instant_prizes) else None
+    seed = seed_for(contest)  # drawn at launch, so the commitment is public from the start
     hand_overs = {(h.prize, h.sale_id): h.at for h in db.session.scalars(
         select(PrizeHandOver).where(PrizeHandOver.contest_id == contest.id))}
     book = rule.PrizeBook(rules.instant_prizes, seed, handed_over=set(hand_overs))
