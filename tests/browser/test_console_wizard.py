@@ -92,14 +92,16 @@ def test_three_different_errors_show_at_once_translated_on_a_french_page(office,
 
 
 def test_rules_are_edited_with_controls_and_json_stays_behind_advanced(office, browser, lead):
-    page = signed_in(office, browser, lead)
+    page = signed_in(office, browser, lead, locale="de-DE")
     page.goto(office.url + f"/console/contests/{office.race['id']}")
+    expect(page.locator(".rules-summary")).to_contain_text("Gewichtung der Verkaufspunkte")  # rules as words
+    screenshot(page, "console-contest-detail-de")
     controls = page.locator("form.rule-controls")
     expect(controls.locator("textarea[name=product_points]")).to_be_visible()
     expect(page.locator("textarea[name=rules]")).to_be_hidden()  # inside the closed "Advanced" details
     controls.locator("input[name=sales_weight]").fill("-1")
     controls.locator("button[name=save]").click()
-    expect(error_of(page, "sales_weight").first).to_contain_text("from 0 to 1000")
+    expect(error_of(page, "sales_weight").first).to_contain_text("von 0 bis 1000")
     page.locator("#edit").screenshot(path=str(screenshot(page, "console-rules-edit-error").parent
                                                / "console-rules-edit-error-section.png"))
     no_side_scroll(page)
