@@ -9,15 +9,18 @@ import pytest
 import time_machine
 from sqlalchemy import delete, func, select
 
+from leaderboard.domain.slides import NAMES as SLIDE_TYPES
 from leaderboard.extensions import db
 from leaderboard.models.base import Base
 from leaderboard.models.contests import Contest
 from leaderboard.models.events import Sale
 from leaderboard.models.league import Match, MatchGoal
+from leaderboard.models.people import Goal, Kudos
 from leaderboard.models.roster import Agent
 from leaderboard.services.boards.standings import contest_agent_entries
 from leaderboard.services.core.clock import utcnow
-from leaderboard.services.demo import seed, simulator
+from leaderboard.services.demo import people, seed, simulator
+from leaderboard.services.people import kudos
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 11, 18, 10, 3, tzinfo=UTC)  # a Wednesday: 11:03 in Paris and Lisbon 10:03, Manila 18:03
@@ -148,3 +151,19 @@ def test_contest_names_match_their_windows(app, story):
         start = race.starts_at.astimezone(PARIS)
         assert race.name == "Race of the week"
         assert (start.weekday(), start.hour, race.ends_at - race.starts_at) == (0, 0, timedelta(days=7))
+
+
+def test_goal_posters_and_kudos_are_there_from_the_first_minute(app, story):
+    with app.app_context():
+        on_wall = db.session.scalar(select(func.count()).select_from(Goal).where(Goal.on_wall.is_(True)))
+        given = db.session.scalars(select(Kudos)).all()
+        assert on_wall == len(people.GOAL_POSTERS)
+        assert len(given) == len(people.KUDOS) and {k.value for k in given} <= set(kudos.company_values())
+        sites_with_posters = set(db.session.scalars(select(Agent.site_id).join(Goal, Goal.agent_id == Agent.id)))
+        assert len(sites_with_posters) == 4  # every office's wall shows some
+
+
+def test_the_demo_channel_shows_every_slide_type_this_version_knows(app, story, client, make):
+    admin = {"Authorization": f"Bearer {make.token('admin')}"}
+    slides = client.get("/api/v1/channels/demo", headers=admin).get_json()["slides"]
+    assert {slide["type"] for slide in slides} == set(SLIDE_TYPES)

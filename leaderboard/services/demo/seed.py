@@ -24,6 +24,7 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.demo import history
 from leaderboard.services.demo.contests import DemoContests, history_start, seed_contests
 from leaderboard.services.demo.data import NAMES, PART_TIME, PRODUCTS, SITES, TEAM_NAMES
+from leaderboard.services.demo.people import seed_people
 from leaderboard.services.draws.state import summary_for
 from leaderboard.services.roster import people as roster
 from leaderboard.services.screens import channels as screens
@@ -84,6 +85,7 @@ def seed(instance_path: Path) -> DemoSummary:
     # from there): the contests launched next count it, so the boards and the first matchday are full.
     seeded = history.seed_history(shop, history_start(now), history.history_end(now))
     launched = seed_contests(now, [key for key, _, _ in SITES], shop)
+    seed_people()
     _seed_channel(launched)
     display_token = _instance_secret(instance_path, "demo-display-token",
                                      lambda: auth.create_api_key("demo TV", "display")[1])
@@ -123,6 +125,11 @@ def demo_slides(launched: DemoContests) -> list[dict[str, Any]]:
         {"type": "lucky_draw", "contest": draw, "seconds": 15},
         {"type": "standings", "contest": race, "by": "team", "seconds": 10},
         {"type": "chart", "contest": race, "seconds": 12},
+        # The people side's slides (their own pictures, no contest) and the race's instant prizes, once the
+        # TV knows those types: a slide type this version lacks is left out rather than refused.
+        {"type": "goal_wall", "seconds": 12},
+        {"type": "kudos", "seconds": 12},
+        {"type": "instant_prizes", "contest": race, "seconds": 12},
         {"type": "message", "seconds": 10,
          "text": f"Every sale is a ticket for the {launched.draw.name}, and a credit card sale is two!"}]
     return [slide for slide in slides if slide["type"] in SLIDE_TYPES]
