@@ -290,3 +290,17 @@ def test_a_league_changes_its_points_per_goal_through_the_controls(app, at_now, 
     assert response.status_code == 422
     assert error_in(response.get_data(as_text=True), "legs") == [
         "This cannot change once the league has been launched."]
+
+
+def test_what_a_preview_scored_never_leaks_into_the_launched_contest(app, at_now, lead_client, make, shop, api):
+    make.agent("paris", "ana")
+    api.sale("s1", "ana", "GOLD", NOW - timedelta(hours=2), quantity=2)
+    wizard = Wizard(lead_client, "race")
+    wizard.post("preview", name="Race", starts_at="2026-11-16T00:00", ends_at="2026-11-23T00:00",
+                sites=["paris"], product_points="GOLD=50")
+    assert 'data-key="ana" data-points="100"' in wizard.page
+    wizard.post("go=scoring")
+    contest = launched(api, wizard.post("launch", product_points="GOLD=7"))
+    assert api.standings(contest["id"])["rows"][0]["points"] == 14
+    detail = lead_client.get(f"/console/contests/{contest['id']}").get_data(as_text=True)
+    assert 'data-key="ana" data-points="14"' in detail

@@ -78,7 +78,7 @@ def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) ->
         raise InvalidInput("the contest cannot be launched as described", errors)
     sites = contest_sites(actor, data.sites)
     savepoint = db.session.begin_nested()
-    contest = None
+    contest_id = None
     try:
         # Instant prizes decide nothing on the board; leaving them out keeps their seed out of the preview.
         rules = {key: value for key, value in data.rules.items() if key != "instant_prizes"}
@@ -87,6 +87,7 @@ def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) ->
                           created_by=actor.name, sites=sites, standings_version=0)
         db.session.add(contest)
         db.session.flush()
+        contest_id = contest.id
         if contest.kind == "lucky_draw":
             open_draw(contest)
         rescore_contest(contest)
@@ -98,8 +99,8 @@ def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) ->
             board["rows"] = [{**row, "tickets": counts.get(row["key"], 0)} for row in board["rows"]]
     finally:
         savepoint.rollback()
-        if contest is not None and contest.id is not None:
-            current_app.extensions.get(standings.CACHE_KEY, {}).pop(contest.id, None)
+        # The id may be handed out again (SQLite reuses it): no cached board may outlive the preview.
+        current_app.extensions.get(standings.CACHE_KEY, {}).pop(contest_id, None)
     return BoardPreview(rows=board["rows"], agents=agents, started=data.starts_at <= utcnow(),
                         tickets=tickets["total"] if tickets is not None else None)
 
