@@ -1,7 +1,12 @@
 """The agents' phone page (/me): personal-link sign-in, my standing everywhere, live without reloads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import re
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -12,9 +17,30 @@ from leaderboard.services.core.errors import ServiceError
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.services.roster.people import agent_by_key
 from leaderboard.web import phone_prizes
+from leaderboard.web.phone_data import phone_snapshot
 from leaderboard.web.signin import signed_in_agent
 
 bp = Blueprint("phone", __name__)
+ICON_SIZES = (192, 512)
+
+
+def token_colour(name: str) -> str:
+    """A colour of the design tokens (tokens.css), so the installed app's bars match the screens."""
+    return _token_colour(str(current_app.static_folder), name)
+
+
+@cache
+def _token_colour(static_folder: str, name: str) -> str:
+    tokens = Path(static_folder) / "css" / "tokens.css"
+    found = re.search(rf"--{re.escape(name)}:\s*(#[0-9a-fA-F]{{6}})", tokens.read_text(encoding="utf-8"))
+    if found is None:
+        raise LookupError(f"no colour --{name} in {tokens}")
+    return found.group(1)
+
+
+@bp.app_context_processor
+def theme() -> dict[str, str]:
+    return {"theme_color": token_colour("bg")}
 
 
 def _agent_id() -> int | None:
@@ -39,9 +65,24 @@ def me():
     if agent_id is None:
         return render_template("phone/no_link.html", expired=False)
     view = agent_view.overview(agent_id)
-    return render_template("phone/me.html", view=view,
+    return render_template("phone/me.html", view=view, phone=phone_snapshot(view),
                            contest_ids=[card["contest"]["id"] for card in view["contests"]],
-                           prizes=phone_prizes.prize_items(agent_id))
+                           prizes=phone_prizes.for_agent(agent_id))
+
+
+@bp.get("/me/manifest.webmanifest")
+def manifest() -> Response:
+    """The installable web app: an agent adds their standing to the home screen (public, as browsers fetch it)."""
+    icons = [{"src": url_for("static", filename=f"icons/app-{size}.png"), "sizes": f"{size}x{size}",
+              "type": "image/png", "purpose": "any"} for size in ICON_SIZES]
+    icons.append({"src": url_for("static", filename="icons/app-maskable-512.png"), "sizes": "512x512",
+                  "type": "image/png", "purpose": "maskable"})
+    response = jsonify({"name": _("My standing") + " · leaderboard", "short_name": _("My standing"),
+                        "start_url": url_for("phone.me"), "scope": url_for("phone.me"), "display": "standalone",
+                        "background_color": token_colour("bg"), "theme_color": token_colour("bg"),
+                        "lang": str(get_locale() or "en"), "icons": icons})
+    response.mimetype = "application/manifest+json"
+    return response
 
 
 @bp.post("/me/charity")

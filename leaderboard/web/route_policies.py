@@ -136,6 +136,7 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "console.logout": OPEN,
     "phone.me": OPEN,
     "phone.personal_link": OPEN,
+    "phone.manifest": OPEN,  # browsers fetch a web app manifest without credentials
     "phone.sign_out": OPEN,
     "phone.charity": RoutePolicy("self.read"),
     "phone_prizes.my_prizes": RoutePolicy("self.read"),

@@ -16,6 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "img-src 'self' data:",
     "connect-src 'self' ws: wss:",
     "font-src 'self'",
+    "manifest-src 'self'",  # the phone page's installable web app
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

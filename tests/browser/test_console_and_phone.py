@@ -85,9 +85,10 @@ def test_lead_imports_a_roster_and_launches_a_league_seeing_its_fixtures(office,
 def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office, browser, leads):
     console = sign_in(office, browser, leads["paris"])
     phone = open_phone(browser, issue_link(console, "julie"))
-    race_card = phone.locator(f"section[data-contest='{office.race['id']}']")
+    race_card = phone.locator(f"details[data-contest='{office.race['id']}']")
     before = float(race_card.locator("[data-field=points]").inner_text().replace(",", "").replace("\u202f", ""))
     # A choice being made (not saved yet) must survive every live update.
+    phone.click("#earnings > summary")  # earnings sit below the contests, one tap away
     phone.select_option("#charity", index=2)
     chosen = phone.locator("#charity").input_value()
     phone.evaluate("() => { window.htmlFetches = 0; const fetch0 = window.fetch;"
@@ -110,11 +111,11 @@ def test_lead_cancels_a_sale_and_the_agents_points_drop_live_on_the_phone(office
 def test_agent_link_on_a_phone_shows_rank_tickets_and_match_without_side_scrolling(office, browser, leads):
     console = sign_in(office, browser, leads["paris"])
     phone = open_phone(browser, issue_link(console, "leader"))
-    race = phone.locator(f"section[data-contest='{office.race['id']}']")
+    race = phone.locator(f"details[data-contest='{office.race['id']}']")
     expect(race.locator("[data-field=rank]")).to_have_text("1")
-    draw = phone.locator(f"section[data-contest='{office.draw['id']}']")
-    assert int(draw.locator("[data-field=tickets]").inner_text()) >= 3
-    league = phone.locator(f"section[data-contest='{office.league['id']}']")
+    draw = phone.locator(f"details[data-contest='{office.draw['id']}']")
+    assert int(draw.locator("[data-field=tickets]").text_content()) >= 3  # a compact card: its detail is folded
+    league = phone.locator(f"details[data-contest='{office.league['id']}']")
     expect(league.locator("[data-field=score]")).to_contain_text("Paris")
     expect(phone.locator("#connection")).to_have_attribute("data-state", "live")
     screenshot(phone, "phone-me")
@@ -166,7 +167,7 @@ def test_a_contest_launched_while_the_phone_is_open_appears_counts_and_goes(offi
     sprint = office.post("/api/v1/contests", {"name": "Afternoon sprint", "kind": "race", "sites": ["paris"],
                                               "starts_at": (now - timedelta(minutes=5)).isoformat(),
                                               "ends_at": (now + timedelta(hours=1)).isoformat()})
-    card = phone.locator(f"section[data-contest='{sprint['id']}']")
+    card = phone.locator(f"details[data-contest='{sprint['id']}']")
     # Phones of the site look again within a jitter of up to 5 s.
     expect(card.locator("[data-field=name]")).to_have_text("Afternoon sprint", timeout=10000)
     expect(card.locator("[data-field=points]")).to_have_text("0")

@@ -45,19 +45,26 @@ def open_link(app, agent_key):
     return phone, token
 
 
+def card_of(page: str, contest_id: int) -> str:
+    """One contest card's markup on /me (cards are <details class="card contest" data-contest=…>)."""
+    return page.split(f'data-contest="{contest_id}"')[1].split('<details class="card contest')[0]
+
+
 def test_personal_link_shows_rank_points_gap_tickets_and_match(app, agents_world):
     phone, _ = open_link(app, "ana")
     page = phone.get("/me").get_data(as_text=True)
     assert "Ana Lefèvre" in page
-    race_card = page.split(f'data-contest="{agents_world["race"]["id"]}"')[1].split("</section>")[0]
+    race_card = card_of(page, agents_world["race"]["id"])
     assert 'data-field="rank">2<' in race_card  # Bob has 250, Ana 100
     assert 'data-field="points">100<' in race_card
     assert ">150<" in race_card  # gap to Bob
-    draw_card = page.split(f'data-contest="{agents_world["draw"]["id"]}"')[1].split("</section>")[0]
+    draw_card = card_of(page, agents_world["draw"]["id"])
     assert 'data-field="tickets">2<' in draw_card
-    league_card = page.split(f'data-contest="{agents_world["league"]["id"]}"')[1].split("</section>")[0]
+    league_card = card_of(page, agents_world["league"]["id"])
     assert 'data-field="my-goals">2<' in league_card  # 2 sales of 50 points, 50 points a goal
-    assert "Paris 7 – 0 Lyon" in league_card  # Bob's 250 points are 5 goals, Ana's 2
+    # Bob's 250 points are 5 goals, Ana's 2: Paris 7 – 0 Lyon
+    assert 'data-field="home-name">Paris<' in league_card and 'data-field="home-goals">7<' in league_card
+    assert 'data-field="away-name">Lyon<' in league_card and 'data-field="away-goals">0<' in league_card
 
 
 def my_numbers(app, phone):
@@ -124,7 +131,7 @@ def test_gap_is_measured_to_the_next_better_score_not_to_tied_neighbours(app, ap
         make.agent("paris", f"zero{n}", name=f"Zero {n}")
     phone, _ = open_link(app, "zero3")
     page = phone.get("/me").get_data(as_text=True)
-    race_card = page.split(f'data-contest="{agents_world["race"]["id"]}"')[1].split("</section>")[0]
+    race_card = card_of(page, agents_world["race"]["id"])
     # Zero 3 has 0 points; the lowest better score on the board is Ana's 100.
     assert 'data-field="points">0<' in race_card
     assert ">100<" in race_card.split("Gap to the next rank")[1].split("</div>")[0]
@@ -138,7 +145,7 @@ def test_an_opt_in_contest_invites_on_the_phone_until_the_agent_takes_part(app, 
 
     def card_html():
         page = phone.get("/me").get_data(as_text=True)
-        return page.split(f'data-contest="{optional["id"]}"')[1].split("</section>")[0], page
+        return card_of(page, optional["id"]), page
 
     card, page = card_html()
     assert 'data-block="invite" >' in card or 'data-block="invite">' in card  # shown

@@ -133,6 +133,7 @@ ROWS = [
     Row("console.login", "GET", "/login", OPEN_200),
     Row("console.logout", "POST", "/logout", "400 400 400 400 400 400 400"),  # CSRF first, for everyone
     Row("phone.me", "GET", "/me", OPEN_200),
+    Row("phone.manifest", "GET", "/me/manifest.webmanifest", OPEN_200),
     Row("phone.personal_link", "GET", "/me/link/lba_unknown", "404 404 404 404 404 404 404"),
     Row("phone.sign_out", "POST", "/me/signout", "400 400 400 400 400 400 400"),
     Row("phone.charity", "POST", "/me/charity", "401 401 400 401 403 403 403"),

@@ -82,6 +82,7 @@ def contest_card(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any
         card["tickets"] = tickets.tickets_view(contest, frozen, agent.key)
     if contest.kind == "league":
         card["match"] = site_match(contest, agent, now)
+        card["next_match"] = next_site_match(contest, agent, now)
         card["table"] = league_views.table_view(contest)["rows"]
     return card
 
@@ -100,6 +101,16 @@ def site_match(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any] 
             view = league_views.match_view(match, now)
             view["my_goals"] = [g for g in view["goals"] if g["agent"] == agent.key and not g["disallowed"]]
             return view
+    return None
+
+
+def next_site_match(contest: Contest, agent: Agent, now: datetime) -> dict[str, Any] | None:
+    """The agent's site's next fixture that has not started yet (the phone shows it beside the live one)."""
+    for match in league_views.contest_matches(contest):
+        if match.starts_at > now and agent.site_id in (match.home_site_id, match.away_site_id):
+            return {"id": match.id, "round": match.round, "home": match.home.key, "away": match.away.key,
+                    "home_name": match.home.name, "away_name": match.away.name,
+                    "starts_at": match.starts_at.isoformat()}
     return None
 
 

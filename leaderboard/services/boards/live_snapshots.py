@@ -1,6 +1,7 @@
 """Full pictures of a contest or channel for screens that (re)join: the snapshot behind every delta."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from leaderboard.domain.periods import local_midnight
 from leaderboard.domain.privacy import HIDDEN_KEY
+from leaderboard.domain.scoring import json_number
 from leaderboard.extensions import db
 from leaderboard.models.contests import Contest
 from leaderboard.models.draws import Draw
@@ -24,6 +26,7 @@ from leaderboard.services.league import views as league_views
 from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.services.screens.channels import channel_view, require_channel
 
+PODIUM = 3
 BOARD_ROWS = 500  # everyone on the board appears on the TV within one rotation
 
 
@@ -59,8 +62,14 @@ def phone_picture(contest_id: int) -> dict[str, Any]:
     now = utcnow()
     data: dict[str, Any] = {"contest": contest_view(contest, now), "as_of": now.isoformat()}
     if contest.kind == "lucky_draw":
-        data["tickets"] = {"total": tickets.tickets_view(contest, frozen_lines(db.session.get(Draw, contest.id)),
-                                                         None)["total"]}
+        view = tickets.tickets_view(contest, frozen_lines(db.session.get(Draw, contest.id)), None)
+        # How many agents hold each ticket count (no names): each phone works out its own odds per prize.
+        holders = Counter(row["count"] for row in view["agents"])
+        data["tickets"] = {"total": view["total"], "holders": sorted(holders.items(), reverse=True)}
+    elif contest.kind == "race":
+        board = standings.contest_agent_entries(contest)
+        podium = [e.score for e in board if e.rank <= PODIUM]
+        data["podium"] = json_number(min(podium)) if podium else None  # the phones' "gap to the podium"
     if contest.kind == "league":
         data["matches"] = current_round(contest, now)
         data["table"] = league_views.table_view(contest)

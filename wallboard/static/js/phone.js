@@ -3,37 +3,25 @@
 // topic (only when they changed); match, table and ticket totals come from the contests' lean shared pictures.
 import { el } from "./dom.js";
 import { LiveFeed } from "./live.js";
+import { fillCard, number } from "./phone_cards.js";
 
 const CELEBRATIONS = 8;
 const LOOK_AGAIN_JITTER_MS = 5000; // spreads a site's phones when a contest starts or ends
 const lang = document.documentElement.lang || undefined;
-const numberFormat = new Intl.NumberFormat(lang);
-const percentFormat = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const featured = document.getElementById("featured");
 const cards = document.getElementById("cards");
 const subscribed = new Set((document.body.dataset.contests || "").split(",").filter(Boolean));
 const mine = { topic: null, agent: null, cards: new Map() };
 let celebrations = [];
 let lookAgain = null;
 
-const number = (value) => numberFormat.format(value);
-
 function money(amount, currency) {
   if (!currency) return number(Number(amount));
   return new Intl.NumberFormat(lang, { style: "currency", currency }).format(Number(amount));
 }
 
-function setText(root, field, text) {
-  const node = root.querySelector(`[data-field="${field}"]`);
-  if (node && node.textContent !== text) node.textContent = text;
-}
-
-function show(root, block, visible) {
-  const node = root.querySelector(`[data-block="${block}"]`);
-  if (node) node.hidden = !visible;
-}
-
 function cardNode(id) {
-  let node = cards.querySelector(`section[data-contest="${id}"]`);
+  let node = document.querySelector(`details[data-contest="${id}"]`);
   if (!node) {
     node = document.getElementById("card-template").content.firstElementChild.cloneNode(true);
     node.dataset.contest = id;
@@ -42,72 +30,57 @@ function cardNode(id) {
   return node;
 }
 
-function fillCard(card) {
-  const node = cardNode(card.id);
-  setText(node, "name", card.name);
-  // Opt-in contests: an invitation until the agent takes part, then a way to leave.
-  for (const form of node.querySelectorAll("form[data-consent]")) {
-    form.setAttribute("action", form.getAttribute("action").replace(/\/\d+\/consent$/, `/${card.id}/consent`));
+function fill(card) {
+  fillCard(cardNode(card.id), card, mine.agent);
+}
+
+// First screen: my best race and my match, open; the other contests below, compact, in the server's order.
+function place(order, featuredIds) {
+  for (const card of order) {
+    const node = cardNode(card.id);
+    const isFeatured = featuredIds.includes(card.id);
+    (isFeatured ? featured : cards).append(node);
+    if (node.dataset.featured !== String(isFeatured)) { // a tap a person made stays as it is
+      node.dataset.featured = String(isFeatured);
+      node.classList.toggle("featured", isFeatured);
+      node.open = isFeatured;
+    }
   }
-  show(node, "invite", card.invited);
-  show(node, "numbers", !card.invited);
-  show(node, "leave", card.opt_in && !card.invited);
-  if (card.invited) return;
-  setText(node, "rank", String(card.rank));
-  setText(node, "points", number(card.points));
-  const gap = node.querySelector('[data-field="gap"]');
-  setText(node, "gap", card.gap === null ? gap.dataset.leadText : number(card.gap));
-  show(node, "unqualified", !card.qualified);
-  show(node, "tickets", card.tickets !== null);
-  if (card.tickets !== null) {
-    setText(node, "tickets", String(card.tickets));
-    setText(node, "odds", percentFormat.format(card.tickets_total ? card.tickets / card.tickets_total : 0));
-    setText(node, "commitment", card.commitment);
-  }
-  const match = card.match;
-  show(node, "match", Boolean(match));
-  if (match) {
-    setText(node, "minute", `${match.minute}'`);
-    setText(node, "score", `${match.home_name} ${match.score.home} – ${match.score.away} ${match.away_name}`);
-    const goals = match.goals.filter((goal) => goal.agent === mine.agent.key && !goal.disallowed);
-    setText(node, "my-goals", String(goals.length));
-  }
-  show(node, "table", card.table.length > 0);
-  node.querySelector('[data-list="table"]').replaceChildren(...card.table.map((row) => el("tr", {},
-    ...[row.rank, row.name, row.played, row.goal_difference, row.points].map((value, i) =>
-      el("td", { class: i === 1 ? "ellipsis" : null, text: String(value) })))));
-  node.querySelector('[data-list="nearby"]').replaceChildren(...card.nearby.map((row) =>
-    el("li", { class: row.key === mine.agent.key ? "me" : null },
-      el("span", { class: "ellipsis", text: `${row.rank}. ${row.name}` }), el("span", { text: number(row.points) }))));
+  document.getElementById("others-title").hidden = cards.children.length === 0;
 }
 
 function renderEarnings(earnings) {
   for (const field of ["pending", "confirmed", "clawed_back", "donated"]) {
-    const node = document.querySelector(`[data-earning="${field}"]`);
     const text = money(earnings[field], earnings.currency);
-    if (node && node.textContent !== text) node.textContent = text;
+    for (const node of document.querySelectorAll(`[data-earning="${field}"]`)) {
+      if (node.textContent !== text) node.textContent = text;
+    }
   }
 }
 
 function renderCelebrations() {
   document.querySelector('[data-list="celebrations"]').replaceChildren(...celebrations.map((c) =>
-    el("li", {}, el("span", { class: "ellipsis", text: `${c.agent} · ${c.product} · +${number(c.points)}` }))));
+    el("li", { text: `${c.agent} · ${c.product} · +${number(c.points)}` })));
 }
 
 // The agent topic's snapshot: everything, after sign-in, a resync, or a contest starting or ending.
 function renderAll(snapshot) {
   mine.agent = snapshot.agent;
+  const before = mine.cards;
   mine.cards = new Map(snapshot.cards.map((card) => [String(card.id), card]));
-  for (const node of cards.querySelectorAll("section[data-contest]")) {
+  for (const node of document.querySelectorAll("details[data-contest]")) {
     if (!mine.cards.has(node.dataset.contest)) node.remove();
   }
   for (const card of mine.cards.values()) {
-    fillCard(card);
+    const known = before.get(String(card.id)); // what the contest's picture told us stays until it speaks again
+    if (known) Object.assign(card, { podium: known.podium, holders: known.holders });
+    fill(card);
     if (!subscribed.has(String(card.id))) {
       subscribed.add(String(card.id));
       feed.subscribe({ phone: card.id });
     }
   }
+  place(snapshot.cards, snapshot.featured || []);
   document.getElementById("no-contest").hidden = mine.cards.size > 0;
   renderEarnings(snapshot.earnings);
   celebrations = snapshot.celebrations.slice(0, CELEBRATIONS);
@@ -128,7 +101,10 @@ function applyPersonal(message) {
   if (!card) return;
   const { rank, points, qualified, gap, nearby, tickets } = message.card;
   Object.assign(card, { rank, points, qualified, gap, nearby, tickets, invited: false }); // on the board now
-  fillCard(card);
+  for (const name of ["sales", "saves", "assists"]) {
+    if (message.card[name] !== undefined && message.card[name] !== null) card.counts = { ...card.counts, [name]: message.card[name] };
+  }
+  fill(card);
   if (message.earnings) renderEarnings(message.earnings);
 }
 
@@ -137,13 +113,14 @@ function applyPicture(contestId, picture) {
   const card = mine.cards.get(contestId);
   if (!card || !picture || !mine.agent) return;
   if (picture.contest) card.name = picture.contest.name;
-  if (picture.tickets) card.tickets_total = picture.tickets.total;
+  if (picture.tickets) Object.assign(card, { tickets_total: picture.tickets.total, holders: picture.tickets.holders });
+  if ("podium" in picture) card.podium = picture.podium;
   if (picture.matches) {
     const site = mine.agent.site;
     card.match = picture.matches.find((m) => m.status === "live" && (m.home === site || m.away === site)) || null;
   }
-  if (picture.table) card.table = picture.table.rows;
-  fillCard(card);
+  if (picture.table && card.format !== "cup") card.table = picture.table.rows;
+  fill(card);
 }
 
 const seenSales = [];
