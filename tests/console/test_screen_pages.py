@@ -125,3 +125,35 @@ def test_screen_posts_without_csrf_are_rejected(lead_client, client, api):
     assert lead_client.post("/console/screens/channels/lobby", data={"name": "Changed"}).status_code == 400
     assert client.get("/api/v1/screens/me", headers=bearer(registered["secret"])).get_json()["paired"] is False
     assert api.client.get("/api/v1/channels/lobby", headers=api.admin).get_json()["name"] == "Lobby"
+
+
+def test_editor_saves_the_channel_settings_and_drops_fields_the_type_does_not_use(lead_client, race_id, api):
+    data = {"key": "hall", "name": "Hall", "language": "fr", "names": "first_initial", "top": "10",
+            "big_sale_points": "200", "sound": "y", "sites": "paris", **slide_rows(
+                {"type": "message", "text": "Bonjour", "seconds": "10", "contest": str(race_id), "by": "site",
+                 "chart": "progress", "target": "9"},
+                {"type": "chart", "contest": str(race_id), "chart": "sales_per_hour", "target": "500"})}
+    response = post_form(lead_client, "/console/screens/new", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    channel = api.client.get("/api/v1/channels/hall", headers=api.admin).get_json()
+    settings = ("language", "display", "big_sale_points", "sound", "sites")
+    assert [channel[name] for name in settings] == ["fr", {"names": "first_initial", "top": 10}, 200, True, ["paris"]]
+    defaults = {"contest": None, "by": "agent", "seconds": 15, "text": "", "chart": "sales_per_hour", "target": None}
+    # A message keeps only its text; a points-per-hour chart has no target.
+    assert channel["slides"] == [{**defaults, "type": "message", "text": "Bonjour", "seconds": 10},
+                                 {**defaults, "type": "chart", "contest": race_id}]
+    editor = lead_client.get("/console/screens/channels/hall").get_data(as_text=True)
+    assert '<option selected value="fr">' in editor and 'value="200"' in editor
+    assert re.search(r'<input checked id="sites-\d+" name="sites" type="checkbox" value="paris">', editor)
+
+
+def test_only_the_preview_of_the_tv_page_may_be_framed_and_only_by_this_site(lead_client):
+    make_channel(lead_client)
+    plain = lead_client.get("/tv/lobby")
+    assert "frame-ancestors 'none'" in plain.headers["Content-Security-Policy"]
+    assert plain.headers["X-Frame-Options"] == "DENY"
+    preview = lead_client.get("/tv/lobby?preview=1")
+    assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
+    assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    editor = lead_client.get("/console/screens/channels/lobby").get_data(as_text=True)
+    assert '<iframe src="/tv/lobby?preview=1"' in editor
