@@ -51,6 +51,9 @@ SLIDE_TYPES: tuple[SlideType, ...] = (
     # The chart reads a contest's sites (points per hour) or its site standings (progress to a target).
     SlideType("chart", N_("Chart"), CONTEST_KINDS, ("contest", "chart", "target", "seconds")),
     SlideType("message", N_("Message"), (), ("text", "seconds")),
+    # People slides show no contest: the channel's sites' opted-in goal posters, and their latest kudos.
+    SlideType("goal_wall", N_("Goal wall"), (), ("seconds",)),
+    SlideType("kudos", N_("Kudos"), (), ("seconds",)),
 )
 BY_NAME: dict[str, SlideType] = {slide.name: slide for slide in SLIDE_TYPES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

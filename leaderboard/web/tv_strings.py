@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from leaderboard.web.people_values import VALUE_LABELS
+
 # Placeholders in braces are filled in by the page: {name}, {page}, {time}…
 TV_STRINGS = {
     "updated": _l("updated {time}"),
@@ -73,4 +75,12 @@ TV_STRINGS = {
     "points_per_hour": _l("Points per hour today"),
     "progress": _l("Progress to target: {total} / {target}"),
     "scan_me": _l("Your standing on your phone"),
+    "goal_wall": _l("What we are saving for"),
+    "goal_wall_empty": _l("No posters yet: agents put theirs up from their phone."),
+    "goal_reached": _l("Reached!"),
+    "kudos_title": _l("Kudos"),
+    "kudos_empty": _l("No kudos yet: give one from your phone."),
+    "team_lead": _l("A team lead"),
+    # The company values, one string each (leaderboard/web/people_values.py names them).
+    **{f"value_{key}": label for key, label in VALUE_LABELS.items()},
 }

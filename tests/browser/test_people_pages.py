@@ -83,6 +83,12 @@ def open_phone(browser, link):
     return phone
 
 
+def settled(page) -> None:
+    """Rows glide to their new places: wait until no slide element is moving before a screenshot."""
+    page.wait_for_function("() => ![...document.querySelectorAll('#stage *')].some((n) => n.getAnimations().length)",
+                           timeout=5000)
+
+
 def no_side_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -124,3 +130,51 @@ def png() -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def test_kudos_appear_on_the_tv_slide_live_and_hidden_people_stay_unnamed(floor, page):
+    floor.call("PUT", "/api/v1/channels/kudos-tv", {"name": "Kudos", "sites": ["paris"],
+                                                    "slides": [{"type": "kudos", "seconds": 60}]})
+    zoe = floor.agent_key("zoe")
+    floor.call("POST", "/api/v1/kudos", {"to": "hidden", "value": "respect", "message": "Discreet but great"},
+               headers=zoe)
+    page.goto(f"{floor.url}/tv/kudos-tv#token={floor.display}")
+    page.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    first = page.locator(".kudos-card").first
+    expect(first.locator(".kudos-to")).to_have_text("—")  # hidden on screens: a placeholder
+    floor.call("POST", "/api/v1/kudos", {"to": "xss", "value": "honesty",
+                                         "message": "Told the customer the truth about the fees 👍"}, headers=zoe)
+    expect(first.locator(".kudos-to")).to_have_text(XSS_NAME, timeout=5000)  # as text, never as markup
+    expect(first.locator(".kudos-value")).to_have_text("Honesty")
+    expect(first.locator(".kudos-from")).to_have_text("Zoë Maximilienne de la Tour-Fontaine")
+    assert page.locator(".kudos-card img").count() == 0 and page.dialogs == []
+    settled(page)
+    screenshot(page, "people-tv-kudos")
+
+
+def test_goal_wall_shows_opted_in_posters_only(floor, page):
+    zoe, hidden = floor.agent_key("zoe"), floor.agent_key("hidden")
+    floor.call("PUT", "/api/v1/agents/zoe/goal", {"title": "Un week-end à Lisbonne avec toute la famille",
+                                                  "target_amount": "800.00", "currency": "EUR", "on_wall": True},
+               headers=zoe)
+    floor.call("PUT", "/api/v1/agents/hidden/goal", {"title": "Secret plan", "target_amount": "10.00",
+                                                     "currency": "EUR", "on_wall": True}, headers=hidden)
+    floor.call("PUT", "/api/v1/agents/xss/goal", {"title": "Not on the wall", "target_amount": "10.00",
+                                                  "currency": "EUR"}, headers=floor.agent_key("xss"))
+    floor.call("PUT", "/api/v1/channels/wall-tv", {"name": "Wall", "sites": ["paris"],
+                                                   "slides": [{"type": "goal_wall", "seconds": 60}]})
+    page.goto(f"{floor.url}/tv/wall-tv#token={floor.display}")
+    page.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    titles = page.locator(".tv-poster .poster-title")
+    expect(titles.first).to_be_visible()
+    shown = titles.all_inner_texts()
+    assert "Un week-end à Lisbonne avec toute la famille" in shown
+    assert "Secret plan" not in shown and "Not on the wall" not in shown
+    # A goal changed while the TV shows the wall: the poster follows.
+    floor.call("PUT", "/api/v1/agents/zoe/goal", {"title": "Un week-end à Lisbonne avec toute la famille",
+                                                  "target_amount": "400.00", "currency": "EUR"}, headers=zoe)
+    no_overflow = page.evaluate("""() => [...document.querySelectorAll('.tv-poster')].every(
+        (p) => p.scrollWidth <= p.clientWidth + 1 && p.getBoundingClientRect().bottom <= innerHeight)""")
+    assert no_overflow
+    settled(page)
+    screenshot(page, "people-tv-goal-wall")

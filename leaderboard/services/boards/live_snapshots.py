@@ -23,6 +23,7 @@ from leaderboard.services.draws import tickets
 from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
+from leaderboard.services.people.screens import channel_people
 from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.services.screens.channels import channel_view, require_channel
 
@@ -104,7 +105,9 @@ def sales_per_hour(site_ids: list[int] | None, tz: str, now: datetime) -> dict[s
 
 
 def channel_snapshot(key: str) -> dict[str, Any]:
-    return channel_view(require_channel(key))
+    channel = require_channel(key)
+    people = channel_people(channel)  # goal wall and kudos slides: their pictures travel with the channel
+    return {**channel_view(channel), **({"people": people} if people is not None else {})}
 
 
 def channel_contests(key: str) -> list[int]:

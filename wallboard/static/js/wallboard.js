@@ -58,7 +58,8 @@ function glide(before) {
 function render() {
   const slide = currentSlide();
   if (!slide) return;
-  const data = slide.contest ? state.contests.get(slide.contest) : {};
+  // Slides without a contest (message, goal wall, kudos) read the channel's own picture.
+  const data = slide.contest ? state.contests.get(slide.contest) : { people: state.channel.people || {} };
   const title = data && data.contest ? data.contest.name : state.channel.name;
   document.getElementById("slide-title").textContent = title;
   body.dataset.slide = slide.type;
