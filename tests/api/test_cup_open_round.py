@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from leaderboard.services.boards import live_snapshots
+
 PARIS = ZoneInfo("Europe/Paris")
 FOUR = ["c1", "c2", "c3", "c4"]
 
@@ -42,3 +44,15 @@ def test_a_cup_whose_first_round_ended_goalless_lists_its_final_at_once(api, cli
     cup = launch_cup(api, "2026-11-02T00:00:00+01:00", points_per_goal=1000)
     items = client.get(f"/api/v1/contests/{cup['id']}/matches", headers=api.admin).get_json()["items"]
     assert [m["round"] for m in items] == [1, 1, 2]
+
+
+def test_the_tv_picture_of_a_cup_launched_late_shows_the_open_round(app, api, client, sites, at_now):
+    api.sale("s1", "c1-a", "P", datetime(2026, 11, 2, 9, 0, tzinfo=PARIS))
+    api.sale("s2", "c2-a", "P", datetime(2026, 11, 2, 10, 0, tzinfo=PARIS))
+    at_now.move_to(datetime(2026, 11, 3, 12, 0, tzinfo=PARIS))
+    cup = launch_cup(api, "2026-11-02T00:00:00+01:00", points_per_goal=1000)
+    with app.app_context():
+        picture = live_snapshots.contest_snapshot(cup["id"])
+    assert [(m["round"], m["home"], m["away"], m["status"]) for m in picture["matches"]] == [(2, "c1", "c2", "live")]
+    final = picture["bracket"]["rounds"][1]["slots"]
+    assert [(s["home"], s["away"], s["status"]) for s in final] == [("c1", "c2", "live")]
