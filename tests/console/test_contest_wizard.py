@@ -304,3 +304,10 @@ def test_what_a_preview_scored_never_leaks_into_the_launched_contest(app, at_now
     assert api.standings(contest["id"])["rows"][0]["points"] == 14
     detail = lead_client.get(f"/console/contests/{contest['id']}").get_data(as_text=True)
     assert 'data-key="ana" data-points="14"' in detail
+
+
+def test_a_site_the_lead_does_not_manage_does_not_hide_the_other_problems(app, at_now, lead_client, shop, api):
+    wizard = Wizard(lead_client, "race")
+    assert wizard.post("launch", sites=["paris", "lyon"], product_points="NOPE=3").status_code == 422
+    assert error_in(wizard.page, "sites") == ["&#39;lyon&#39; is not a valid choice for this field."]
+    assert error_in(wizard.page, "product_points") == ["Unknown product “NOPE”."]

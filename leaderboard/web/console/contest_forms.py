@@ -191,7 +191,7 @@ class ContestForm(InstantPrizeFields, CountingFields, FlaskForm):
             starts = (ends - timedelta(days=1)) if ends else datetime(2030, 1, 1)
         name = (self.name.data or "").strip()
         body: dict[str, Any] = {"name": name if name and not self.name.errors else "…", "kind": self.kind,
-                                "timezone": tz, "sites": list(self.sites.data or []), "starts_at": aware(starts, tz),
+                                "timezone": tz, "sites": self.offered_sites(), "starts_at": aware(starts, tz),
                                 "rules": self.rules(), "prizes": getattr(self, "prize_list", [])}
         if ends is not None:
             body["ends_at"] = aware(ends, tz)
@@ -200,8 +200,10 @@ class ContestForm(InstantPrizeFields, CountingFields, FlaskForm):
         except SchemaError as exc:
             raise InvalidInput("invalid contest", [FieldError(f, m) for f, m in field_errors(exc)]) from None
 
-    def has_errors(self) -> bool:
-        return any(field.errors for field in self)
+    def offered_sites(self) -> list[str]:
+        """The chosen sites among those offered (a site the lead does not manage is the field's error)."""
+        offered = {str(value) for value, _label in self.sites.choices or []}
+        return [key for key in self.sites.data or [] if key in offered]
 
 
 class RaceBase(GateFields, ContestForm):
