@@ -67,7 +67,7 @@ def me():
     view = agent_view.overview(agent_id)
     return render_template("phone/me.html", view=view, phone=phone_snapshot(view),
                            contest_ids=[card["contest"]["id"] for card in view["contests"]],
-                           prizes=phone_prizes.prize_items(agent_id))
+                           prizes=phone_prizes.for_agent(agent_id))
 
 
 @bp.get("/me/manifest.webmanifest")

@@ -6,8 +6,9 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from leaderboard.services.prizes import wins
+from leaderboard.services.prizes import offers, wins
 from leaderboard.web import labels
+from leaderboard.web.prize_text import when_text
 
 bp = Blueprint("phone_prizes", __name__)
 
@@ -19,9 +20,20 @@ def prize_items(agent_id: int) -> list[dict[str, Any]]:
             for row in wins.agent_wins(agent_id)]
 
 
+def offer_items(agent_id: int) -> list[dict[str, Any]]:
+    """What the agent can still win at their site, worded for the phone."""
+    return [{"prize": offer.prize, "contest": offer.contest, "when": when_text(offer.when), "left": offer.left}
+            for offer in offers.on_offer_to(agent_id)]
+
+
+def for_agent(agent_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The phone's prize section: the agent's wins and what they can still win."""
+    return {"items": prize_items(agent_id), "offers": offer_items(agent_id)}
+
+
 @bp.get("/me/prizes.json")
 def my_prizes():
     """Refreshed by phone_prizes.js when a `me.prize` delta arrives (the signed-in agent's own only)."""
     if not (current_user.is_authenticated and current_user.role == "agent"):
         abort(401)
-    return {"items": prize_items(current_user.principal.agent_id)}
+    return for_agent(current_user.principal.agent_id)

@@ -26,7 +26,8 @@ def shop(tmp_path_factory):
     office.race = office.post("/api/v1/contests", {
         "name": "Champagne week", "kind": "race", "starts_at": (midnight - timedelta(days=1)).isoformat(),
         "ends_at": (midnight + timedelta(days=6)).isoformat(), "rules": {"instant_prizes": [
-            {"name": "a bottle of champagne", "stock": 5, "when": {"kind": "product", "product": "GOLD"}}]}})
+            {"name": "a bottle of champagne", "stock": 4, "when": {"kind": "product", "product": "GOLD"}},
+            {"name": "a golden voucher", "stock": 2, "when": {"kind": "chance", "probability": 0.000001}}]}})
     office.put("/api/v1/channels/floor", {"name": "Floor", "slides": [
         {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60}]})
     dep.cli("user", "create", "lead@shop.test", "--role", "lead", "--password", PASSWORD, "--site", "paris")
@@ -76,11 +77,13 @@ def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop,
     phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
     prizes = phone.locator("#my-prizes")
     expect(prizes).to_be_visible()
-    expect(prizes.locator("li")).to_have_count(1)
-    expect(prizes.locator("li .prize-status")).to_have_text("handed over")
+    expect(prizes.locator("#prize-list li")).to_have_count(1)
+    expect(prizes.locator("#prize-list li .prize-status")).to_have_text("handed over")
+    expect(prizes.locator("#prize-offers li:first-child .prize-left")).to_have_text("2 left")
     shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=1))
     expect(phone.locator("#prize-news")).to_have_text("You won a bottle of champagne!", timeout=5000)
-    expect(prizes.locator("li")).to_have_count(2)
+    expect(prizes.locator("#prize-list li")).to_have_count(2)
+    expect(prizes.locator("#prize-offers li:first-child .prize-left")).to_have_text("1 left")
     prizes.scroll_into_view_if_needed()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the prize card makes the phone page scroll sideways"

@@ -33,6 +33,7 @@ def test_a_lead_sees_their_sites_wins_and_hands_one_over(prizes, lead_client):
     assert "Bottle of champagne" in html and "Julie Café" in html
     assert "Léa" not in html  # Lyon is not this lead's site
     assert html.count('data-status="won"') == 2
+    assert '<tr data-left="2">' in html and "A GOLD sale" in html  # stock 5, three won (one in Lyon)
     win = prizes["wins"]["s-julie-1"]
     response = post_form(lead_client, f"/console/prizes/{win['id']}/hand-over", {}, page="/console/prizes/")
     assert response.status_code == 302
@@ -75,9 +76,13 @@ def test_the_winner_sees_their_prizes_on_the_phone(app, client, prizes):
         _, token = auth.issue_agent_link(auth.SYSTEM, people.agent_by_key("julie"))
     client.get(f"/me/link/{token}")
     html = client.get("/me").get_data(as_text=True)
-    assert 'id="my-prizes"' in html and html.count("Bottle of champagne") == 2
+    assert 'id="my-prizes"' in html and html.count("Bottle of champagne") == 3  # two won, one still to win
     assert 'src="/static/js/phone_prizes.js"' in html
-    items = client.get("/me/prizes.json").get_json()["items"]
+    answer = client.get("/me/prizes.json").get_json()
+    assert answer["offers"] == [{"prize": "Bottle of champagne", "contest": "Champagne week", "when": "A GOLD sale",
+                                 "left": 2}]
+    assert "Still to win" in html and "2 left" in html
+    items = answer["items"]
     assert [(i["prize"], i["contest"], i["status"]) for i in items] == [("Bottle of champagne", "Champagne week",
                                                                           "won")] * 2
     assert csrf_from(html)

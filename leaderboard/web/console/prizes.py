@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from leaderboard.services.access import policy
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.core.errors import Conflict, Forbidden, NotFound
-from leaderboard.services.prizes import wins
+from leaderboard.services.prizes import offers, wins
 from leaderboard.web import labels
 from leaderboard.web.console.common import principal
+from leaderboard.web.prize_text import when_text
 
 bp = Blueprint("console_prizes", __name__, url_prefix="/console/prizes")
 
@@ -24,8 +25,10 @@ def index():
     status = request.args.get("status") or None
     if status is not None and status not in wins.STATUSES:
         status = None
-    rows = wins.wins_at_sites(policy.visible_site_ids(principal(), "prize.hand_over"), status)
-    return render_template("console/prizes.html", rows=rows, status=status, form=HandOverForm(),
+    site_ids = policy.visible_site_ids(principal(), "prize.hand_over")
+    rows = wins.wins_at_sites(site_ids, status)
+    stock = [(offer, when_text(offer.when)) for offer in offers.on_offer(site_ids)]
+    return render_template("console/prizes.html", rows=rows, status=status, form=HandOverForm(), stock=stock,
                            statuses=labels.choices("prize_status"), zone=queries.view_timezone(principal()))
 
 
