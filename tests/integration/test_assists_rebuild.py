@@ -20,6 +20,7 @@ from leaderboard.services.contests import lifecycle as contests
 from leaderboard.services.core import projections
 from leaderboard.services.roster import people
 from leaderboard.services.sales import ingest as sales
+from tests.integration.test_concurrency import run_together
 from tests.projection_snapshot import snapshot
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -125,5 +126,41 @@ def test_assists_and_saves_survive_rebuild_replay_and_rescore(app, world, ops):
         for contest_id in world.values():
             projections.rescore_contest(contests.find_contest(contest_id))
         db.session.commit()
+        assert snapshot() == incremental
+        db.session.remove()
+
+
+def test_concurrent_sales_and_cancellations_crediting_one_colleague_lose_nothing(app, make, api, at_now):
+    """Twenty sellers post at once, all naming the same colleague; then half are cancelled at once. On PostgreSQL
+    the races are real: the colleague's standing must hold exactly what the surviving sales give."""
+    site = make.site("acc", "Europe/Paris")
+    helper = "acc-ops"
+    with app.app_context():
+        people.upsert_agent(auth.SYSTEM, helper, AgentIn(name="Ops", site=site, sells=False))
+    sellers = [make.agent(site=site) for _ in range(20)]
+    product = make.product("ACC", points=9)
+    window = {"starts_at": (NOW - timedelta(days=2)).isoformat(), "ends_at": (NOW + timedelta(days=2)).isoformat()}
+    race = api.contest(name="Assists race", kind="race", sites=[site], rules={"assists": True}, **window)["id"]
+
+    def sale(number: int):
+        def call():
+            return app.test_client().post("/api/v1/sales", headers=api.integration, json={
+                "id": f"acc-{number}", "agent": sellers[number], "product": product, "assists": [helper],
+                "occurred_at": (NOW - timedelta(minutes=number + 1)).isoformat()}).status_code
+        return call
+
+    def cancel(number: int):
+        def call():
+            return app.test_client().post(
+                f"/api/v1/sales/acc-{number}/cancel", headers=api.integration, json={"reason": "x"}).status_code
+        return call
+
+    assert run_together([sale(n) for n in range(20)]) == [201] * 20
+    assert run_together([cancel(n) for n in range(0, 20, 2)]) == [200] * 10
+    with app.app_context():
+        standing = stored_standings(race)[helper]
+        assert standing == ((9 // 2) * 10, 0, 0, 10)
+        incremental = snapshot()
+        projections.rebuild()
         assert snapshot() == incremental
         db.session.remove()
