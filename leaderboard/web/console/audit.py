@@ -18,8 +18,8 @@ from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.validators import Optional as Blank
 
+from leaderboard.domain.audit_diff import changes
 from leaderboard.services.boards import console_queries as queries
-from leaderboard.services.core.audit import changes
 from leaderboard.web.console.common import principal
 from leaderboard.web.labels import label
 
