@@ -141,7 +141,6 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "phone.charity": RoutePolicy("self.read"),
     "phone_prizes.my_prizes": RoutePolicy("self.read"),
     "phone.consent": RoutePolicy("self.read"),  # the consent service checks the contest itself
-    # The console.
     # The phone's people section: the signed-in agent's own goal, kudos and pulse answers (services check the rest).
     "phone_people.people_json": RoutePolicy("self.read"),
     "phone_people.set_goal": RoutePolicy("self.read"),
@@ -150,6 +149,7 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "phone_people.answer_pulse": RoutePolicy("self.read"),
     # Poster pictures, like photos, are named by an unguessable token given only to who may see the poster.
     "phone_people.poster_picture": OPEN,
+    # The console.
     "console.dashboard": _page("contest.read"),
     "console_audit.index": _page("audit.read"),
     "console_contests.index": _page("contest.read"),
@@ -170,6 +170,8 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "console_roster.issue_link": _page("roster.write", _agent),
     "console_roster.import_csv": _page("roster.write"),
     "console_roster.revoke_link": _page("roster.write"),
+    "console_pulses.index": _page("pulse.read"),  # opening one: the service checks pulse.open on its sites
+    "console_pulses.kudos_board": _page("kudos.read"),  # giving: the service checks kudos.give
     "console_sales.index": _page("sale.read"),
     "console_prizes.index": _page("prize.hand_over"),
     "console_prizes.hand_over": _page("prize.hand_over", lambda args: prize_wins.win_resource(args["win_id"])),

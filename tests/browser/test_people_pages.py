@@ -64,7 +64,7 @@ def floor(tmp_path_factory):
     floor.call("PUT", "/api/v1/products/CARD", {"name": "Credit card", "points": 50, "bonus": "25.00",
                                                 "currency": "EUR"})
     for key, name in (("julie", "Julie Lefèvre"), ("zoe", "Zoë Maximilienne de la Tour-Fontaine"),
-                      ("xss", XSS_NAME), ("hidden", "Hidden Person")):
+                      ("xss", XSS_NAME), ("hidden", "Hidden Person"), ("marc", "Marc Dubois")):
         floor.call("PUT", f"/api/v1/agents/{key}", {"name": name, "site": "paris"})
     floor.call("PUT", "/api/v1/agents/hidden", {"name": "Hidden Person", "site": "paris", "hidden_on_screens": True})
     now = datetime.now(UTC)
@@ -178,3 +178,32 @@ def test_goal_wall_shows_opted_in_posters_only(floor, page):
     assert no_overflow
     settled(page)
     screenshot(page, "people-tv-goal-wall")
+
+
+def test_console_pulse_page_shows_results_beside_the_action(floor, browser):
+    floor.dep.cli("user", "create", "lead@people.test", "--role", "lead", "--password", PASSWORD, "--site", "paris")
+    pulse = floor.call("POST", "/api/v1/pulses", {
+        "action": "Offer Gold Rewards when the savings balance qualifies", "values": ["honesty", "respect", "empathy"],
+        "sites": ["paris"], "closes_at": (datetime.now(UTC) + timedelta(days=5)).isoformat()})
+    answers = [("julie", 4, [], "Customers often thank us for it"), ("zoe", 2, ["honesty"], "Feels pushy at the end of a call"),
+               ("xss", 5, [], XSS_NAME), ("hidden", 3, ["respect"], ""), ("marc", 1, ["honesty", "empathy"],
+                                                                          "Not when the customer is grieving")]
+    for key, score, conflicts, comment in answers:
+        floor.call("POST", f"/api/v1/pulses/{pulse['id']}/answers",
+                   {"score": score, "conflicts": conflicts, "comment": comment}, headers=floor.agent_key(key))
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    console = context.new_page()
+    console.goto(floor.url + "/login")
+    console.fill("input[name=email]", "lead@people.test")
+    console.fill("input[name=password]", PASSWORD)
+    console.click("button.primary")
+    console.wait_for_url("**/console/")
+    console.goto(floor.url + "/console/pulses/")
+    row = console.locator(f"[data-pulse='{pulse['id']}']")
+    expect(row.locator(".pulse-mean")).to_contain_text("3")
+    expect(row.locator(".comments")).to_contain_text(XSS_NAME)  # as text
+    assert console.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(console, "people-console-pulses")
+    console.goto(floor.url + "/console/pulses/kudos?period=month")
+    screenshot(console, "people-console-kudos")
+    context.close()

@@ -139,13 +139,13 @@ ROWS = [
     Row("phone.charity", "POST", "/me/charity", "401 401 400 401 403 403 403"),
     Row("phone_prizes.my_prizes", "GET", "/me/prizes.json", "401 401 200 401 403 403 403"),
     Row("phone.consent", "POST", "/me/contests/{contest}/consent", "401 401 400 401 403 403 403"),
-    # The console
     Row("phone_people.people_json", "GET", "/me/people.json", "401 401 200 401 403 403 403"),
     Row("phone_people.set_goal", "POST", "/me/goal", "401 401 400 401 403 403 403"),
     Row("phone_people.goal_wall", "POST", "/me/goal/wall", "401 401 400 401 403 403 403"),
     Row("phone_people.give_kudos", "POST", "/me/kudos", "401 401 400 401 403 403 403"),
     Row("phone_people.answer_pulse", "POST", "/me/pulses/999/answer", "401 401 400 401 403 403 403"),
     Row("phone_people.poster_picture", "GET", "/posters/nobody.jpg", "404 404 404 404 404 404 404"),
+    # The console
     Row("console.dashboard", "GET", "/console/", PAGE),
     Row("console_audit.index", "GET", "/console/audit/", PAGE),
     Row("console_contests.index", "GET", "/console/contests/", "302 302 403 302 302 302 302"),  # to the dashboard
@@ -167,6 +167,8 @@ ROWS = [
     Row("console_roster.issue_link", "POST", "/console/roster/agents/{agent}/links", PAGE_POST_SITED),
     Row("console_roster.import_csv", "POST", "/console/roster/import", PAGE_POST),
     Row("console_roster.revoke_link", "POST", "/console/roster/links/1/revoke", PAGE_POST),
+    Row("console_pulses.index", "GET", "/console/pulses/", PAGE),
+    Row("console_pulses.kudos_board", "GET", "/console/pulses/kudos", PAGE),
     Row("console_sales.index", "GET", "/console/sales/", PAGE),
     Row("console_prizes.index", "GET", "/console/prizes/", PAGE),
     Row("console_prizes.hand_over", "POST", "/console/prizes/0123456789abcdef0123456789abcdef/hand-over", PAGE_POST),
