@@ -17,7 +17,6 @@ from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.validators import Optional as Blank
 
-from leaderboard.models.contests import Contest
 from leaderboard.services.contests import preview as contest_preview
 from leaderboard.services.core.errors import FieldError
 from leaderboard.web.console import contest_forms as forms
@@ -55,13 +54,13 @@ class EditForm(FlaskForm):
         return {p.field: names.get(p.field, "rules" if p.field.startswith("rules") else "") for p in errors}
 
 
-def json_form(contest: Contest, formdata: bool) -> EditForm:
+def json_form(contest: Any, formdata: bool) -> EditForm:
     data = {"name": contest.name, "ends_at": forms.local_input(contest.ends_at, contest.timezone),
             "rules": json.dumps(contest.rules, indent=2, ensure_ascii=False)}
     return EditForm(data=data) if formdata else EditForm(formdata=None, data=data)
 
 
-def controls_form(contest: Contest, formdata: bool) -> forms.ContestForm:
+def controls_form(contest: Any, formdata: bool) -> forms.ContestForm:
     """The wizard form of the contest's kind, filled from its stored rules, without the launch-only fields."""
     kpis = current_app.config["KPIS"]
     cls = forms.form_class(contest.kind, kpis)
@@ -75,7 +74,7 @@ def controls_form(contest: Contest, formdata: bool) -> forms.ContestForm:
     return form
 
 
-def merged_rules(contest: Contest, form: forms.ContestForm) -> dict[str, Any]:
+def merged_rules(contest: Any, form: forms.ContestForm) -> dict[str, Any]:
     """The stored rules with what the controls show replaced by the form's values."""
     shown = (*KIND_KEYS[contest.kind], *SHARED_KEYS)
     old = contest.rules
@@ -95,16 +94,16 @@ def merged_rules(contest: Contest, form: forms.ContestForm) -> dict[str, Any]:
     return rules
 
 
-def submitted_form(contest: Contest) -> EditForm | forms.ContestForm:
+def submitted_form(contest: Any) -> EditForm | forms.ContestForm:
     """The form this POST filled: the JSON view when it sent a `rules` text, else the controls."""
     return json_form(contest, formdata=True) if "rules" in request.form else controls_form(contest, formdata=True)
 
 
-def new_rules(contest: Contest, form: EditForm | forms.ContestForm) -> dict[str, Any]:
+def new_rules(contest: Any, form: EditForm | forms.ContestForm) -> dict[str, Any]:
     return form.parsed_rules if isinstance(form, EditForm) else merged_rules(contest, form)
 
 
-def check_the_rest(contest: Contest, form: EditForm | forms.ContestForm) -> None:
+def check_the_rest(contest: Any, form: EditForm | forms.ContestForm) -> None:
     """For a form that failed its own checks: the service's checks of what could be read, each next to a
     field that shows no error yet, so a change is corrected in one round."""
     rules = new_rules(contest, form) if not isinstance(form, EditForm) else getattr(form, "parsed_rules", None)
