@@ -27,8 +27,6 @@ from wtforms.validators import Optional as Blank
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from leaderboard.domain import slides as slide_types
-from leaderboard.models.contests import Contest
-from leaderboard.models.screens import Channel
 from leaderboard.schemas import MAX_DB_INT, ChannelIn, field_errors
 from leaderboard.services.core.errors import FieldError
 from leaderboard.web.labels import LABELS, label
@@ -66,7 +64,7 @@ class ChannelForm(FlaskForm):
     slides = FieldList(FormField(SlideForm), min_entries=SLIDE_ROWS, max_entries=MAX_SLIDES)
 
 
-def channel_data(channel: Channel) -> dict[str, Any]:
+def channel_data(channel: Any) -> dict[str, Any]:
     """A saved channel as the editor's initial data."""
     display = channel.display or {}
     return {"name": channel.name, "language": channel.language or "", "names": display.get("names", "full"),
@@ -76,7 +74,7 @@ def channel_data(channel: Channel) -> dict[str, Any]:
                         "text": slide.get("text", "")} for slide in channel.slides]}
 
 
-def contest_choices(contests: list[Contest]) -> list[tuple[str, str, dict[str, str]]]:
+def contest_choices(contests: list[Any]) -> list[tuple[str, str, dict[str, str]]]:
     """Each contest as an option that says its kind and format, so the page can offer only those a type shows."""
     options: list[tuple[str, str, dict[str, str]]] = [("", "—", {})]
     for contest in contests:
@@ -133,7 +131,7 @@ def channel_body(form: ChannelForm) -> tuple[ChannelIn | None, list[int], bool]:
         return None, rows, False
 
 
-def refusal_text(kind: slide_types.SlideType, contest: Contest | None) -> str | None:
+def refusal_text(kind: slide_types.SlideType, contest: Any) -> str | None:
     """Why this contest cannot be shown on this slide, in the page's language; None when it can."""
     if contest is None:
         return _("Choose an existing contest.")

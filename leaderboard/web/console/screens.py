@@ -13,8 +13,6 @@ from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from leaderboard.domain import slides as slide_types
 from leaderboard.extensions import limiter
-from leaderboard.models.contests import Contest
-from leaderboard.models.screens import Channel
 from leaderboard.schemas import KEY_PATTERN, ChannelIn
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.contests import lifecycle as contests
@@ -54,7 +52,7 @@ class NewChannelForm(ChannelForm):
             raise ValidationError(_("A channel with this key exists; edit it instead."))
 
 
-def visible_contests(extra: set[int]) -> list[Contest]:
+def visible_contests(extra: set[int]) -> list[Any]:
     """Contests the lead can see (not cancelled), plus any a slide already names."""
     visible = [c for c in contests.list_contests(principal()) if c.cancelled_at is None]
     known = {c.id for c in visible}
@@ -127,12 +125,12 @@ def explain_refusal(data: ChannelIn) -> Callable[[int, str], str | None]:
     return explain
 
 
-def render_editor(form: ChannelForm, key: str, channel: Channel | None, status: int = 200):
+def render_editor(form: ChannelForm, key: str, channel: Any, status: int = 200):
     return render_template("console/channel_edit.html", form=form, key=key, channel=channel,
                            slide_rules=slide_rules_json()), status
 
 
-def edit_channel(form: ChannelForm, key: str, channel: Channel | None):
+def edit_channel(form: ChannelForm, key: str, channel: Any):
     form.slide_errors = []
     extra = {s["contest"] for s in channel.slides if s.get("contest")} if channel else set()
     extra |= {int(e.form.contest.data) for e in form.slides if (e.form.contest.data or "").isdigit()}
