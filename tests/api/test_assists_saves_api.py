@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from leaderboard.extensions import db
+from leaderboard.services.access import auth
 from leaderboard.services.boards import agent_view, standings
 from leaderboard.services.contests.lifecycle import find_contest
 from leaderboard.services.roster.people import agent_by_key
@@ -256,3 +257,18 @@ def test_calendar_boards_show_sales_and_saves_apart_and_no_one_outside_sales(cli
     rows = {row["key"]: row for row in response.get_json()["rows"]}
     assert set(rows) == {"ann", "bea"}
     assert (rows["ann"]["points"], rows["ann"]["sales"], rows["ann"]["saves"]) == (GOLD_POINTS + SAVE_POINTS, 1, 1)
+
+
+def test_a_colleague_outside_sales_gets_a_personal_link_and_a_phone_page(app, client, world):
+    contest_id = new_contest(client, world, assists=True)
+    with app.app_context():
+        _, token = auth.issue_agent_link(auth.SYSTEM, agent_by_key("wh"))
+    phone = app.test_client()
+    assert phone.get(f"/me/link/{token}").status_code == 302
+    assert phone.get("/me").status_code == 200
+    post_sale(client, world, "m-1", "ann", assists=["wh"])
+    assert phone.get("/me").status_code == 200
+    with app.app_context():
+        me = agent_view.contest_card(find_contest(contest_id), agent_by_key("wh"), NOW)["me"]
+        assert (me["points"], me["sales"], me["assists"]) == (GOLD_POINTS // 2, 0, 1)
+        db.session.remove()
