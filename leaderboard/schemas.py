@@ -218,7 +218,10 @@ class ContestIn(Strict):
     ends_at: Timestamp | None = Field(default=None, description="required except for leagues and cups")
     timezone: TimeZone = "UTC"
     sites: list[Key] | None = Field(default=None, description="site keys; default all (a lead's own)")
-    rules: dict[str, Any] = Field(default_factory=dict)
+    rules: dict[str, Any] = Field(default_factory=dict, description=(
+        "scoring rules (README, 'Scoring rules'): products, include_products, count_pending, score, gate, "
+        "normalize, assists (assisting colleagues earn assist points), kinds (['sale'], ['save'] or both), "
+        "and per kind of contest"))
     prizes: list[PrizeIn] = Field(default_factory=list, max_length=100)
 
 
