@@ -5,9 +5,11 @@ HMAC-SHA256 from the seed the contest reveals, with code of its own.
 """
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leaderboard.domain import changes
 from leaderboard.services.access import auth
@@ -48,6 +50,9 @@ class World:
             body["amount"] = amount
         response = self.client.post("/api/v1/sales", headers=self.api.integration, json=body)
         assert response.status_code == 201, response.get_json()
+
+    def traveller_now(self):
+        return datetime.now(UTC)
 
     def wins(self, contest_id, headers=None, **query):
         response = self.client.get(f"/api/v1/contests/{contest_id}/prizes", headers=headers or self.api.admin,
@@ -292,3 +297,45 @@ def test_the_commitment_is_public_from_launch_even_without_a_chance_prize(world)
     contest = world.contest([{"name": "Croissant", "stock": 5, "when": {"kind": "first_sale_of_day"}}])
     assert len(contest["instant_prizes"]["commitment"]) == 64
     assert contest["instant_prizes"]["seed"] is None
+
+
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("sale"), st.sampled_from(["julie", "marc", "lea"]), st.sampled_from(["GOLD", "SILVER"]),
+              st.integers(0, 30)),
+    st.tuples(st.just("cancel"), st.integers(0, 50)),
+    st.tuples(st.just("hand_over"), st.integers(0, 50))), min_size=1, max_size=25)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS)
+def test_any_history_of_sales_cancellations_and_hand_overs_rebuilds_to_the_same_prizes(world, operations):
+    """Arrival order decides stock, so the rebuild must replay the same order: checked on random histories."""
+    world.traveller.shift(timedelta(days=1))  # each example a fresh contest, a day later
+    now = world.traveller_now()
+    contest = world.api.contest(name="Property", kind="race", sites=["paris", "lyon"], rules={"instant_prizes": [
+        {"name": "Bottle", "stock": 2, "when": {"kind": "product", "product": "GOLD"}},
+        {"name": "Croissant", "stock": 3, "when": {"kind": "first_sale_of_day"}},
+        {"name": "Third", "stock": 2, "when": {"kind": "every_nth", "n": 3, "scope": "site"}},
+        {"name": "Golden", "stock": 1, "when": {"kind": "chance", "probability": 0.3}}]},
+        starts_at=(now - timedelta(days=1)).isoformat(), ends_at=(now + timedelta(hours=1)).isoformat(),
+        expect=201)
+    sales: list[str] = []
+    for operation in operations:
+        if operation[0] == "sale":
+            _, agent, product, hours_ago = operation
+            sales.append(f"p{contest['id']}-{len(sales)}")
+            world.sale(sales[-1], agent, product, at=now - timedelta(hours=hours_ago, minutes=1))
+        elif operation[0] == "cancel" and sales:
+            world.traveller.shift(timedelta(seconds=1))
+            world.api.cancel(sales[operation[1] % len(sales)])
+        elif operation[0] == "hand_over":
+            live = [w for w in world.wins(contest["id"]) if w["status"] == "won"]
+            if live:
+                world.traveller.shift(timedelta(seconds=1))
+                assert world.hand_over(live[operation[1] % len(live)]["id"], world.api.admin).status_code == 200
+    before = sorted(world.wins(contest["id"]), key=lambda w: w["id"])
+    for prize, stock in (("Bottle", 2), ("Croissant", 3), ("Third", 2), ("Golden", 1)):
+        assert len([w for w in before if w["prize"] == prize and w["status"] != "revoked"]) <= stock
+    with world.app.app_context():
+        projections.rebuild()
+    assert sorted(world.wins(contest["id"]), key=lambda w: w["id"]) == before
