@@ -10,6 +10,7 @@ import time_machine
 
 from leaderboard.extensions import db
 from leaderboard.models.people import Kudos
+from leaderboard.services.boards.live_snapshots import channel_snapshot
 from tests.conftest import NOW, POSTGRES_URL, bearer
 from tests.people_support import agent_headers
 
@@ -128,3 +129,30 @@ def test_filters_and_board(app, client, team):
 def test_bad_queries(app, client, team, query, status):
     path = "/api/v1/kudos/board" if "period" in query else "/api/v1/kudos"
     assert client.get(path, query_string=query, headers=agent_headers(app, "ana")).status_code == status
+
+
+def test_tv_pictures_apply_hidden_agents_and_channel_name_modes(app, client, api, team):
+    """The kudos and goal wall slides' picture: hidden agents unnamed (kudos) or absent (wall), names as the
+    channel shows them, only the channel's sites."""
+    client.put("/api/v1/agents/cleo", headers=api.admin, json={"name": "Cleo Durand", "site": "paris",
+                                                                "hidden_on_screens": True})
+    ana, cleo, dan = agent_headers(app, "ana"), agent_headers(app, "cleo"), agent_headers(app, "dan")
+    give(client, ana, "cleo", "respect", "merci")
+    assert give(client, dan, "dan", "honesty").status_code == 422  # to yourself: nothing stored
+    client.put("/api/v1/agents/bob", headers=api.admin, json={"name": "Bob Martin", "site": "paris"})
+    give(client, cleo, "bob", "teamwork")
+    for key, headers in (("ana", ana), ("cleo", cleo)):
+        client.put(f"/api/v1/agents/{key}/goal", headers=headers,
+                   json={"title": f"{key} saves", "target_amount": "10.00", "currency": "EUR", "on_wall": True})
+    slides = [{"type": "kudos", "seconds": 20}, {"type": "goal_wall", "seconds": 20}]
+    for key, names in (("full", "full"), ("short", "first_initial"), ("anon", "none")):
+        assert client.put(f"/api/v1/channels/{key}", headers=api.admin, json={
+            "name": key, "sites": ["paris"], "slides": slides, "display": {"names": names}}).status_code == 201
+    with app.app_context():
+        full, short, anon = (channel_snapshot(k)["people"] for k in ("full", "short", "anon"))
+    assert [(k["from"]["name"], k["to"]["name"], k["value"]) for k in full["kudos"]] == [
+        ("—", "Bob Martin", "teamwork"), ("Ana", "—", "respect")]
+    assert [p["title"] for p in full["goals"]] == ["ana saves"]  # Cleo is hidden: her poster stays off
+    assert [k["to"]["name"] for k in short["kudos"]] == ["Bob M.", "—"]
+    assert {k["to"]["name"] for k in anon["kudos"]} == {"—"} and anon["goals"][0]["name"] == "—"
+    assert "key" not in full["kudos"][0]["to"]  # screens get names only, never roster keys
