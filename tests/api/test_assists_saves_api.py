@@ -272,3 +272,11 @@ def test_a_colleague_outside_sales_gets_a_personal_link_and_a_phone_page(app, cl
         me = agent_view.contest_card(find_contest(contest_id), agent_by_key("wh"), NOW)["me"]
         assert (me["points"], me["sales"], me["assists"]) == (GOLD_POINTS // 2, 0, 1)
         db.session.remove()
+
+
+def test_fte_normalised_group_boards_divide_by_the_sellers_time_only(client, world):
+    contest = new_contest(client, world, assists=True, normalize="fte")
+    post_sale(client, world, "f-1", "ann", assists=["ops"])
+    site_row = board(client, world, contest, by="site")["paris"]
+    # ann and bea sell full time; ops adds assist points to the site, not selling time.
+    assert site_row["points"] == (GOLD_POINTS + GOLD_POINTS // 2) / 2

@@ -45,7 +45,7 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
     rows = db.session.execute(
         select(Agent.id, Agent.key, Agent.name, Agent.fte, Agent.active, Site.key, Team.key, standing.score,
                standing.sales, standing.reached_at, standing.reached_sale_id, standing.qualified, standing.points,
-               standing.saves, standing.assists)
+               standing.saves, standing.assists, Agent.sells)
         .join(Site, Agent.site_id == Site.id).outerjoin(Team, Agent.team_id == Team.id)
         .outerjoin(standing, (standing.agent_id == Agent.id) & (standing.contest_id == contest.id))
         # Sellers in the roster; anyone (inactive, or outside sales) once something of theirs counts here.
@@ -60,9 +60,9 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
                    reached_sale_id=reached_sale,
                    qualified=qualified if qualified is not None else unscored_qualified,
                    breakdown={"agent_id": agent_id, "site": site_key, "team": team_key, "fte": fte, "active": active,
-                              "points": Decimal(points) if points is not None else Decimal(0)})
+                              "points": Decimal(points) if points is not None else Decimal(0), "sells": sells})
         for (agent_id, key, name, fte, active, site_key, team_key, score, sales, reached_at, reached_sale,
-             qualified, points, saves, assists) in rows]
+             qualified, points, saves, assists, sells) in rows]
     ranked = rank_entries(entries)
     _cache()[contest.id] = (version, ranked)
     return ranked
@@ -70,7 +70,8 @@ def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
 
 def group_entries(agent_entries: list[BoardEntry], by: str, normalize: bool,
                   names: dict[str, str]) -> list[BoardEntry]:
-    """Team or site board: sum members' points; with FTE normalisation divide by active FTE."""
+    """Team or site board: sum members' points; with FTE normalisation divide by the active sellers' FTE
+    (a colleague outside sales adds assist points to the group, not selling time)."""
     groups: dict[str, list[BoardEntry]] = defaultdict(list)
     for entry in agent_entries:
         key = entry.breakdown[by]
@@ -79,7 +80,8 @@ def group_entries(agent_entries: list[BoardEntry], by: str, normalize: bool,
     out = []
     for key, members in groups.items():
         total = sum((m.score for m in members), Decimal(0))
-        fte = sum((Decimal(m.breakdown["fte"]) for m in members if m.breakdown["active"]), Decimal(0))
+        fte = sum((Decimal(m.breakdown["fte"]) for m in members
+                   if m.breakdown["active"] and m.breakdown.get("sells", True)), Decimal(0))
         score = total / fte if normalize and fte > 0 else total
         scorers = [m for m in members if m.reached_at is not None]
         latest = max(scorers, key=lambda m: (m.reached_at, m.reached_sale_id or "")) if scorers else None
