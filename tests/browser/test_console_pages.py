@@ -115,3 +115,30 @@ def test_sales_log_is_sorted_by_instant_in_one_time_zone(office, browser, people
     screenshot(console, "console-sales-log-1280")
     no_sideways_scroll(console)
     console.context.close()
+
+
+def test_audit_log_reads_as_lines_and_fits_at_1280(office, browser, people):
+    office.put("/api/v1/channels/lobby", {"name": "Lobby (renamed)", "slides": list(every_slide(office, "Hi").values())})
+    console = sign_in(office, browser, people["admin"])
+    console.goto(office.url + "/console/audit/?action=channel.upsert")
+    entry = console.locator("#audit tbody tr[data-entry]").first
+    expect(entry.locator(".diff li").first).to_have_text("name: Lobby → Lobby (renamed)")
+    expect(entry.locator("details.raw code").first).to_be_hidden()  # the JSON waits until asked for
+    entry.locator("details.raw summary").click()
+    expect(entry.locator("details.raw code").first).to_be_visible()
+    screenshot(console, "console-audit-1280")
+    no_sideways_scroll(console)
+    console.context.close()
+
+
+def test_dashboard_in_french_shows_no_raw_value(office, browser, people):
+    console = sign_in(office, browser, people["admin"], locale="fr-FR")
+    table = console.locator("#contests")
+    expect(table).to_contain_text("Tirage au sort")
+    words = set(table.locator("td.kind").all_inner_texts()) | set(table.locator(".status").all_inner_texts())
+    assert words <= {"Course", "Tirage au sort", "Championnat", "Coupe", "programmé", "en cours", "terminé",
+                     "définitif", "annulé"}, words
+    assert "Europe/Paris" in table.inner_text()
+    screenshot(console, "console-dashboard-1280-fr")
+    no_sideways_scroll(console)
+    console.context.close()
