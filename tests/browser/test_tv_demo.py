@@ -4,11 +4,13 @@ import re
 import pytest
 import requests
 
+from leaderboard.domain.slides import NAMES
 from tests.browser.conftest import screenshot
 from tests.live_server import Deployment
 
 pytestmark = pytest.mark.browser
-SLIDE_TYPES = {"standings", "match_centre", "league_table", "bracket", "lucky_draw", "chart", "message"}
+SLIDE_TYPES = set(NAMES)  # the demo channel shows every type the TV knows
+DEMO_SLIDES = len(NAMES) + 2  # standings three times (agents, sites, teams), every other type once
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def test_the_demo_channel_shows_every_slide_type_within_one_rotation(demo, brows
     page.wait_for_selector("#connection[data-state=live]", timeout=15000)
     page.wait_for_selector("body[data-slide=standings] .standings [data-key]")
     rotation = page.evaluate("() => window.leaderboardFeed && [...document.querySelectorAll('#slide-dots span')].length")
-    assert rotation == 9
+    assert rotation == DEMO_SLIDES
     rotation_seconds = sum(slide["seconds"] for slide in demo.channel_slides())
     shown = set()
     for _ in range(rotation_seconds):  # one rotation, a second of the page's own clock at a time
@@ -49,7 +51,7 @@ def test_the_demo_channel_shows_every_slide_type_within_one_rotation(demo, brows
     context.close()
 
 
-@pytest.mark.parametrize("index", range(9))
+@pytest.mark.parametrize("index", range(DEMO_SLIDES))
 def test_each_demo_slide_at_1080p_for_the_gallery(demo, browser, index):
     """Each slide of the demo channel on a channel of its own, with a real clock, saved for docs/gallery."""
     slide = demo.channel_slides()[index]
@@ -68,6 +70,7 @@ def test_each_demo_slide_at_1080p_for_the_gallery(demo, browser, index):
     page.evaluate("() => document.fonts.ready")
     page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
     assert page.evaluate("() => document.documentElement.scrollHeight") == 1080
+    assert page.query_selector("#stage .empty") is None, f"the demo leaves the {slide['type']} slide empty"
     by = f"-{slide['by']}" if slide["type"] == "standings" and slide.get("by", "agent") != "agent" else ""
     screenshot(page, f"demo-{slide['type']}{by}")
     context.close()
