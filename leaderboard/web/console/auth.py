@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired
 
 from leaderboard.extensions import limiter
 from leaderboard.services.access import auth
+from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.contests import lifecycle as contests
 from leaderboard.web.console.common import LEADS
 from leaderboard.web.security import safe_next
@@ -48,5 +49,7 @@ def logout():
 @bp.get("/console/")
 def dashboard():
     items = contests.list_contests(session_principal())
-    return render_template("console/dashboard.html", contests=[contests.contest_view(c) for c in items])
+    site_names = {site.key: site.name for site in queries.visible_sites(session_principal())}
+    return render_template("console/dashboard.html", contests=[contests.contest_view(c) for c in items],
+                           site_names=site_names)
 
