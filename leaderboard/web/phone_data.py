@@ -38,9 +38,12 @@ def _card(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def best_contest(cards: list[dict[str, Any]]) -> int | None:
-    """The race the agent ranks best in (first screen); ties go to the contest ending first (listed first)."""
+    """The race the agent ranks best in (first screen); ties go to the contest ending first (listed first).
+    Without a race, the first lucky draw: my tickets and odds are then my best contest."""
     ranked = [c for c in cards if c["kind"] == "race" and not c["invited"] and c["rank"] is not None]
-    return min(ranked, key=lambda c: c["rank"])["id"] if ranked else None
+    if ranked:
+        return min(ranked, key=lambda c: c["rank"])["id"]
+    return next((c["id"] for c in cards if c["kind"] == "lucky_draw" and not c["invited"]), None)
 
 
 def match_contest(cards: list[dict[str, Any]]) -> int | None:

@@ -188,3 +188,20 @@ def test_a_sale_moves_the_first_screen_live(office, browser, julie_link):
     office.sale("julie", "CARD", at=datetime.now(UTC) - timedelta(seconds=5))
     expect(race.locator("[data-field=points]")).not_to_have_text(before, timeout=5000)
     assert phone.evaluate("window.performance.getEntriesByType('navigation').length") == 1  # no reload
+
+
+def test_far_from_the_podium_the_next_goal_is_the_podium(office, browser, lead):
+    office.put("/api/v1/agents/newbie", {"name": "Nina Newcomer", "site": "paris"})
+    console = sign_in(office, browser, lead)
+    phone = open_phone(browser, issue_link(console, "newbie"))
+    board = requests.get(f"{office.url}/api/v1/contests/{office.race['id']}/standings", headers=office.admin,
+                         params={"limit": 100}, timeout=10).json()
+    rows = board["rows"]
+    third = min(row["points"] for row in rows if row["rank"] <= 3)
+    mine = next(row for row in rows if row["key"] == "newbie")
+    assert mine["rank"] > 3 and mine["points"] == 0
+    race = phone.locator(f"details[data-contest='{office.race['id']}']")
+    expect(race.locator("[data-field=podium]")).to_have_text(f"{third - mine['points']:g}")
+    expect(race.locator("[data-field=goal]")).to_have_text("Reach the podium")
+    inside_first_screen(phone, f"details[data-contest='{office.race['id']}'] [data-field=podium]")
+    screenshot(phone, "phone-podium-goal")

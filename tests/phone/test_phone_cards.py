@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leaderboard.services.boards.live_snapshots import phone_picture
+from leaderboard.web.phone_data import best_contest
 from tests.conftest import NOW
 from tests.phone.test_phone_page import my_numbers, open_link
 
@@ -129,3 +130,12 @@ def test_the_web_app_manifest_points_at_the_personal_page_with_icons_that_exist(
     html = page.get_data(as_text=True)
     assert '<link rel="manifest" href="/me/manifest.webmanifest">' in html
     assert f'<meta name="theme-color" content="{background}">' in html
+
+
+def test_without_a_race_the_draw_is_my_best_contest():
+    def data(cid, kind, rank=None, invited=False):
+        return {"id": cid, "kind": kind, "rank": rank, "invited": invited}
+
+    assert best_contest([data(1, "lucky_draw"), data(2, "race", rank=3), data(3, "race", rank=2)]) == 3
+    assert best_contest([data(1, "league"), data(2, "lucky_draw", invited=True), data(3, "lucky_draw")]) == 3
+    assert best_contest([data(1, "league")]) is None
