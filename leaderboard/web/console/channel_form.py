@@ -34,7 +34,7 @@ from leaderboard.web.messages import translate
 
 SLIDE_ROWS = 8
 MAX_SLIDES = 30
-LANGUAGE_CHOICES = [("", _l("The TV browser's language")), ("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+LANGUAGE_CHOICES = [("", _l("Browser language")), ("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
 # Channel settings: form field name → path in ChannelIn (and in the service's field errors).
 SETTING_PATHS = {"name": "name", "language": "language", "names": "display.names", "top": "display.top",
                  "big_sale_points": "big_sale_points", "sound": "sound", "sites": "sites"}
