@@ -3,6 +3,7 @@ the console's pulse page. Screenshots go to test-output/screenshots (people-*.pn
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -59,6 +60,7 @@ class Floor:
 @pytest.fixture(scope="module")
 def floor(tmp_path_factory):
     dep = Deployment(tmp_path_factory.mktemp("people"))
+    dep.env["LEADERBOARD_SALES_CLAWBACK_DAYS"] = "0"  # bonuses confirm at once: a goal can be reached in a test
     floor = Floor(dep)
     floor.call("PUT", "/api/v1/sites/paris", {"name": "Paris – Rive Gauche", "timezone": "Europe/Paris"})
     floor.call("PUT", "/api/v1/products/CARD", {"name": "Credit card", "points": 50, "bonus": "25.00",
@@ -112,12 +114,26 @@ def test_an_agent_sets_a_goal_and_sees_the_poster_on_a_phone(floor, browser, tmp
     for n in range(2):  # sales after the goal: 50.00 pending, shown live (the race's personal deltas)
         floor.call("POST", "/api/v1/sales", {"id": f"julie-{n}", "agent": "julie", "product": "CARD",
                                              "occurred_at": datetime.now(UTC).isoformat()})
-    expect(poster.locator("[data-field=pending]")).to_contain_text("50.00", timeout=10000)
+    expect(poster.locator("[data-field=saved]")).to_contain_text("50.00 of", timeout=10000)
     expect(poster.locator("img.poster-picture")).to_be_visible()
-    assert poster.locator("progress").evaluate("bar => bar.value") == 0
+    assert poster.locator("progress").evaluate("bar => bar.value") == round(50 / 1200, 4)
     no_side_scroll(phone)
     poster.scroll_into_view_if_needed()
     screenshot(phone, "people-phone-poster")
+    # A smaller target that the savings already cover: the poster says so and celebrates, once.
+    phone.click("#goal-poster details.more summary")
+    phone.fill("#goal-target", "50")
+    phone.click(".goal-form button.primary")
+    phone.wait_for_url("**/me*")
+    expect(poster).to_have_class(re.compile(r"\bcelebrate\b"), timeout=5000)
+    expect(poster.locator("[data-block=reached]")).to_be_visible()
+    expect(poster.locator("[data-field=reached]")).to_contain_text("Goal reached on")
+    poster.scroll_into_view_if_needed()
+    screenshot(phone, "people-phone-goal-reached")
+    phone.reload()
+    phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    phone.evaluate("() => window.leaderboardPeople.refresh()")
+    assert "celebrate" not in (poster.get_attribute("class") or "")  # celebrated once on this phone
     kudos = phone.locator("#kudos")
     kudos.scroll_into_view_if_needed()
     screenshot(phone, "people-phone-kudos")
