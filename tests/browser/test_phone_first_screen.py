@@ -109,7 +109,9 @@ def test_a_draw_card_shows_tickets_and_odds_per_prize_and_never_a_rank(office, b
     for index, (name, _) in enumerate(prizes):
         expect(rows.nth(index).locator(".value")).to_have_text(f"{expected[name] * 100:.1f}%")
     expect(rows.nth(2).locator(".value")).to_have_text(f"{sum(expected.values()) * 100:.1f}%")  # one prize each
-    assert card.locator("[data-field=draw-at]").inner_text().strip()
+    # The draw follows the contest's end, Paris midnight, shown in the agent's site time zone as the page says.
+    assert card.locator("[data-field=draw-at]").inner_text().endswith("12:00 AM")
+    expect(phone.locator("main")).to_contain_text("in the time zone Europe/Paris")
     # A draw has no ranking: no rank, no points, no gap on its card.
     for field in ("rank", "points", "gap", "podium"):
         assert not card.locator(f"[data-field={field}]").is_visible()

@@ -7,7 +7,9 @@ import { prizeOdds } from "./phone_odds.js";
 const lang = document.documentElement.lang || undefined;
 const numberFormat = new Intl.NumberFormat(lang);
 const percentFormat = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const whenFormat = new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+// Times in the agent's site's time zone, as the page says under the cards.
+const whenFormat = new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short", hour: "2-digit",
+  minute: "2-digit", timeZone: document.body.dataset.timezone || undefined });
 const plural = new Intl.PluralRules(lang);
 const PODIUM = 3;
 
@@ -43,11 +45,12 @@ function headline(node, card) {
 }
 
 function fillRace(node, card, me) {
-  setText(node, "rank", String(card.rank));
-  setText(node, "points", number(card.points));
+  const onBoard = card.rank !== null; // a colleague outside sales has a card but no line on the board
+  setText(node, "rank", onBoard ? String(card.rank) : "–");
+  setText(node, "points", onBoard ? number(card.points) : "–");
   const gap = node.querySelector('[data-field="gap"]');
-  setText(node, "gap", card.gap === null ? gap.dataset.leadText : number(card.gap));
-  const podiumGap = card.podium != null && card.rank > PODIUM ? card.podium - card.points : null;
+  setText(node, "gap", !onBoard ? "–" : card.gap === null ? gap.dataset.leadText : number(card.gap));
+  const podiumGap = onBoard && card.podium != null && card.rank > PODIUM ? card.podium - card.points : null;
   show(node, "podium", podiumGap !== null);
   if (podiumGap !== null) setText(node, "podium", number(podiumGap));
   // The next goal: the podium from afar, then the closest colleague above, then keeping the lead.
@@ -56,8 +59,8 @@ function fillRace(node, card, me) {
   const below = card.nearby.filter((row) => row.points < card.points).sort((a, b) => b.points - a.points)[0];
   let text = "";
   if (podiumGap !== null) text = goal.dataset.podiumText;
-  else if (card.gap === null) text = below ? `${goal.dataset.leadText} · +${number(card.points - below.points)}` : goal.dataset.leadText;
-  else if (above) text = fill(goal.dataset.overtakeText, { name: above.name });
+  else if (onBoard && card.gap === null) text = below ? `${goal.dataset.leadText} · +${number(card.points - below.points)}` : goal.dataset.leadText;
+  else if (onBoard && above) text = fill(goal.dataset.overtakeText, { name: above.name });
   setText(node, "goal", text);
   show(node, "goal", Boolean(text));
   const counts = card.counts || {};
