@@ -59,7 +59,18 @@ def public_picture(picture: dict[str, Any], display: ChannelDisplay) -> dict[str
     proof = picture.get("proof")
     if isinstance(proof, dict):
         out["proof"] = _public_proof(proof, hidden, display)
+    prizes = picture.get("prizes")
+    if isinstance(prizes, dict) and isinstance(prizes.get("wins"), list):
+        out["prizes"] = {**prizes, "wins": [_prize_win(win, hidden, display) for win in prizes["wins"]]}
     return out
+
+
+def _prize_win(win: dict[str, Any], hidden: set[str], display: ChannelDisplay) -> dict[str, Any]:
+    """An instant prize's winner on a public screen: the prize shows, a hidden winner's name does not."""
+    agent = win.get("agent") or {}
+    if agent.get("key") in hidden or display.names == "none":
+        return {**win, "agent": {"key": "hidden", "name": PLACEHOLDER}}
+    return {**win, "agent": {**agent, "name": shown_name(str(agent.get("name", "")), display.names)}}
 
 
 def _public_proof(proof: dict[str, Any], hidden: set[str], display: ChannelDisplay) -> dict[str, Any]:

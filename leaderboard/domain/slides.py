@@ -54,6 +54,8 @@ SLIDE_TYPES: tuple[SlideType, ...] = (
     # People slides show no contest: the channel's sites' opted-in goal posters, and their latest kudos.
     SlideType("goal_wall", N_("Goal wall"), (), ("seconds",)),
     SlideType("kudos", N_("Kudos"), (), ("seconds",)),
+    # A contest's instant prizes: what is left to win and the latest winners.
+    SlideType("instant_prizes", N_("Instant prizes"), CONTEST_KINDS, ("contest", "seconds")),
 )
 BY_NAME: dict[str, SlideType] = {slide.name: slide for slide in SLIDE_TYPES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

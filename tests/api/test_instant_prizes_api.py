@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from leaderboard.domain import changes
 from leaderboard.services.access import auth
+from leaderboard.services.boards import live_snapshots
 from leaderboard.services.core import projections
 from leaderboard.services.core.publishing import EXTENSION_KEY
 from leaderboard.services.sales import confirmations
@@ -339,3 +340,21 @@ def test_any_history_of_sales_cancellations_and_hand_overs_rebuilds_to_the_same_
     with world.app.app_context():
         projections.rebuild()
     assert sorted(world.wins(contest["id"]), key=lambda w: w["id"]) == before
+
+
+def test_the_tv_slide_picture_shows_what_is_left_and_the_latest_winners(world):
+    contest = world.contest([
+        {"name": "Bottle", "stock": 2, "when": {"kind": "product", "product": "GOLD", "min_amount": "50.00"}},
+        {"name": "Golden", "stock": 1, "when": {"kind": "chance", "probability": 0.000001}}])
+    channel = world.client.put("/api/v1/channels/prizes-tv", headers=world.api.admin, json={
+        "name": "Prizes", "slides": [{"type": "instant_prizes", "contest": contest["id"], "seconds": 10}]})
+    assert channel.status_code == 201, channel.get_json()
+    world.sale("a", "julie", amount="80.00")
+    world.sale("b", "marc", amount="10.00")
+    with world.app.app_context():
+        picture = live_snapshots.contest_snapshot(contest["id"])
+    assert picture["prizes"]["offers"] == [
+        {"prize": "Bottle", "when": {"kind": "product", "product": "Product GOLD", "min_amount": "50.00"},
+         "stock": 2, "left": 1},
+        {"prize": "Golden", "when": {"kind": "chance", "probability": 0.000001}, "stock": 1, "left": 1}]
+    assert [(w["prize"], w["agent"]["name"]) for w in picture["prizes"]["wins"]] == [("Bottle", "Julie")]

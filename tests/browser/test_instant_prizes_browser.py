@@ -30,6 +30,8 @@ def shop(tmp_path_factory):
             {"name": "a golden voucher", "stock": 2, "when": {"kind": "chance", "probability": 0.000001}}]}})
     office.put("/api/v1/channels/floor", {"name": "Floor", "slides": [
         {"type": "standings", "contest": office.race["id"], "by": "agent", "seconds": 60}]})
+    office.put("/api/v1/channels/prizes", {"name": "Prizes", "slides": [
+        {"type": "instant_prizes", "contest": office.race["id"], "seconds": 60}]})
     dep.cli("user", "create", "lead@shop.test", "--role", "lead", "--password", PASSWORD, "--site", "paris")
     yield office
     dep.stop()
@@ -90,3 +92,20 @@ def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop,
     screenshot(phone, "instant-prizes-phone")
     context.close()
     phone_context.close()
+
+
+def test_the_instant_prizes_slide_shows_what_is_left_and_who_won(shop, page):
+    shop.tv(page, "prizes")
+    page.wait_for_selector(".prize-slide", timeout=5000)
+    left = page.locator(".prize-offer").first.locator(".prize-offer-left")
+    before = left.inner_text()
+    shop.sale("julie", "GOLD", at=datetime.now(UTC) - timedelta(seconds=1))
+    expect(left).not_to_have_text(before, timeout=5000)  # the slide follows the win without a reload
+    expect(page.locator(".prize-offer").nth(1).locator(".prize-offer-when")).to_have_text(
+        "A golden sale: 0.0001% chance per sale")
+    expect(page.locator(".prize-winner").first.locator(".prize-winner-name")).to_have_text("Julie Lefèvre")
+    page.wait_for_function("document.querySelector('.prize-slide').getAnimations({ subtree: true })"
+                           ".every((a) => a.playState !== 'running')", timeout=5000)
+    sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert sizes == [1920, 1080], "the slide overflows the screen"
+    screenshot(page, "instant-prizes-slide")

@@ -26,6 +26,7 @@ from leaderboard.domain.instant_prizes import (
     counter_key,
     meets,
 )
+from leaderboard.domain.privacy import HIDDEN_KEY, PLACEHOLDER, ChannelDisplay, public_picture
 from leaderboard.domain.scoring import parse_rules
 
 PRODUCTS = {"GOLD", "SILVER"}
@@ -188,3 +189,16 @@ def test_the_readme_chance_check_agrees_with_the_service(monkeypatch):
     ids = [f"crm-{n}" for n in range(200)]
     expected = [i for i in ids if meets(prize, facts(sale_id=i), None, SEED)]
     assert [i for i in ids if namespace["golden"](i, 0.2)] == expected
+
+
+def test_public_screens_hide_a_hidden_winner_and_follow_the_channel_name_mode():
+    picture = {"prizes": {"offers": [], "wins": [
+        {"id": "w1", "prize": "Bottle", "agent": {"key": "julie", "name": "Julie Lefèvre"}},
+        {"id": "w2", "prize": "Mug", "agent": {"key": "marc", "name": "Marc Dubois"}}]}, HIDDEN_KEY: ["marc"]}
+    shown = public_picture(picture, ChannelDisplay(names="first_initial"))
+    assert [(w["prize"], w["agent"]["name"]) for w in shown["prizes"]["wins"]] == [("Bottle", "Julie L."),
+                                                                                 ("Mug", PLACEHOLDER)]
+    assert shown["prizes"]["wins"][1]["agent"]["key"] == "hidden"
+    nameless = public_picture(picture, ChannelDisplay(names="none"))
+    assert {w["agent"]["name"] for w in nameless["prizes"]["wins"]} == {PLACEHOLDER}
+    assert picture["prizes"]["wins"][1]["agent"]["name"] == "Marc Dubois"  # the shared picture is not changed

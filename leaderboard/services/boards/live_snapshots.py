@@ -24,6 +24,7 @@ from leaderboard.services.draws.state import frozen_lines
 from leaderboard.services.league import cup
 from leaderboard.services.league import views as league_views
 from leaderboard.services.people.screens import channel_people
+from leaderboard.services.prizes import offers as prize_offers
 from leaderboard.services.roster.privacy import hidden_agent_keys
 from leaderboard.services.screens.channels import channel_view, require_channel
 
@@ -43,8 +44,11 @@ def contest_snapshot(contest_id: int) -> dict[str, Any]:
         draw = db.session.get(Draw, contest.id)
         data["tickets"] = tickets.tickets_view(contest, frozen_lines(draw), None)
         data["proof"] = draw.proof if draw is not None and draw.status == "drawn" else None
+    if (prizes := prize_offers.slide_picture(contest)) is not None:
+        data["prizes"] = prizes  # the instant prizes slide: what is left and the latest winners
     # Who public screens show as a placeholder: read by domain/privacy.public_picture, never sent as such.
     on_screen = [row["key"] for row in data.get("standings", {}).get("agent", [])]
+    on_screen += [w["agent"]["key"] for w in data.get("prizes", {}).get("wins", [])]
     on_screen += [row["agent"] for row in data.get("tickets", {}).get("agents", [])]
     on_screen += [w["agent"] for w in (data.get("proof") or {}).get("winners", []) if w.get("agent")]
     data[HIDDEN_KEY] = hidden_agent_keys(on_screen)

@@ -4,6 +4,7 @@ import { currentLocale, formatNumber, t } from "./tv/i18n.js";
 import { luckyDraw } from "./tv/draw.js";
 import { goalWall } from "./tv/goal_wall.js";
 import { kudos } from "./tv/kudos.js";
+import { instantPrizes } from "./tv/prizes.js";
 import { bracket, leagueTable, matchCentre } from "./tv/league.js";
 import { standings } from "./tv/standings.js";
 
@@ -44,4 +45,4 @@ export function chart(slide, data, page, _ceremony, container) {
 }
 
 export const RENDERERS = { standings, match_centre: matchCentre, league_table: leagueTable, bracket,
-  lucky_draw: luckyDraw, message, chart, goal_wall: goalWall, kudos };
+  lucky_draw: luckyDraw, message, chart, goal_wall: goalWall, kudos, instant_prizes: instantPrizes };

@@ -184,6 +184,7 @@ function onDelta(event, message) {
     band.sale(message);
   } else if (event === "prize") {
     band.prize(message);
+    feed.refresh(message.topic); // the instant prizes slide: one less left, a new winner
   } else if (event === "match.goal") {
     band.add(goalNews(id, message, "goal", `${t("goal")} ${message.agent.name} ${message.minute}'`));
     feed.refresh(message.topic);
