@@ -107,16 +107,16 @@ def test_rules_are_edited_with_controls_and_json_stays_behind_advanced(office, b
     no_side_scroll(page)
 
 
-@pytest.mark.parametrize("kind", ["lucky_draw", "league"])
-def test_every_step_fits_1280_px_and_instant_prizes_show_only_their_inputs(office, browser, lead, kind):
-    page = signed_in(office, browser, lead)
+@pytest.mark.parametrize(("kind", "locale"), [("lucky_draw", "en-GB"), ("league", "en-GB"), ("race", "de-DE")])
+def test_every_step_fits_1280_px_and_instant_prizes_show_only_their_inputs(office, browser, lead, kind, locale):
+    page = signed_in(office, browser, lead, locale=locale)
     page.goto(office.url + f"/console/contests/new/{kind}")
     page.fill("input[name=name]", "Une très longue désignation de concours pour voir si rien ne déborde — 2026")
     keys = page.eval_on_selector_all(".wizard-steps button", "buttons => buttons.map(b => b.value)")
     for key in keys[1:-1]:
         step(page, key)
         no_side_scroll(page)
-        screenshot(page, f"console-wizard-{kind}-{key}")
+        screenshot(page, f"console-wizard-{kind}-{key}-{locale}")
     row = page.locator(".instant-row").first
     expect(row.locator("[name=ip_0_n]")).to_be_hidden()  # an agent's first sale of the day needs no n
     row.locator("select[name=ip_0_when]").select_option("every_nth")
@@ -126,5 +126,5 @@ def test_every_step_fits_1280_px_and_instant_prizes_show_only_their_inputs(offic
     page.click("button[name=preview]")
     expect(error_of(page, "ip_0_stock")).to_be_visible()  # a named instant prize needs its stock and its n
     expect(error_of(page, "ip_0_n")).to_be_visible()
-    screenshot(page, f"console-wizard-{kind}-review")
+    screenshot(page, f"console-wizard-{kind}-review-{locale}")
     no_side_scroll(page)
