@@ -106,8 +106,8 @@ def test_an_agent_sets_a_goal_and_sees_the_poster_on_a_phone(floor, browser, tmp
     picture.write_bytes(png())
     phone.set_input_files("#goal-picture", str(picture))
     phone.check(".goal-form input[name=on_wall]")
-    phone.click(".goal-form button.primary")
-    phone.wait_for_url("**/me*")
+    with phone.expect_navigation():  # the form posts, then the page comes back with the poster
+        phone.click(".goal-form button.primary")
     expect(poster.locator("[data-field=title]")).to_have_text("Un vélo de route « Bianchi »")
     expect(poster.locator("[data-field=saved]")).to_contain_text("1,200.00")
     phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
@@ -123,8 +123,8 @@ def test_an_agent_sets_a_goal_and_sees_the_poster_on_a_phone(floor, browser, tmp
     # A smaller target that the savings already cover: the poster says so and celebrates, once.
     phone.click("#goal-poster details.more summary")
     phone.fill("#goal-target", "50")
-    phone.click(".goal-form button.primary")
-    phone.wait_for_url("**/me*")
+    with phone.expect_navigation():  # the form posts, then the page comes back with the poster
+        phone.click(".goal-form button.primary")
     expect(poster).to_have_class(re.compile(r"\bcelebrate\b"), timeout=5000)
     expect(poster.locator("[data-block=reached]")).to_be_visible()
     expect(poster.locator("[data-field=reached]")).to_contain_text("Goal reached on")
