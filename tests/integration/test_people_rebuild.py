@@ -11,7 +11,7 @@ from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.schemas_people import GoalIn, KudosIn
 from leaderboard.services.access import auth
 from leaderboard.services.earnings import bonuses as earnings
-from leaderboard.services.people import goals, kudos
+from leaderboard.services.people import goals, kudos, personal
 from leaderboard.services.roster.people import agent_by_key
 from leaderboard.services.sales import ingest as sales
 
@@ -54,4 +54,24 @@ def test_goal_progress_and_kudos_board_survive_a_rebuild(app, make, runner):
         assert result.exit_code == 0, result.output
         assert [goals.get_goal(key).as_dict() for key in agents] == before
         assert kudos.board(lead, "month") == board
+        db.session.remove()
+
+
+def test_personal_share_export_and_erase(app, make):
+    """What services/people/personal.py gives an export, and what it erases (the privacy service calls it)."""
+    site = make.site("pe", "Europe/Paris")
+    ana, bob = make.agent(site, "pe-ana"), make.agent(site, "pe-bob")
+    with app.app_context(), time_machine.travel(NOW, tick=False):
+        ana_id, bob_id = agent_by_key(ana).id, agent_by_key(bob).id
+        actor = auth.Principal(name=ana, role="agent", agent_id=ana_id)
+        goals.set_goal(actor, ana, GoalIn(title="Bike", target_amount="100", currency="EUR"))
+        kudos.give(actor, KudosIn(to=bob, value="respect", message="Thanks, Bob"))
+        mine = personal.export_of(ana_id)
+        assert mine["goal"]["title"] == "Bike"
+        assert [(k["given"], k["message"]) for k in mine["kudos"]] == [(True, "Thanks, Bob")]
+        assert [k["given"] for k in personal.export_of(bob_id)["kudos"]] == [False]
+        personal.erase(ana_id)
+        db.session.commit()
+        assert personal.export_of(ana_id) == {"goal": None, "kudos": [
+            {"given": True, "value": "respect", "message": "", "given_at": NOW.isoformat()}]}
         db.session.remove()
