@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leaderboard.extensions import db
-from leaderboard.models.prizes import PrizeCounter, PrizeStock, PrizeWin
+from leaderboard.models.prizes import PrizeCounter, PrizeHandOver, PrizeStock, PrizeWin
 from leaderboard.services.core import projections
 from tests.conftest import NOW
 from tests.integration.test_concurrency import post_cancel, post_sale, run_together
@@ -84,3 +84,42 @@ def test_50_concurrent_qualifying_sales_win_exactly_the_stock(app, api, prize_sh
     rebuilt = wins_of(app, contest)
     assert len([s for s, status in rebuilt["Bottle"] if status == "won"]) <= 3
     assert len(rebuilt["Every fifth"]) == 14  # 70 counted arrivals: the 5th, 10th, … 70th
+
+
+def test_hand_overs_racing_each_other_and_a_cancellation_stay_consistent(app, api, prize_shop, at_now):
+    contest = prize_shop["contest"]
+    for n in range(4):
+        at_now.shift(timedelta(seconds=1))
+        api.sale(f"race-{n}", prize_shop["agents"][n], prize_shop["product"], NOW - timedelta(minutes=3))
+    wins = {sale: win_id for win_id, sale in _win_ids(app, contest, "Bottle")}
+    at_now.shift(timedelta(seconds=1))
+
+    def hand_over(win_id):
+        def call():
+            response = app.test_client().post(f"/api/v1/prize-wins/{win_id}/hand-over", headers=api.admin)
+            return response.status_code, response.get_json()
+        return call
+
+    # Ten hand-overs of one win at once: every answer is 200 and one hand-over is logged.
+    results = run_together([hand_over(wins["race-0"]) for _ in range(10)])
+    assert {status for status, _ in results} == {200}
+    assert len({body["handed_over_at"] for _, body in results}) == 1
+    # A hand-over racing the cancellation of its sale: either it came first (kept, flagged) or it is refused.
+    results = run_together([hand_over(wins["race-1"]), post_cancel(app, api.integration, "race-1")], workers=2)
+    with app.app_context():
+        win = db.session.get(PrizeWin, wins["race-1"])
+        handed = db.session.scalar(select(func.count()).select_from(PrizeHandOver)
+                                   .where(PrizeHandOver.win_id == wins["race-1"]))
+        outcome = (win.status, win.cancelled_after_hand_over, handed)
+        db.session.remove()
+    assert outcome in (("handed_over", True, 1), ("revoked", False, 0))
+    assert results[0][0] == (200 if outcome[0] == "handed_over" else 409)
+    assert stock_left(app, contest, "Bottle") == (0 if outcome[0] == "handed_over" else 1)
+
+
+def _win_ids(app, contest_id: int, prize: str) -> list[tuple[str, str]]:
+    with app.app_context():
+        rows = [(row.id, row.sale_id) for row in db.session.scalars(
+            select(PrizeWin).where(PrizeWin.contest_id == contest_id, PrizeWin.prize == prize))]
+        db.session.remove()
+        return rows
