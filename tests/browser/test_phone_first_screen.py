@@ -186,9 +186,20 @@ def test_the_web_app_manifest_is_served_with_icons_that_exist(office, browser, j
 def test_a_sale_moves_the_first_screen_live(office, browser, julie_link):
     phone = open_phone(browser, julie_link)
     race = phone.locator(f"details[data-contest='{office.race['id']}']")
+    match = phone.locator("#featured details[data-kind=league]")
+    draw = phone.locator(f"details[data-contest='{office.draw['id']}']")
+    draw.locator(":scope > summary").click()  # a card the agent opened stays open through live updates
     before = race.locator("[data-field=points]").inner_text()
+    side = "home" if match.locator("[data-field=home-name]").inner_text() == LONG_SITE else "away"
+    goals = int(match.locator(f"[data-field={side}-goals]").inner_text())
+    tickets = int(draw.locator("[data-field=tickets]").inner_text())
+    # Two sales of 50 points: one more goal at 100 points a goal, two more tickets.
     office.sale("julie", "CARD", at=datetime.now(UTC) - timedelta(seconds=5))
+    office.sale("julie", "CARD", at=datetime.now(UTC) - timedelta(seconds=4))
     expect(race.locator("[data-field=points]")).not_to_have_text(before, timeout=5000)
+    expect(match.locator(f"[data-field={side}-goals]")).to_have_text(str(goals + 1), timeout=5000)
+    expect(draw.locator("[data-field=tickets]")).to_have_text(str(tickets + 2), timeout=5000)
+    assert draw.get_attribute("open") is not None
     assert phone.evaluate("window.performance.getEntriesByType('navigation').length") == 1  # no reload
 
 
