@@ -32,7 +32,7 @@ function agentOdds(mine, others, slots) {
   for (let step = 0; step < STEPS; step += 1) {
     const u = (step + 0.5) / STEPS;
     const v = u ** 4;
-    const weight = (4 * u ** 3) / STEPS;
+    const weight = ((step + 1) / STEPS) ** 4 - (step / STEPS) ** 4; // the cell's exact share of dv: they sum to 1
     const dist = new Array(slots).fill(0); // how many others rang before me: 0 … slots - 1 (more is dropped)
     dist[0] = 1;
     for (const [count, holders] of others) {
