@@ -139,3 +139,12 @@ def test_without_a_race_the_draw_is_my_best_contest():
     assert best_contest([data(1, "lucky_draw"), data(2, "race", rank=3), data(3, "race", rank=2)]) == 3
     assert best_contest([data(1, "league"), data(2, "lucky_draw", invited=True), data(3, "lucky_draw")]) == 3
     assert best_contest([data(1, "league")]) is None
+
+
+def test_the_first_paint_already_names_the_round(app, world):
+    phone, _ = open_link(app, "ana")
+    page = phone.get("/me").get_data(as_text=True)
+    league = page.split(f'data-contest="{world["league"]["id"]}"')[1].split('<details class="card contest')[0]
+    cup = page.split(f'data-contest="{world["cup"]["id"]}"')[1].split('<details class="card contest')[0]
+    assert ">Round 1 of 2</p>" in league  # two sites, two legs: two rounds
+    assert ">Final</p>" in cup
