@@ -18,7 +18,7 @@ from leaderboard.models.roster import Site
 from leaderboard.services.core import audit
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.publishing import Notice
-from leaderboard.services.league.matches import counted_sales, score, score_of, sync_match
+from leaderboard.services.league.matches import score, score_of, shoot_out_tally, sync_match
 from leaderboard.services.league.setup import add_match, capture_fte
 from leaderboard.services.league.views import contest_matches, match_status, require_league
 
@@ -50,11 +50,13 @@ class Bracket:
 
 def _result(contest: Contest, match: Match) -> rules_of_play.CupMatchResult:
     current = score(match)
-    home_sales = counted_sales(contest, match, match.home)
-    away_sales = counted_sales(contest, match, match.away)
-    return rules_of_play.CupMatchResult(
-        match.home.key, match.away.key, current["home"], current["away"], len(home_sales), len(away_sales),
-        home_sales[0][0].occurred_at if home_sales else None, away_sales[0][0].occurred_at if away_sales else None)
+    if current["home"] != current["away"]:
+        # Goals decide: the shoot-out figures are read only for a level tie (cup_winner needs no more).
+        return rules_of_play.CupMatchResult(match.home.key, match.away.key, current["home"], current["away"])
+    home_sales, home_first = shoot_out_tally(contest, match, match.home)
+    away_sales, away_first = shoot_out_tally(contest, match, match.away)
+    return rules_of_play.CupMatchResult(match.home.key, match.away.key, current["home"], current["away"],
+                                        home_sales, away_sales, home_first, away_first)
 
 
 def bracket(contest: Contest, now: datetime) -> Bracket:

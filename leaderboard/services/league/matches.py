@@ -46,6 +46,27 @@ def counted_sales(contest: Contest, match: Match, site: Site) -> list[tuple[Sale
     return out
 
 
+def shoot_out_tally(contest: Contest, match: Match, site: Site) -> tuple[int, datetime | None]:
+    """How many of the site's sales count in the match and when the first was: what `counted_sales` gives,
+    counted by one aggregate query (a cup reads it for level ties at every picture of its bracket)."""
+    rules = rules_of(contest)
+    start, end = max(match.starts_at, contest.starts_at), min(match.ends_at, contest.ends_at)
+    statement = (sales_in_window(start, end, [site.id])
+                 .with_only_columns(func.count(Sale.id), func.min(Sale.occurred_at)).order_by(None))
+    if rules.include_products is not None:
+        statement = statement.join(Product, Product.id == Sale.product_id).where(
+            Product.code.in_(rules.include_products))
+    if rules.kinds is not None:
+        statement = statement.where(Sale.kind.in_(rules.kinds))
+    if not rules.count_pending:
+        confirmed_until = confirmed_through()
+        if confirmed_until is None:
+            return 0, None
+        statement = statement.where(Sale.occurred_at <= confirmed_until - clawback_window())
+    count, first = db.session.execute(statement).one()
+    return int(count or 0), first
+
+
 def side_goals(contest: Contest, site: Site, fte: Decimal,
                counted: list[tuple[Sale, Decimal]]) -> list[rules_of_play.Goal]:
     inputs = [rules_of_play.SaleInput(sale.id, sale.agent.key, sale.occurred_at, points) for sale, points in counted]
