@@ -145,3 +145,12 @@ def test_dashboard_in_french_shows_no_raw_value(office, browser, people):
     screenshot(console, "console-dashboard-1280-fr")
     no_sideways_scroll(console)
     console.context.close()
+
+
+@pytest.mark.parametrize("path", ["roster/", "sales/", "screens/", "audit/", "exports/"])
+def test_console_pages_in_german_fit_at_1280(office, browser, people, path):
+    console = sign_in(office, browser, people["world"], locale="de-DE")
+    console.goto(f"{office.url}/console/{path}")
+    screenshot(console, f"console-{path.strip('/')}-1280-de")
+    no_sideways_scroll(console)
+    console.context.close()
