@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from leaderboard.extensions import db
+from leaderboard.models.people import Goal
 from leaderboard.schemas import CancelIn, SaleIn
 from leaderboard.schemas_people import GoalIn, KudosIn
 from leaderboard.services.access import auth
@@ -47,6 +48,8 @@ def test_goal_progress_and_kudos_board_survive_a_rebuild(app, make, runner):
         lead = auth.Principal(name="admin", role="admin")
         before = [goals.get_goal(key).as_dict() for key in agents]
         board = kudos.board(lead, "month")
+        pairs = [(agent_by_key(key), db.session.get(Goal, agent_by_key(key).id)) for key in agents]
+        assert [view.as_dict() for view in goals.views_of(pairs)] == before  # the goal wall's batch agrees
         assert any(g["reached_at"] for g in before) and any(not g["reached_at"] for g in before)
         assert any(g["saved_pending"] != "0.00" for g in before)
         db.session.remove()

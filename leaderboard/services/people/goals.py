@@ -77,6 +77,28 @@ def view_of(agent: Agent, goal: Goal, now: datetime | None = None) -> GoalView:
                     picture_url(name) if name else None, progress)
 
 
+def views_of(pairs: list[tuple[Agent, Goal]], now: datetime | None = None) -> list[GoalView]:
+    """Several posters at once (the goal wall): one query for their savings, one for their pictures."""
+    if not pairs:
+        return []
+    ids = [agent.id for agent, _ in pairs]
+    savings: dict[int, list[Saving]] = {agent_id: [] for agent_id in ids}
+    rows = db.session.execute(select(Earning.agent_id, Earning.occurred_at, Earning.amount, Earning.currency,
+                                     Earning.clawed_back, Earning.charity)
+                              .join(Goal, Goal.agent_id == Earning.agent_id)
+                              .where(Earning.agent_id.in_(ids), Earning.occurred_at >= Goal.set_at))
+    for agent_id, at, amount, currency, clawed, charity in rows:
+        savings[agent_id].append(Saving(at, amount, currency, bool(clawed), charity is not None))
+    picture_rows = db.session.execute(select(GoalPicture.agent_id, GoalPicture.name)
+                                      .where(GoalPicture.agent_id.in_(ids))).all()
+    pictures = {row.agent_id: row.name for row in picture_rows}
+    now, window = now or utcnow(), clawback_window()
+    return [GoalView(agent.key, goal.title, goal.target_amount, goal.currency, goal.set_at, goal.on_wall,
+                     picture_url(pictures[agent.id]) if agent.id in pictures else None,
+                     goal_progress(goal.target_amount, goal.currency, goal.set_at, savings[agent.id], window, now))
+            for agent, goal in pairs]
+
+
 def get_goal(agent_key: str) -> GoalView:
     agent = _agent(agent_key)
     goal = db.session.get(Goal, agent.id)

@@ -16,7 +16,7 @@ from leaderboard.extensions import db
 from leaderboard.models.people import Goal, Kudos
 from leaderboard.models.roster import Agent
 from leaderboard.models.screens import Channel
-from leaderboard.services.people.goals import view_of
+from leaderboard.services.people.goals import views_of
 from leaderboard.services.people.notices import PEOPLE_SLIDES, slide_types
 from leaderboard.services.screens.channels import display_of
 
@@ -62,15 +62,12 @@ def goal_wall_picture(site_ids: list[int] | None, display: ChannelDisplay) -> li
                  .order_by(Goal.set_at, Agent.key).limit(POSTERS_SHOWN))
     if site_ids is not None:
         statement = statement.where(Agent.site_id.in_(site_ids))
-    posters: list[dict[str, Any]] = []
-    for agent, goal in db.session.execute(statement):
-        view = view_of(agent, goal)
-        posters.append({"key": f"poster-{len(posters) + 1}", "name": _name(agent, display),
-                        "title": goal.title, "target_amount": f"{goal.target_amount:.2f}",
-                        "currency": goal.currency, "progress": view.progress.progress,
-                        "reached": view.progress.reached_at is not None,
-                        "picture": view.picture if display.names == "full" else None})
-    return posters
+    pairs = [(agent, goal) for agent, goal in db.session.execute(statement)]
+    return [{"key": f"poster-{position}", "name": _name(agent, display), "title": view.title,
+             "target_amount": f"{view.target_amount:.2f}", "currency": view.currency,
+             "progress": view.progress.progress, "reached": view.progress.reached_at is not None,
+             "picture": view.picture if display.names == "full" else None}
+            for position, ((agent, _goal), view) in enumerate(zip(pairs, views_of(pairs), strict=True), 1)]
 
 
 def channel_people(channel: Channel) -> dict[str, Any] | None:

@@ -98,6 +98,17 @@ function pageTime(slide) {
   return ((slide ? slide.seconds : 15) * 1000) / Math.max(1, state.pages);
 }
 
+// The goal wall's savings move with sales and the clock, which push it nothing: look again when it comes up.
+const PEOPLE_LOOK_AGAIN_MS = 60000;
+let peopleAskedAt = 0;
+
+function lookAgainAtGoalWall() {
+  const slide = currentSlide();
+  if (!slide || slide.type !== "goal_wall" || !feed || Date.now() - peopleAskedAt < PEOPLE_LOOK_AGAIN_MS) return;
+  peopleAskedAt = Date.now();
+  feed.refresh(`channel:${channelKey}`);
+}
+
 function advance() {
   const list = slides();
   if (!list.length) return;
@@ -108,6 +119,7 @@ function advance() {
   if (state.page + 1 < state.pages) state.page += 1;
   else { state.page = 0; state.index = (state.index + 1) % list.length; }
   render();
+  lookAgainAtGoalWall();
   schedule();
 }
 
