@@ -1,4 +1,5 @@
 """Instant prizes in real Chromium: the TV celebrates a win, the lead hands it over, the winner's phone shows it."""
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,23 @@ def shop(tmp_path_factory):
     dep.cli("user", "create", "lead@shop.test", "--role", "lead", "--password", PASSWORD, "--site", "paris")
     yield office
     dep.stop()
+
+
+def settled(page, seconds: float = 5) -> None:
+    """Wait until the slide's rows stopped gliding (polled from here: the page's CSP forbids eval)."""
+    deadline = time.monotonic() + seconds
+    script = ("document.querySelector('.prize-slide').getAnimations({ subtree: true })"
+              ".every((a) => a.playState !== 'running')")
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, "the slide kept moving"
+        page.wait_for_timeout(50)
+
+
+def cut_off(page) -> int:
+    """Prize cards and winners that do not fit inside the slide's stage (the band and QR corner stay clear)."""
+    return page.evaluate("""(() => { const stage = document.getElementById('stage').getBoundingClientRect();
+        return [...document.querySelectorAll('.prize-offer, .prize-winner')]
+          .filter((n) => n.getBoundingClientRect().bottom > stage.bottom + 1).length; })()""")
 
 
 def wins(shop):
@@ -104,8 +122,35 @@ def test_the_instant_prizes_slide_shows_what_is_left_and_who_won(shop, page):
     expect(page.locator(".prize-offer").nth(1).locator(".prize-offer-when")).to_have_text(
         "A golden sale: 0.0001% chance per sale")
     expect(page.locator(".prize-winner").first.locator(".prize-winner-name")).to_have_text("Julie Lefèvre")
-    page.wait_for_function("document.querySelector('.prize-slide').getAnimations({ subtree: true })"
-                           ".every((a) => a.playState !== 'running')", timeout=5000)
+    settled(page)
     sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert sizes == [1920, 1080], "the slide overflows the screen"
+    for _ in range(4):  # a full list of winners still fits
+        shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=1))
+    live = [w for w in wins(shop) if w["status"] != "revoked"]
+    expect(page.locator(".prize-winner")).to_have_count(min(5, len(live)), timeout=5000)
+    settled(page)
+    assert cut_off(page) == 0
     screenshot(page, "instant-prizes-slide")
+
+
+def test_many_prizes_page_through_and_long_names_stay_inside(shop, page):
+    prizes = [{"name": f"Prize {n}: " + "a very long prize name that keeps going " * 3, "stock": 3,
+               "when": {"kind": "every_nth", "n": n + 2, "scope": "site"}} for n in range(6)]
+    midnight = datetime.now(ZoneInfo("Europe/Paris")).replace(hour=0, minute=0, second=0, microsecond=0)
+    many = shop.post("/api/v1/contests", {
+        "name": "Many prizes", "kind": "race", "starts_at": (midnight - timedelta(days=1)).isoformat(),
+        "ends_at": (midnight + timedelta(days=6)).isoformat(), "rules": {"instant_prizes": prizes}})
+    shop.put("/api/v1/channels/many", {"name": "Many", "slides": [
+        {"type": "instant_prizes", "contest": many["id"], "seconds": 60}]})
+    shop.tv(page, "many")
+    page.wait_for_selector(".prize-slide", timeout=5000)
+    expect(page.locator(".prize-offer")).to_have_count(3)
+    expect(page.locator("#page-note")).to_have_text("page 1 of 2")
+    overflowing = page.evaluate("""[...document.querySelectorAll('.prize-offer-name')]
+        .filter((n) => n.getBoundingClientRect().right > n.closest('.prize-offer').getBoundingClientRect().right).length""")
+    assert overflowing == 0
+    sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert sizes == [1920, 1080]
+    assert cut_off(page) == 0
+    screenshot(page, "instant-prizes-slide-many")

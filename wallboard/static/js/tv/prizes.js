@@ -2,8 +2,8 @@
 import { el } from "../dom.js";
 import { formatNumber, formatTime, t } from "./i18n.js";
 
-export const WINNERS_SHOWN = 6;
-export const OFFERS_SHOWN = 4;
+export const WINNERS_SHOWN = 5;
+export const OFFERS_SHOWN = 3;
 
 function howToWin(when) {
   if (when.kind === "first_sale_of_day") return t("prize_first_sale");
@@ -33,10 +33,13 @@ function winner(item) {
     el("span", { class: "prize-winner-time", text: formatTime(new Date(item.won_at)) }));
 }
 
-export function instantPrizes(_slide, data) {
+export function instantPrizes(_slide, data, page = 0) {
   const prizes = data.prizes;
   if (!prizes) return { nodes: [el("div", { class: "message", text: t("prizes_none_here") })], pages: 1 };
-  const offers = prizes.offers.slice(0, OFFERS_SHOWN).map(offer);
+  // More prizes than fit: pages of three, the winners staying beside each page.
+  const pages = Math.max(1, Math.ceil(prizes.offers.length / OFFERS_SHOWN));
+  const first = (page % pages) * OFFERS_SHOWN;
+  const offers = prizes.offers.slice(first, first + OFFERS_SHOWN).map(offer);
   const wins = prizes.wins.slice(0, WINNERS_SHOWN);
   const node = el("div", { class: "prize-slide" },
     el("section", { class: "prize-offers" }, el("h2", { class: "prize-heading", text: t("prizes_to_win") }), ...offers),
@@ -45,5 +48,5 @@ export function instantPrizes(_slide, data) {
         : el("p", { class: "prize-none", text: t("prizes_no_winner") })));
   // The fill's width comes from a custom property set here (no inline style attribute under the CSP).
   for (const fill of node.querySelectorAll(".prize-fill")) fill.style.setProperty("--share", fill.dataset.share);
-  return { nodes: [node], pages: 1 };
+  return { nodes: [node], pages };
 }
