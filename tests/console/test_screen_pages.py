@@ -157,3 +157,11 @@ def test_only_the_preview_of_the_tv_page_may_be_framed_and_only_by_this_site(lea
     assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
     editor = lead_client.get("/console/screens/channels/lobby").get_data(as_text=True)
     assert '<iframe src="/tv/lobby?preview=1"' in editor
+
+
+def test_a_site_the_lead_does_not_manage_is_refused_next_to_the_sites(lead_client, api):
+    data = {"key": "x1", "name": "X", "sites": "lyon", **slide_rows({"type": "message", "text": "Hi", "seconds": "10"})}
+    response = post_form(lead_client, "/console/screens/new", data)
+    assert response.status_code == 422
+    assert "Choose among your own sites." in response.get_data(as_text=True)
+    assert api.client.get("/api/v1/channels/x1", headers=api.admin).status_code == 404

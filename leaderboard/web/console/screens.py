@@ -16,7 +16,7 @@ from leaderboard.extensions import limiter
 from leaderboard.schemas import KEY_PATTERN, ChannelIn
 from leaderboard.services.boards import console_queries as queries
 from leaderboard.services.contests import lifecycle as contests
-from leaderboard.services.core.errors import InvalidInput, ServiceError
+from leaderboard.services.core.errors import Forbidden, InvalidInput, ServiceError
 from leaderboard.services.screens import channels as screens
 from leaderboard.web.api.screens import PAIR_RATE
 from leaderboard.web.console.channel_form import (
@@ -145,6 +145,11 @@ def edit_channel(form: ChannelForm, key: str, channel: Any):
         if data is not None and valid:
             try:
                 saved, _created = screens.upsert_channel(principal(), key, data)
+            except Forbidden:
+                offered = {value for value, _label in form.sites.choices}
+                if set(form.sites.data or ()) <= offered:
+                    raise  # the channel itself is out of reach: the 403 page says so
+                form.sites.errors = [*form.sites.errors, _("Choose among your own sites.")]
             except InvalidInput as error:
                 place_errors(form, error.errors, rows, explain_refusal(data))
                 if not error.errors:
