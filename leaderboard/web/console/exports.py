@@ -18,14 +18,14 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import InvalidInput
 from leaderboard.services.earnings import bonuses as earnings
 from leaderboard.web.console.common import apply_errors, principal
+from leaderboard.web.labels import LABELS
 
 bp = Blueprint("console_exports", __name__, url_prefix="/console/exports")
-BY_LABELS = {"agent": _l("Agents"), "team": _l("Teams"), "site": _l("Sites")}
 
 
 class StandingsForm(Form):
     contest = SelectField(_l("Contest"), choices=[], validate_choice=False)
-    by = SelectField(_l("Board"), choices=list(BY_LABELS.items()), default="agent")
+    by = SelectField(_l("Board"), choices=list(LABELS["board"].items()), default="agent")
 
 
 class PayrollForm(Form):
