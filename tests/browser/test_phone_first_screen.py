@@ -15,6 +15,7 @@ from tests.browser.test_console_and_phone import PASSWORD, PHONE, issue_link, si
 
 pytestmark = pytest.mark.browser
 LONG_SITE = "Paris – Rive Gauche, plateau de relation client Montparnasse"  # 60 characters, must wrap
+UNBROKEN = "محمد Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessen"  # one 70-letter word
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,7 @@ def lead(office):
     office.dep.cli("user", "create", "phone@office.test", "--role", "lead", "--password", PASSWORD,
                    "--site", "paris", "--site", "lyon")
     office.put("/api/v1/sites/paris", {"name": LONG_SITE, "timezone": "Europe/Paris"})
+    office.put("/api/v1/agents/marc", {"name": UNBROKEN, "site": "lyon"})  # Julie's neighbour on the race
     return "phone@office.test"
 
 
@@ -81,6 +83,7 @@ def test_no_element_is_wider_than_the_phone_and_long_names_wrap_whole(office, br
     while phone.locator("details:not([open]) > summary:visible").count():  # every card and detail open: the widest page
         phone.locator("details:not([open]) > summary:visible").first.click()
     expect(phone.locator(".site-name")).to_have_text(LONG_SITE)
+    expect(phone.locator(f"details[data-contest='{office.race['id']}'] .nearby")).to_contain_text(UNBROKEN)
     site = phone.locator(".site-name").bounding_box()
     assert site is not None and site["height"] > 30  # on two lines or more, not cut
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], too_wide(phone)
@@ -88,7 +91,7 @@ def test_no_element_is_wider_than_the_phone_and_long_names_wrap_whole(office, br
     cut = phone.evaluate("""() => [...document.querySelectorAll('body *')].filter((n) =>
         getComputedStyle(n).textOverflow === 'ellipsis' && n.scrollWidth > n.clientWidth).map((n) => n.textContent)""")
     assert cut == []
-    screenshot(phone, "phone-all-open")
+    phone.screenshot(path=str(screenshot(phone, "phone-all-open")), full_page=True)
 
 
 def test_a_draw_card_shows_tickets_and_odds_per_prize_and_never_a_rank(office, browser, julie_link):
@@ -151,7 +154,7 @@ def test_the_french_first_screen_has_no_english_words(office, browser, julie_lin
         .filter((n) => n.children.length === 0 && n.checkVisibility() && n.getBoundingClientRect().top < innerHeight)
         .map((n) => n.textContent).join(' ')""")))
     names = " ".join([LONG_SITE, "Julie Lefèvre", "Lyon Part-Dieu", "Race of the week", "Site league", "Site cup",
-                      "Friday jackpot", "Zoë Maximilienne de la Tour-Fontaine", "Marc Dubois"])
+                      "Friday jackpot", "Zoë Maximilienne de la Tour-Fontaine", UNBROKEN])
     # English words of the first screen that French does not share ("points", "match", "podium" it does).
     english = {"live", "rank", "gap", "next", "goal", "my", "the", "to", "of", "round", "odds", "draw",
                "reconnecting", "connecting", "you", "lead", "overtake", "goals", "fixture", "other", "contests",
