@@ -154,3 +154,14 @@ def test_console_pages_in_german_fit_at_1280(office, browser, people, path):
     screenshot(console, f"console-{path.strip('/')}-1280-de")
     no_sideways_scroll(console)
     console.context.close()
+
+
+def test_channel_editor_without_scripts_shows_every_field_grouped_by_type(office, browser, people):
+    console = sign_in(office, browser, people["admin"], java_script_enabled=False)
+    console.goto(office.url + "/console/screens/channels/lobby")
+    row = console.locator(".slide-row").first
+    assert visible_fields(row) == set(FIELDS)
+    expect(row.locator(".group-title")).to_have_text(["Contest slides", "Charts", "Messages"])
+    console.locator("#slides").screenshot(path=str(SCREENSHOTS / "console-channel-editor-1280-no-js.png"))
+    no_sideways_scroll(console)
+    console.context.close()
