@@ -25,12 +25,13 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 RACE_NAME = "Race of the week"
 LEAGUE_NAME = "Site league"
 CUP_NAME = "Site cup"
-# Won at once on the race: a coffee for each agent's first sale of the day, cinema tickets for every 40th sale
-# of a site, and a golden sale by chance (committed seed); stocks last the week at the demo's pace.
+# Won at once on the race: a coffee for each agent's first sale of the day, cinema tickets for every 100th sale
+# of a site, and a golden sale by chance (committed seed). At the demo's pace (about 2,000 sales a weekday) the
+# stocks last the week: about 60 coffees, 20 cinema tickets and 4 golden sales a day.
 INSTANT_PRIZES = [
-    {"name": "Coffee on the house", "stock": 600, "when": {"kind": "first_sale_of_day"}},
-    {"name": "Cinema tickets", "stock": 60, "when": {"kind": "every_nth", "n": 40, "scope": "site"}},
-    {"name": "Golden sale: dinner for two", "stock": 25, "when": {"kind": "chance", "probability": 0.01}}]
+    {"name": "Coffee on the house", "stock": 500, "when": {"kind": "first_sale_of_day"}},
+    {"name": "Cinema tickets", "stock": 150, "when": {"kind": "every_nth", "n": 100, "scope": "site"}},
+    {"name": "Golden sale: dinner for two", "stock": 40, "when": {"kind": "chance", "probability": 0.002}}]
 DRAW_DAY = 4  # the draw is held on a Friday evening, at least a day away
 DRAW_TIME = time(18, 0)
 
