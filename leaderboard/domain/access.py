@@ -66,6 +66,7 @@ ACTIONS: dict[str, dict[str, Scope]] = {
     "pulse.open": {"admin": Scope.ALL, "lead": Scope.ALL_SITES},
     "pulse.answer": {"agent": Scope.ALL},
     "pulse.read": {"admin": Scope.ALL, "lead": Scope.ANY_SITE},
+    "pulse.list": {"admin": Scope.ALL, "lead": Scope.ALL, "agent": Scope.ALL},  # the service narrows the list
     # The console's pages.
     "console.enter": {"admin": Scope.ALL, "lead": Scope.ALL},
 }

@@ -116,6 +116,7 @@ ENDPOINTS: dict[str, RoutePolicy] = {
     "api.people.list_kudos": RoutePolicy("kudos.read"),
     "api.people.kudos_board": RoutePolicy("kudos.read"),
     "api.people.open_pulse": RoutePolicy("pulse.open"),
+    "api.people.list_pulses": RoutePolicy("pulse.list"),
     "api.people.answer_pulse": RoutePolicy("pulse.answer", _pulse),
     "api.people.pulse_results": RoutePolicy("pulse.read", _pulse),
     # Pages anyone may open: they show nothing personal, or only the signed-in agent's own numbers.

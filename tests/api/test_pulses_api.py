@@ -156,3 +156,15 @@ def test_bad_answers(app, client, pulse, body, field):
     refused = client.post(f"/api/v1/pulses/{pulse_id}/answers", json=body, headers=headers)
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == field
     assert answer(client, headers, pulse_id).status_code == 201  # a refused answer left no ballot behind
+
+
+def test_list_pulses_for_leads_and_agents(app, client, make, pulse):
+    pulse_id, lead = pulse
+    assert [p["id"] for p in client.get("/api/v1/pulses", headers=lead).get_json()["pulses"]] == [pulse_id]
+    lyon_lead = bearer(make.lead_token("lyon"))
+    assert client.get("/api/v1/pulses", headers=lyon_lead).get_json()["pulses"] == []
+    headers = agent_headers(app, "a1")
+    assert [p["id"] for p in client.get("/api/v1/pulses", headers=headers).get_json()["pulses"]] == [pulse_id]
+    answer(client, headers, pulse_id)
+    assert client.get("/api/v1/pulses", headers=headers).get_json()["pulses"] == []  # answered: gone
+    assert client.get("/api/v1/pulses", headers=agent_headers(app, "lyon1")).get_json()["pulses"] == []

@@ -103,6 +103,7 @@ ROWS = [
     Row("api.people.list_kudos", "GET", "/api/v1/kudos", "401 403 200 200 200 200 200"),
     Row("api.people.kudos_board", "GET", "/api/v1/kudos/board?period=week", "401 403 200 200 200 200 200"),
     Row("api.people.open_pulse", "POST", "/api/v1/pulses", "401 403 403 403 422 422 422", BAD),
+    Row("api.people.list_pulses", "GET", "/api/v1/pulses", "401 403 200 403 200 200 200"),
     Row("api.people.answer_pulse", "POST", "/api/v1/pulses/999/answers", "401 403 422 403 403 403 403", BAD),
     Row("api.people.pulse_results", "GET", "/api/v1/pulses/999/results", "401 403 403 403 404 404 404"),
     # API: instant prizes (no win in this world: hand-over of an unknown win is a 404 for who may hand over)

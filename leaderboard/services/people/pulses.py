@@ -153,3 +153,11 @@ def open_for(agent: Agent) -> list[dict[str, Any]]:
     return [{"id": p.id, "action": p.action, "values": list(p.values), "closes_at": p.closes_at.isoformat()}
             for p in pulses
             if db.session.get(PulseBallot, (p.id, rules.voter_token(key, p.id, agent.id))) is None]
+
+
+def pulses_for(actor: Principal) -> list[dict[str, Any]]:
+    """The API's list: an agent's open, unanswered pulses; the pulses a lead or an admin may read."""
+    if actor.role == "agent":
+        agent = db.session.get(Agent, actor.agent_id) if actor.agent_id is not None else None
+        return open_for(agent) if agent is not None else []
+    return visible_pulses(actor)

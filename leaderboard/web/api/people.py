@@ -67,6 +67,12 @@ def open_pulse():
     return pulses.open_pulse(current_principal(), parse(PulseIn, json_body())), 201
 
 
+@bp.get("/pulses")
+def list_pulses():
+    """Leads and admins: the pulses of their sites, with answer counts. Agents: those still open to them."""
+    return {"pulses": pulses.pulses_for(current_principal())}
+
+
 @bp.post("/pulses/<int:pulse_id>/answers")
 def answer_pulse(pulse_id: int):
     """An agent answers once (409 after): nothing stored says who."""
