@@ -4,19 +4,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from leaderboard.services.prizes import offers, wins
-from leaderboard.web import labels
 from leaderboard.web.prize_text import when_text
 
 bp = Blueprint("phone_prizes", __name__)
+# The winner's side of a win's status (the console words it for the lead: "to hand over").
+MY_STATUS = {"won": _l("to collect from your team lead"), "handed_over": _l("received"),
+             "revoked": _l("taken back: the sale was cancelled")}
 
 
 def prize_items(agent_id: int) -> list[dict[str, Any]]:
     """The agent's own wins, newest first, with the words the phone shows for their status."""
     return [{"id": row.id, "prize": row.prize, "contest": row.contest, "won_at": row.won_at.isoformat(),
-             "status": row.status, "status_label": labels.label(row.status, "prize_status")}
+             "status": row.status, "status_label": str(MY_STATUS.get(row.status, row.status))}
             for row in wins.agent_wins(agent_id)]
 
 

@@ -98,7 +98,7 @@ def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop,
     prizes = phone.locator("#my-prizes")
     expect(prizes).to_be_visible()
     expect(prizes.locator("#prize-list li")).to_have_count(1)
-    expect(prizes.locator("#prize-list li .prize-status")).to_have_text("handed over")
+    expect(prizes.locator("#prize-list li .prize-status")).to_have_text("received")
     expect(prizes.locator("#prize-offers li:first-child .prize-left")).to_have_text("2 left")
     shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=1))
     expect(phone.locator("#prize-news")).to_have_text("You won a bottle of champagne!", timeout=5000)
