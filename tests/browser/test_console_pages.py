@@ -176,3 +176,19 @@ def test_channel_editor_without_scripts_shows_every_field_grouped_by_type(office
     console.locator("#slides").screenshot(path=str(SCREENSHOTS / "console-channel-editor-1280-no-js.png"))
     no_sideways_scroll(console)
     console.context.close()
+
+
+def test_a_lead_creates_a_channel_and_watches_it_play_in_the_preview(office, browser, people):
+    console = sign_in(office, browser, people["world"])
+    console.goto(office.url + "/console/screens/new")
+    console.fill("input[name=key]", "world-hall")
+    console.fill("input[name=name]", "World hall")
+    first = console.locator(".slide-row").first
+    first.locator('[data-field="type"] select').select_option("message")
+    first.locator('[data-field="text"] input').fill("Welcome to every site")
+    console.click("form#channel-editor button.primary")
+    console.wait_for_url("**/console/screens/channels/world-hall")
+    frame = console.frame_locator(".tv-frame iframe")
+    expect(frame.locator("#connection[data-state=live]")).to_be_attached(timeout=15000)
+    expect(frame.locator("#stage .message")).to_have_text("Welcome to every site", timeout=15000)
+    console.context.close()
