@@ -181,7 +181,7 @@ class PeopleChanged:
     kudos or goal wall slides look again (the payload names nobody; the pictures apply the privacy rules)."""
 
     site: str
-    what: str  # "kudos" or "goal"
+    what: str  # "kudos", "goal" or "pulse" (a new question for the site's phones)
     channels: tuple[str, ...] = ()
 
 

@@ -223,3 +223,27 @@ def test_console_pulse_page_shows_results_beside_the_action(floor, browser):
     console.goto(floor.url + "/console/pulses/kudos?period=month")
     screenshot(console, "people-console-kudos")
     context.close()
+
+
+def test_a_new_pulse_is_announced_on_the_phone_and_answered_there(floor, browser):
+    phone = open_phone(browser, floor.link("marc"))
+    phone.wait_for_selector("#connection[data-state=live]", timeout=15000)
+    floor.call("POST", "/api/v1/pulses", {
+        "action": "Mention the premium card at the end of every service call", "values": ["honesty", "empathy"],
+        "sites": ["paris"], "closes_at": (datetime.now(UTC) + timedelta(days=2)).isoformat()})
+    notice = phone.locator("#new-pulse")
+    expect(notice).to_be_visible(timeout=10000)
+    with phone.expect_navigation():
+        notice.locator("a").click()
+    card = phone.locator("#pulses [data-pulse]").last
+    expect(card.locator(".pulse-action")).to_have_text("Mention the premium card at the end of every service call")
+    card.locator("input[name=score][value='2']").check()
+    card.locator("input[name=conflicts][value='empathy']").check()
+    card.scroll_into_view_if_needed()
+    no_side_scroll(phone)
+    screenshot(phone, "people-phone-pulse")
+    with phone.expect_navigation():
+        card.locator("button.primary").click()
+    expect(phone.locator(".flash").first).to_contain_text("nobody can tell it is yours")
+    assert phone.locator("#pulses [data-pulse]").count() == 0
+    phone.context.close()

@@ -17,6 +17,8 @@ def slide_types(channel: Channel) -> set[str]:
 
 def people_changed(site: Site, what: str) -> PeopleChanged:
     """The change to publish: the site's phones, and every channel showing that slide for the site."""
+    if what == "pulse":  # a new question for the site's phones: no screen shows pulses
+        return PeopleChanged(site=site.key, what=what)
     slide = "kudos" if what == "kudos" else "goal_wall"
     channels = [c.key for c in db.session.scalars(select(Channel))
                 if slide in slide_types(c) and (not c.sites or any(s.id == site.id for s in c.sites))]

@@ -30,7 +30,9 @@ from leaderboard.services.access.auth import Principal
 from leaderboard.services.core import audit
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from leaderboard.services.core.publishing import publish
 from leaderboard.services.core.settings import configured
+from leaderboard.services.people.notices import people_changed
 
 _shuffler = random.SystemRandom()
 
@@ -86,6 +88,7 @@ def open_pulse(actor: Principal, data: PulseIn) -> dict[str, Any]:
                  after={"action": pulse.action, "values": pulse.values, "sites": [s.key for s in sites],
                         "closes_at": pulse.closes_at.isoformat()})
     db.session.commit()
+    publish([people_changed(site, "pulse") for site in sites])
     return pulse_view(pulse, now)
 
 

@@ -91,9 +91,14 @@ async function refresh() {
   const data = await response.json();
   fillGoal(data.goal);
   fillKudos(data);
-  // A pulse answered elsewhere (or closed) leaves; a new one appears on the next page load.
+  // A pulse answered elsewhere (or closed) leaves; a new one is announced (its form comes with the page).
   const open = new Set(data.pulses.map((p) => String(p.id)));
-  for (const card of document.querySelectorAll("#pulses [data-pulse]")) if (!open.has(card.dataset.pulse)) card.remove();
+  const shown = new Set();
+  for (const card of document.querySelectorAll("#pulses [data-pulse]")) {
+    if (open.has(card.dataset.pulse)) shown.add(card.dataset.pulse);
+    else card.remove();
+  }
+  document.getElementById("new-pulse").hidden = [...open].every((id) => shown.has(id));
 }
 
 function later(ms) {
