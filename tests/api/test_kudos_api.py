@@ -156,3 +156,11 @@ def test_tv_pictures_apply_hidden_agents_and_channel_name_modes(app, client, api
     assert [k["to"]["name"] for k in short["kudos"]] == ["Bob M.", "—"]
     assert {k["to"]["name"] for k in anon["kudos"]} == {"—"} and anon["goals"][0]["name"] == "—"
     assert "key" not in full["kudos"][0]["to"]  # screens get names only, never roster keys
+
+
+def test_colleagues_outside_sales_give_and_receive_kudos(app, client, api, team):
+    client.put("/api/v1/agents/it", headers=api.admin, json={"name": "Inès (IT)", "site": "paris", "sells": False})
+    assert give(client, agent_headers(app, "ana"), "it", "teamwork", "Fixed my headset").status_code == 201
+    assert give(client, agent_headers(app, "it"), "ana", "empathy").status_code == 201
+    board = client.get("/api/v1/kudos/board", query_string={"period": "today"}, headers=api.admin).get_json()
+    assert {row["key"] for row in board["rows"]} == {"it", "ana"}
