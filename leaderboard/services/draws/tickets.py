@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, func, select
 
 from leaderboard.domain.draws import ticket_ids
 from leaderboard.extensions import db
@@ -99,8 +99,8 @@ class TicketsBulk:
                                                      for contest_id, sale_id, agent_id, tickets in self.grants))]
 
 
-def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:
-    """(ticket id, agent key) of every live ticket whose agent passes the quality gate."""
+def _eligible_grants(contest: Contest) -> Select:
+    """Live grants (sale id, tickets, agent key) whose agent passes the quality gate."""
     rules = rules_of(contest)
     statement = (select(TicketGrant.sale_id, TicketGrant.tickets, Agent.key)
                  .join(Agent, TicketGrant.agent_id == Agent.id).where(TicketGrant.contest_id == contest.id))
@@ -108,25 +108,49 @@ def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:
         statement = statement.join(ContestStanding, (ContestStanding.contest_id == contest.id)
                                    & (ContestStanding.agent_id == TicketGrant.agent_id)
                                    ).where(ContestStanding.qualified.is_(True))
-    return [(tid, agent) for sale_id, count, agent in db.session.execute(statement)
+    return statement
+
+
+def eligible_tickets(contest: Contest) -> list[tuple[str, str]]:
+    """(ticket id, agent key) of every live ticket whose agent passes the quality gate."""
+    return [(tid, agent) for sale_id, count, agent in db.session.execute(_eligible_grants(contest))
             for tid in ticket_ids(sale_id, count)]
+
+
+def _live_counts(contest: Contest) -> dict[str, int]:
+    """Tickets per agent, summed by the database: a picture must not expand every ticket at each push."""
+    grants = _eligible_grants(contest).subquery()
+    rows = db.session.execute(select(grants.c.key, func.sum(grants.c.tickets))
+                              .group_by(grants.c.key).having(func.sum(grants.c.tickets) > 0))
+    return {agent: int(count) for agent, count in rows}
+
+
+def _frozen_counts(frozen_lines: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in frozen_lines:
+        agent = line.split(" ", 1)[1]
+        counts[agent] = counts.get(agent, 0) + 1
+    return counts
+
+
+def _mine(contest: Contest, frozen_lines: list[str] | None, agent_key: str) -> list[str]:
+    if frozen_lines is not None:
+        return [tid for tid, agent in (line.split(" ", 1) for line in frozen_lines) if agent == agent_key]
+    grants = db.session.execute(_eligible_grants(contest).where(Agent.key == agent_key))
+    return sorted(tid for sale_id, count, _ in grants for tid in ticket_ids(sale_id, count))
 
 
 def tickets_view(contest: Contest, frozen_lines: list[str] | None, agent_key: str | None) -> dict[str, Any]:
     """Live tickets, or the frozen list once frozen (what the draw will use)."""
     if contest.kind != LUCKY_DRAW:
         raise InvalidInput("not a lucky draw", [FieldError("contest", "only lucky draw contests have tickets")])
-    pairs = ([tuple(line.split(" ", 1)) for line in frozen_lines] if frozen_lines is not None
-             else sorted(eligible_tickets(contest)))
-    total = len(pairs)
+    counts = _frozen_counts(frozen_lines) if frozen_lines is not None else _live_counts(contest)
+    total = sum(counts.values())
     if agent_key is None:
-        counts: dict[str, int] = {}
-        for _, agent in pairs:
-            counts[agent] = counts.get(agent, 0) + 1
         names = names_by_key("agent", counts)
         return {"total": total, "frozen": frozen_lines is not None,
                 "agents": [{"agent": a, "name": names.get(a, a), "count": n}
                            for a, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]}
-    mine = [tid for tid, agent in pairs if agent == agent_key]
+    mine = _mine(contest, frozen_lines, agent_key)
     return {"agent": agent_key, "tickets": mine, "count": len(mine), "total": total,
             "odds": len(mine) / total if total else 0.0, "frozen": frozen_lines is not None}
