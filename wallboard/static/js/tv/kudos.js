@@ -1,6 +1,6 @@
 // Kudos: the latest thanks between colleagues, each with the company value it names.
 import { el } from "../dom.js";
-import { formatTime, t } from "./i18n.js";
+import { currentLocale, formatTime, t } from "./i18n.js";
 import { nameNode } from "./people.js";
 
 export const KUDOS_PER_PAGE = 4; // two by two: the message stays readable from across the room
@@ -11,6 +11,12 @@ function valueName(value) {
   return label === key ? value : label;
 }
 
+// Today's kudos by the time; older ones by the day as well.
+function when(date) {
+  const today = new Date().toDateString() === date.toDateString();
+  return today ? formatTime(date) : `${date.toLocaleDateString(currentLocale(), { day: "numeric", month: "short" })} ${formatTime(date)}`;
+}
+
 function card(item) {
   const giver = item.from.name || t("team_lead");
   return el("article", { class: "kudos-card", "data-key": `kudos-${item.id}` },
@@ -18,7 +24,7 @@ function card(item) {
     el("p", { class: "kudos-line" }, nameNode(giver, "kudos-from ellipsis"), el("span", { class: "kudos-arrow", text: "→" }),
       nameNode(item.to.name, "kudos-to ellipsis")),
     item.message ? el("p", { class: "kudos-message", text: item.message, dir: "auto" }) : null,
-    el("p", { class: "kudos-time", text: formatTime(new Date(item.given_at)) }));
+    el("p", { class: "kudos-time", text: when(new Date(item.given_at)) }));
 }
 
 export function kudos(_slide, data, page) {
