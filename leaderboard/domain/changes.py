@@ -23,6 +23,7 @@ class Ref:
 class ProductRef:
     code: str
     name: str
+    kind: str = "sale"  # "save": a customer kept from cancelling
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ TV_STRINGS = {
     "prize_product_min": _l("A {product} sale of {amount} or more"),
     "prize_chance": _l("A golden sale: {chance} chance per sale"),
     "new_sale": _l("New sale"),
+    "customer_kept": _l("Customer kept"),
     "kick_off": _l("Kick-off {time}"),
     "full_time": _l("Full time"),
     "no_match": _l("No match is live or coming up."),

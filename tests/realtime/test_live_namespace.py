@@ -56,7 +56,7 @@ def test_subscribe_gives_a_snapshot_then_consecutive_deltas(app, api, race, make
     sale = deltas[0]["args"][0]
     assert sale == {"topic": f"contest:{race['id']}", "epoch": snapshot["epoch"], "seq": snapshot["seq"] + 1,
                     "sale": "s1", "agent": {"key": "ola", "name": "Ola"}, "site": {"key": "oslo", "name": "Oslo"},
-                    "product": {"code": "CARD", "name": "Product CARD"}, "points": 50}
+                    "product": {"code": "CARD", "name": "Product CARD", "kind": "sale"}, "points": 50}
     assert deltas[1]["args"][0]["seq"] == snapshot["seq"] + 2
     client.emit("snapshot", {"topic": f"contest:{race['id']}"}, namespace="/live")
     fresh = received(client, "snapshot")[0]

@@ -43,7 +43,7 @@ from leaderboard.services.core.publishing import Notice
 def sale_notice(contest_id: int, sale: Sale, points: Decimal) -> Notice:
     return SaleCounted(contest_id=contest_id, sale=sale.id, agent=Ref(sale.agent.key, sale.agent.name),
                        site=Ref(sale.agent.site.key, sale.agent.site.name),
-                       product=ProductRef(sale.product.code, sale.product.name), points=json_number(points))
+                       product=ProductRef(sale.product.code, sale.product.name, sale.kind), points=json_number(points))
 
 
 def standings_notice(contest_id: int) -> Notice:

@@ -37,7 +37,7 @@ export class CelebrationBand {
     const points = Number(message.points);
     const big = this.settings.bigSale && points >= this.settings.bigSale;
     this.add({ kind: big ? "sale big" : "sale", icon: big ? "star" : "sale", headline: message.agent.name,
-      detail: [big ? t("big_sale") : null, message.product.name, message.site && message.site.name].filter(Boolean).join(" · "),
+      detail: [big ? t("big_sale") : null, message.product.kind === "save" ? t("customer_kept") : null, message.product.name, message.site && message.site.name].filter(Boolean).join(" · "),
       points: `+${formatNumber(points)}`, count: 1 + (message.more || 0) });
   }
 
