@@ -7,26 +7,24 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from leaderboard.domain.kudos import DAILY_LIMIT
-from leaderboard.extensions import db
-from leaderboard.models.roster import Agent
 from leaderboard.schemas import field_errors
 from leaderboard.schemas_people import GoalIn, KudosIn, PulseAnswerIn
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.core.errors import ServiceError
 from leaderboard.services.people import goals, kudos, pulses
+from leaderboard.services.people.section import Person, person, site_colleagues
 from leaderboard.web.people_values import value_label
 
 bp = Blueprint("phone_people", __name__)
 
 
-def _me() -> tuple[Principal, Agent]:
+def _me() -> tuple[Principal, Person]:
     if not (current_user.is_authenticated and current_user.role == "agent"):
         abort(401)
     principal: Principal = current_user.principal
-    agent = db.session.get(Agent, principal.agent_id)
+    agent = person(principal.agent_id) if principal.agent_id is not None else None
     if agent is None:
         abort(401)
     return principal, agent
@@ -36,12 +34,10 @@ def _labelled(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, "value_label": value_label(item["value"])}
 
 
-def people_data(agent: Agent) -> dict[str, Any]:
+def people_data(agent: Person) -> dict[str, Any]:
     """Everything the section shows; the page renders it once and phone_people.js refreshes it from JSON."""
     goal = goals.goal_of(agent.id)
-    colleagues = db.session.execute(select(Agent.key, Agent.name).where(
-        Agent.site_id == agent.site_id, Agent.id != agent.id, Agent.active.is_(True), Agent.erased.is_(False))
-        .order_by(Agent.name, Agent.key)).all()
+    colleagues = site_colleagues(agent)
     return {
         "goal": goal.as_dict() if goal else None,
         "values": [{"key": v, "label": value_label(v)} for v in kudos.company_values()],
@@ -59,7 +55,7 @@ def people_section() -> dict[str, Any]:
     def section() -> dict[str, Any] | None:
         if not (current_user.is_authenticated and current_user.role == "agent"):
             return None
-        agent = db.session.get(Agent, current_user.principal.agent_id)
+        agent = person(current_user.principal.agent_id)
         return people_data(agent) if agent is not None else None
     return {"people_section": section, "value_label": value_label}
 
