@@ -212,3 +212,25 @@ def test_the_worker_runs_retention_with_the_configured_months(app, make, people,
         monkeypatch.setitem(app.extensions, EXTENSION_KEY, replace(app.extensions[EXTENSION_KEY], retention_months=6))
         assert duty.run(NOW) == 1
         assert agent_by_key("bob").name.startswith("Erased agent")
+
+
+def test_export_and_erasure_cover_goal_posters_kudos_and_instant_prizes(app, client, api, people):
+    api.contest(name="Race", rules={"instant_prizes": [
+        {"name": "Champagne", "stock": 1, "when": {"kind": "first_sale_of_day"}}]})
+    api.sale("p1", "zoe", "GOLD", NOW - timedelta(hours=1))
+    zoe, bob = _agent_token(app, "zoe"), _agent_token(app, "bob")
+    goal = {"title": "A trip to Lisbon", "target_amount": "300.00", "currency": "EUR"}
+    assert client.put("/api/v1/agents/zoe/goal", json=goal, headers=zoe).status_code in (200, 201)
+    thanks = {"to": "zoe", "value": "respect", "message": "Thanks for covering my calls"}
+    assert client.post("/api/v1/kudos", json=thanks, headers=bob).status_code == 201
+
+    data = client.get("/api/v1/agents/zoe/export", headers=api.admin).get_json()
+    assert data["goal"]["title"] == "A trip to Lisbon"
+    assert [(k["given"], k["message"]) for k in data["kudos"]] == [(False, "Thanks for covering my calls")]
+    assert [(w["prize"], w["sale"]) for w in data["instant_prizes"]] == [("Champagne", "p1")]
+
+    assert client.post("/api/v1/agents/zoe/erase", headers=api.admin).status_code == 200
+    after = client.get("/api/v1/agents/zoe/export", headers=api.admin).get_json()
+    assert after["goal"] is None
+    assert [k["message"] for k in after["kudos"]] == [""]  # the kudos still counts, its words are gone
+    assert client.get("/api/v1/agents/zoe/goal", headers=api.admin).status_code == 404

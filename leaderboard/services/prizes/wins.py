@@ -110,7 +110,7 @@ def wins_at_sites(site_ids: frozenset[int] | None, status: str | None = None, li
     return _rows(statement.limit(limit))
 
 
-def agent_wins(agent_id: int, limit: int = 20) -> list[WinRow]:
+def agent_wins(agent_id: int, limit: int | None = 20) -> list[WinRow]:
     """The winner's phone: their own wins, newest first (revoked ones too, so nothing vanishes unexplained)."""
     return _rows(select(PrizeWin).where(PrizeWin.agent_id == agent_id).limit(limit))
 

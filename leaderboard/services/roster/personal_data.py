@@ -28,6 +28,8 @@ from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import NotFound
 from leaderboard.services.core.publishing import publish
 from leaderboard.services.core.settings import configured
+from leaderboard.services.people import personal as people_side
+from leaderboard.services.prizes.wins import agent_wins, win_view
 from leaderboard.services.roster import people, privacy
 
 
@@ -85,6 +87,8 @@ def export_agent(actor: Principal, key: str) -> dict[str, Any]:
                       "revoked_at": _when(k.revoked_at)} for k in db.session.scalars(
             select(ApiKey).where(ApiKey.agent_id == agent.id).order_by(ApiKey.id))],
         "photo": {"content_type": photo.content_type, "size": photo.size} if photo is not None else None,
+        "instant_prizes": [win_view(row) for row in agent_wins(agent.id, limit=None)],
+        **people_side.export_of(agent.id),
         "audit": [{"at": _when(e.at), "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
                   for e in db.session.scalars(select(AuditEntry).where(
                       AuditEntry.object_type == "agent", AuditEntry.object_key == agent.key).order_by(AuditEntry.id))],
@@ -132,6 +136,7 @@ def _erase(agent: Agent, actor_name: str, reason: str) -> None:
     photo = db.session.get(AgentPhoto, agent.id)
     if photo is not None:
         db.session.delete(photo)
+    people_side.erase(agent.id)
     audit.record(actor_name, "agent.erase", "agent", agent.key, after={"reason": reason})
 
 
