@@ -132,6 +132,17 @@ TABLE: tuple[tuple[str, LazyString], ...] = (
     (r"an existing contest is required", _l("Choose an existing contest.")),
     (r"a bracket slide needs a cup", _l("A bracket slide needs a cup.")),
     (r"choose one of: (?P<options>.*)", _l("Choose one of: %(options)s.")),
+    # permissions: a lead acting outside their sites, a role acting outside its rights
+    (r"\w+ '[^']*' may not change (?:agents|teams|sales|contests) of site '(?P<site>[^']*)'",
+     _l("You do not manage the site “%(site)s”.")),
+    (r"\w+ '[^']*' may not change site '(?P<site>[^']*)'", _l("You do not manage the site “%(site)s”.")),
+    (r"\w+ '[^']*' may not change agent '(?P<key>[^']*)'", _l("You do not manage the agent “%(key)s”.")),
+    (r"\w+ '[^']*' may not change team '(?P<key>[^']*)'", _l("You do not manage the team “%(key)s”.")),
+    (r"\w+ '[^']*' may not change contest \d+ \(site '(?P<site>[^']*)'\)",
+     _l("This contest includes the site “%(site)s”, which you do not manage.")),
+    (r"\w+ '[^']*' may not change .+", _l("You do not manage this: it belongs to another site.")),
+    (r"role '\w+' may not .+", _l("Your role does not allow this.")),
+    (r"only admins (?:change products|create sites)", _l("Only administrators may do this.")),
 )
 COMPILED = tuple((re.compile(rf"(?:{pattern})\.?", re.IGNORECASE), text) for pattern, text in TABLE)
 LINE = re.compile(r"line (?P<n>\d+): (?P<rest>.+)", re.IGNORECASE)

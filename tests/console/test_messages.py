@@ -6,6 +6,8 @@ from pydantic import ValidationError
 from leaderboard.domain.league import validate_league_rules
 from leaderboard.domain.scoring import parse_rules
 from leaderboard.schemas import AgentIn, ContestIn, field_errors
+from leaderboard.services.access.auth import Principal
+from leaderboard.services.core.errors import Forbidden
 from leaderboard.web.messages import COMPILED, TABLE, translate
 
 CATALOGUE = {"quality_score": True, "aht_seconds": False}
@@ -80,3 +82,16 @@ def test_variable_parts_are_carried_over(app):
         assert translate("a message nobody wrote yet") == "a message nobody wrote yet"
     with app.test_request_context(), force_locale("de"):
         assert translate("must be a whole number from 1 to 1000") == "Muss eine ganze Zahl von 1 bis 1000 sein."
+
+
+def test_permission_refusals_are_translated(app):
+    lead = Principal(name="lead@example.test", role="lead", site_ids=frozenset({1}))
+    refusals = []
+    for what in ("agents of site 'lyon'", "site 'lyon'", "contest 4 (site 'lyon')"):
+        with pytest.raises(Forbidden) as refused:
+            lead.require_site(2, what)
+        refusals.append(refused.value.detail)
+    with app.test_request_context(), force_locale("fr"):
+        french = [translate(message) for message in refusals]
+    assert french[:2] == ["Vous ne gérez pas le site « lyon »."] * 2
+    assert french[2] == "Ce concours inclut le site « lyon », que vous ne gérez pas."
