@@ -136,7 +136,8 @@ def test_every_change_type_has_one_event_name_and_a_json_payload():
     payload = events.payload_of(sale(7))
     assert json.loads(json.dumps(payload)) == {"sale": "s7", "agent": {"key": "a", "name": "A"},
                                                "site": {"key": "s", "name": "S"},
-                                               "product": {"code": "P", "name": "Product", "kind": "sale"}, "points": 10}
+                                               "product": {"code": "P", "name": "Product", "kind": "sale"},
+                                               "points": 10}
     assert events.topic_of(sale(7, contest=4)) == "contest:4"
     assert "export const DELTA_EVENTS" in events.browser_module()
 
