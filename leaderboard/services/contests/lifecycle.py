@@ -1,6 +1,7 @@
 """Launching, changing and cancelling contests; every change is audited and re-scores from the log."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -114,7 +115,7 @@ def require_manager(actor: Principal, contest: Contest) -> None:
         actor.require_site(site.id, f"contest {contest.id} (site {site.key!r})")
 
 
-def _validated_rules(kind: str, rules: dict[str, Any], field_prefix: str = "") -> list[FieldError]:
+def validated_rules(kind: str, rules: dict[str, Any], field_prefix: str = "") -> list[FieldError]:
     codes = set(db.session.scalars(select(Product.code)))
     _, errors = parse_rules(kind, rules, kpi_catalogue(), codes)
     return [FieldError(field_prefix + path, message) for path, message in errors]
@@ -134,31 +135,49 @@ def contest_sites(actor: Principal, keys: list[str] | None) -> list[Site]:
     return [found[k] for k in dict.fromkeys(keys)]
 
 
-def create_contest(actor: Principal, data: ContestIn) -> Contest:
+@dataclass
+class LaunchPlan:
+    """What launching `data` would create, and every reason it cannot (empty when it can)."""
+    sites: list[Site]
+    rules: dict[str, Any]
+    ends_at: datetime | None
+    league: league_setup.LeaguePlan | None
+    errors: list[FieldError]
+
+
+def plan_launch(actor: Principal, data: ContestIn, now: datetime) -> LaunchPlan:
+    """Every check a launch makes, all at once: sites, league plan, rules, window (the wizard shows them too)."""
     if actor.role not in MANAGERS:
         raise Forbidden(f"role {actor.role!r} may not launch contests")
-    sites = contest_sites(actor, data.sites)
-    now = utcnow()
+    try:
+        sites, errors = contest_sites(actor, data.sites), []
+    except InvalidInput as error:
+        sites, errors = [], list(error.errors)
     rules, ends_at, league_plan = data.rules, data.ends_at, None
     if data.kind == "league":
         league_plan = league_setup.plan(data.rules, sites, data.starts_at, data.timezone, data.ends_at, now)
-        rules, ends_at = league_plan.rules, league_plan.ends_at
-        errors = league_plan.errors
-    else:
-        errors = []
-    errors += _validated_rules(data.kind, rules)
-    if not sites:
+        rules, ends_at = league_plan.rules, league_plan.ends_at if not league_plan.errors else data.ends_at
+        errors += [e for e in league_plan.errors if not (e.field == "sites" and errors)]
+    errors += validated_rules(data.kind, rules)
+    if not sites and not any(e.field.startswith("sites") for e in errors):
         errors.append(FieldError("sites", "a contest needs at least one site"))
-    if ends_at is None and not errors:
+    if ends_at is None and data.kind != "league":
         errors.append(FieldError("ends_at", "required for this kind of contest"))
     elif ends_at is not None and ends_at <= data.starts_at:
         errors.append(FieldError("ends_at", "must be after starts_at"))
-    if errors:
-        raise InvalidInput("the contest cannot be launched as described", errors)
-    contest = Contest(name=data.name, kind=data.kind, starts_at=data.starts_at, ends_at=ends_at,
-                      timezone=data.timezone, rules=rules, derived=league_plan.derived if league_plan else {},
+    return LaunchPlan(sites, rules, ends_at, league_plan, errors)
+
+
+def create_contest(actor: Principal, data: ContestIn) -> Contest:
+    now = utcnow()
+    plan = plan_launch(actor, data, now)
+    if plan.errors:
+        raise InvalidInput("the contest cannot be launched as described", plan.errors)
+    league_plan = plan.league
+    contest = Contest(name=data.name, kind=data.kind, starts_at=data.starts_at, ends_at=plan.ends_at,
+                      timezone=data.timezone, rules=plan.rules, derived=league_plan.derived if league_plan else {},
                       prizes=[p.model_dump() for p in data.prizes], created_at=now,
-                      created_by=actor.name, sites=sites, standings_version=0)
+                      created_by=actor.name, sites=plan.sites, standings_version=0)
     db.session.add(contest)
     db.session.flush()
     if contest.kind == "lucky_draw":
@@ -181,7 +200,7 @@ def update_contest(actor: Principal, contest_id: int, patch: ContestPatch) -> Co
     if contest.kind == "lucky_draw":
         _hold_open_draw(contest, patch)
     before = _audit_state(contest)
-    errors = _validated_rules(contest.kind, patch.rules) if patch.rules is not None else []
+    errors = validated_rules(contest.kind, patch.rules) if patch.rules is not None else []
     if patch.ends_at is not None and patch.ends_at <= contest.starts_at:
         errors.append(FieldError("ends_at", "must be after starts_at"))
     if contest.kind == "league":

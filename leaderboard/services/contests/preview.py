@@ -17,7 +17,7 @@ from leaderboard.models.roster import Product
 from leaderboard.schemas import ContestIn
 from leaderboard.services.access.auth import Principal
 from leaderboard.services.boards import standings
-from leaderboard.services.contests.lifecycle import MANAGERS, contest_sites
+from leaderboard.services.contests.lifecycle import MANAGERS, contest_sites, plan_launch, validated_rules
 from leaderboard.services.contests.rules import kpi_catalogue
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import FieldError, Forbidden, InvalidInput
@@ -41,33 +41,12 @@ class BoardPreview:
 def launch_problems(actor: Principal, data: ContestIn, now: datetime | None = None) -> list[FieldError]:
     """Every reason the contest service would refuse to launch `data`, all at once (as create_contest checks
     them: sites, league plan, rules, window). Empty when it would launch."""
-    if actor.role not in MANAGERS:
-        raise Forbidden(f"role {actor.role!r} may not launch contests")
-    try:
-        sites = contest_sites(actor, data.sites)
-        errors: list[FieldError] = []
-    except InvalidInput as error:
-        sites, errors = [], list(error.errors)
-    rules, ends_at = data.rules, data.ends_at
-    if data.kind == "league":
-        plan = league_setup.plan(data.rules, sites, data.starts_at, data.timezone, data.ends_at, now or utcnow())
-        rules, ends_at = plan.rules, plan.ends_at if not plan.errors else data.ends_at
-        errors += [e for e in plan.errors if not (e.field == "sites" and errors)]
-    codes = set(db.session.scalars(select(Product.code)))
-    errors += [FieldError(path, message) for path, message in parse_rules(data.kind, rules, kpi_catalogue(), codes)[1]]
-    if not sites and not any(e.field.startswith("sites") for e in errors):
-        errors.append(FieldError("sites", "a contest needs at least one site"))
-    if ends_at is None and data.kind != "league":
-        errors.append(FieldError("ends_at", "required for this kind of contest"))
-    elif ends_at is not None and ends_at <= data.starts_at:
-        errors.append(FieldError("ends_at", "must be after starts_at"))
-    return errors
+    return plan_launch(actor, data, now or utcnow()).errors
 
 
 def rules_problems(kind: str, rules: dict[str, Any]) -> list[FieldError]:
     """What the contest service would say of `rules` for a contest of `kind`."""
-    codes = set(db.session.scalars(select(Product.code)))
-    return [FieldError(path, message) for path, message in parse_rules(kind, rules, kpi_catalogue(), codes)[1]]
+    return validated_rules(kind, rules)
 
 
 def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) -> BoardPreview:
