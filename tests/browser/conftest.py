@@ -129,3 +129,20 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+CONSOLE_PASSWORD = "a-long-demo-password"
+CONSOLE_VIEWPORT = {"width": 1366, "height": 900}
+
+
+def console_sign_in(browser, url: str, email: str, password: str = CONSOLE_PASSWORD,
+                    viewport: dict | None = None, **context_options):
+    """A new console tab of `email`, signed in through the sign-in form."""
+    context = browser.new_context(viewport=viewport or CONSOLE_VIEWPORT, **context_options)
+    tab = context.new_page()
+    tab.goto(url + "/login")
+    tab.fill("input[name=email]", email)
+    tab.fill("input[name=password]", password)
+    tab.click("button.primary")
+    tab.wait_for_url("**/console/")
+    return tab

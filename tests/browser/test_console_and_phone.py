@@ -7,7 +7,7 @@ from babel.support import Translations
 from playwright.sync_api import expect
 
 from leaderboard.config import PROJECT_ROOT
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import console_sign_in, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-demo-password"
@@ -24,14 +24,7 @@ def leads(office):
 
 
 def sign_in(office, browser, email, **context_options):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, **context_options)
-    page = context.new_page()
-    page.goto(office.url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/console/")
-    return page
+    return console_sign_in(browser, office.url, email, PASSWORD, **context_options)
 
 
 def issue_link(console, agent_key):

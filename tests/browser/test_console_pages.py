@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from leaderboard.domain import slides
-from tests.browser.conftest import SCREENSHOTS, every_slide, screenshot
+from tests.browser.conftest import SCREENSHOTS, console_sign_in, every_slide, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-demo-password"
@@ -34,15 +34,9 @@ def sign_in(office, browser, email, **options):
     """A console tab of `email` (signed in through the form once, then through the saved session cookie)."""
     key = f"{office.url} {email}"
     if key not in SESSIONS:
-        context = browser.new_context(viewport=DESKTOP)
-        page = context.new_page()
-        page.goto(office.url + "/login")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url("**/console/")
-        SESSIONS[key] = context.storage_state()
-        context.close()
+        page = console_sign_in(browser, office.url, email, PASSWORD, viewport=DESKTOP)
+        SESSIONS[key] = page.context.storage_state()
+        page.context.close()
     context = browser.new_context(viewport=DESKTOP, storage_state=SESSIONS[key], **options)
     page = context.new_page()
     page.goto(office.url + "/console/")

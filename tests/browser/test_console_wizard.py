@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import console_sign_in, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-demo-password"
@@ -20,14 +20,7 @@ def lead(office):
 
 
 def signed_in(office, browser, email, **options):
-    context = browser.new_context(viewport=WIDE, **options)
-    page = context.new_page()
-    page.goto(office.url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/console/")
-    return page
+    return console_sign_in(browser, office.url, email, PASSWORD, viewport=WIDE, **options)
 
 
 def no_side_scroll(page):

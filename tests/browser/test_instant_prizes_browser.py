@@ -7,7 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Office, screenshot
+from tests.browser.conftest import Office, console_sign_in, screenshot
 from tests.live_server import Deployment
 
 pytestmark = pytest.mark.browser
@@ -72,13 +72,7 @@ def test_the_tv_celebrates_a_prize_in_the_band(shop, page):
 
 def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop, browser):
     shop.sale("marc", "GOLD", at=datetime.now(UTC) - timedelta(seconds=3))
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    console = context.new_page()
-    console.goto(shop.url + "/login")
-    console.fill("input[name=email]", "lead@shop.test")
-    console.fill("input[name=password]", PASSWORD)
-    console.click("button.primary")
-    console.wait_for_url("**/console/")
+    console = console_sign_in(browser, shop.url, "lead@shop.test", PASSWORD)
     console.click("nav.nav >> text=Instant prizes")
     expect(console.locator("#prizes tbody tr[data-status=won]")).to_have_count(len(wins(shop)))
     screenshot(console, "instant-prizes-console")
@@ -109,7 +103,7 @@ def test_the_lead_hands_the_prize_over_and_the_winner_sees_it_on_the_phone(shop,
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the prize card makes the phone page scroll sideways"
     screenshot(phone, "instant-prizes-phone")
-    context.close()
+    console.context.close()
     phone_context.close()
 
 

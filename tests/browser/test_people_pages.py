@@ -15,7 +15,7 @@ from leaderboard import create_app
 from leaderboard.extensions import db
 from leaderboard.services.access import auth
 from leaderboard.services.roster.people import agent_by_key
-from tests.browser.conftest import XSS_NAME, screenshot
+from tests.browser.conftest import XSS_NAME, console_sign_in, screenshot
 from tests.live_server import Deployment
 
 pytestmark = pytest.mark.browser
@@ -207,13 +207,7 @@ def test_console_pulse_page_shows_results_beside_the_action(floor, browser):
     for key, score, conflicts, comment in answers:
         floor.call("POST", f"/api/v1/pulses/{pulse['id']}/answers",
                    {"score": score, "conflicts": conflicts, "comment": comment}, headers=floor.agent_key(key))
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    console = context.new_page()
-    console.goto(floor.url + "/login")
-    console.fill("input[name=email]", "lead@people.test")
-    console.fill("input[name=password]", PASSWORD)
-    console.click("button.primary")
-    console.wait_for_url("**/console/")
+    console = console_sign_in(browser, floor.url, "lead@people.test", PASSWORD)
     console.goto(floor.url + "/console/pulses/")
     row = console.locator(f"[data-pulse='{pulse['id']}']")
     expect(row.locator(".pulse-mean")).to_contain_text("3")
@@ -222,7 +216,7 @@ def test_console_pulse_page_shows_results_beside_the_action(floor, browser):
     screenshot(console, "people-console-pulses")
     console.goto(floor.url + "/console/pulses/kudos?period=month")
     screenshot(console, "people-console-kudos")
-    context.close()
+    console.context.close()
 
 
 def test_a_new_pulse_is_announced_on_the_phone_and_answered_there(floor, browser):
