@@ -11,9 +11,10 @@ export function icon(name, className = "icon") {
   return el("img", { class: className, src: `${iconBase}${name}.svg`, alt: "" });
 }
 
-// Up to two letters from the name as shown (first letters of its first two words), whatever the script.
+// Up to two letters from the name as shown (first letters of its first two words), whatever the script;
+// words without a letter or digit ("–" in "Paris – Rive Gauche", "&") are skipped.
 export function initials(name) {
-  const words = String(name || "").trim().split(/\s+/).filter(Boolean);
+  const words = String(name || "").trim().split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
   const letters = words.slice(0, 2).map((word) => Array.from(word)[0]);
   return letters.join("").toUpperCase() || "·";
 }
