@@ -31,6 +31,11 @@ def _cache() -> dict:
     return current_app.extensions.setdefault(CACHE_KEY, {})
 
 
+def forget_board(contest_id: int) -> None:
+    """Drop this process's cached board of the contest (a rolled-back preview's id may be handed out again)."""
+    _cache().pop(contest_id, None)
+
+
 def contest_agent_entries(contest: Contest) -> list[BoardEntry]:
     """Ranked agent board, cached per process. The key is the contest's standings version plus the
     latest audit entry, since every roster change (name, team, FTE, active) is audited."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from leaderboard.domain import league as rules_of_play
@@ -79,7 +78,8 @@ def preview_board(actor: Principal, data: ContestIn, limit: int = BOARD_ROWS) ->
     finally:
         savepoint.rollback()
         # The id may be handed out again (SQLite reuses it): no cached board may outlive the preview.
-        current_app.extensions.get(standings.CACHE_KEY, {}).pop(contest_id, None)
+        if contest_id is not None:
+            standings.forget_board(contest_id)
     return BoardPreview(rows=board["rows"], agents=agents, started=data.starts_at <= utcnow(),
                         tickets=tickets["total"] if tickets is not None else None)
 

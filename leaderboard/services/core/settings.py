@@ -4,8 +4,10 @@ Adapters and the app factory hand them over; this is the one place services find
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +27,8 @@ class ServiceSettings:
     company_match: Decimal  # a fraction: 0.5 for 50 %
     retention_months: int = 0  # deactivated agents without a sale for this long are pseudonymised (0: never)
     values: tuple[str, ...] = ()  # the company's values (kudos, values pulses)
+    # The values pulse ballots' HMAC key: derived from the app's secret, never stored beside the ballots.
+    ballot_key: bytes = field(default=b"", repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ServiceSettings:
@@ -34,7 +38,9 @@ class ServiceSettings:
                    charities=tuple(config["EARNINGS_CHARITIES"]),
                    company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100,
                    retention_months=int(config.get("PRIVACY_RETENTION_MONTHS", 0)),
-                   values=tuple(config.get("VALUES_LIST", ())))
+                   values=tuple(config.get("VALUES_LIST", ())),
+                   ballot_key=hmac.new(str(config.get("SECRET_KEY") or "").encode(),
+                                       b"leaderboard values pulse ballots", hashlib.sha256).digest())
 
 
 def install(app: Flask) -> ServiceSettings:

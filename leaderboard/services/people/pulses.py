@@ -8,14 +8,11 @@ Nothing about an answer is written to the audit log.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -39,8 +36,7 @@ _shuffler = random.SystemRandom()
 
 def pulse_key() -> bytes:
     """The ballots' HMAC key: derived from the app's secret, so it is never stored beside the ballots."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, b"leaderboard values pulse ballots", hashlib.sha256).digest()
+    return configured().ballot_key
 
 
 def _sites_of(pulse_id: int) -> list[Site]:
