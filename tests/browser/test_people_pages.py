@@ -117,6 +117,14 @@ def test_an_agent_sets_a_goal_and_sees_the_poster_on_a_phone(floor, browser, tmp
     expect(poster.locator("[data-field=saved]")).to_contain_text("50.00 of", timeout=10000)
     expect(poster.locator("img.poster-picture")).to_be_visible()
     assert poster.locator("progress").evaluate("bar => bar.value") == round(50 / 1200, 4)
+    # The first screen reminds the agent of the goal in one line, and follows the poster live.
+    strip = phone.locator("[data-goal-strip]")
+    expect(strip.locator("[data-goal-strip-title]")).to_have_text("Un vélo de route « Bianchi »")
+    assert strip.locator("progress").evaluate("bar => bar.value") == round(50 / 1200, 4)
+    phone.evaluate("() => window.scrollTo(0, 0)")
+    box = strip.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844
+    screenshot(phone, "people-phone-first-screen")
     no_side_scroll(phone)
     poster.scroll_into_view_if_needed()
     screenshot(phone, "people-phone-poster")

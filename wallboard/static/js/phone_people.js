@@ -51,7 +51,18 @@ function celebrate(goal) {
   poster.classList.add("celebrate");
 }
 
+// The one-line reminder on the first screen follows the poster.
+function fillGoalStrip(goal) {
+  const strip = document.querySelector("[data-goal-strip]");
+  if (!strip) return;
+  strip.hidden = !goal;
+  if (!goal) return;
+  strip.querySelector("[data-goal-strip-title]").textContent = goal.title;
+  strip.querySelector("[data-goal-strip-bar]").value = goal.progress;
+}
+
 function fillGoal(goal) {
+  fillGoalStrip(goal);
   const poster = document.getElementById("goal-poster");
   show("poster", Boolean(goal));
   show("no-goal", !goal);
