@@ -155,7 +155,7 @@ def test_csv_import_reports_each_row(app, make, lead_client):
     rows = re.findall(r'<tr class="result-(\w+)">\s*<td>(\d+)</td><td class="mono">([^<]*)</td>', page)
     assert rows == [("created", "1", "new-1"), ("updated", "2", "old"), ("invalid", "3", "ly-9"),
                     ("invalid", "4", "bad"), ("invalid", "5", "—")]
-    assert "fte: Enter a number." in page and "key: Required." in page and "may not change" in page
+    assert "fte: Enter a number." in page and "key: Required." in page and "You do not manage the site “lyon”." in page
     assert agent_row(app, "new-1")["team"] == "p-red" and agent_row(app, "old")["name"] == "New Name"
     assert agent_row(app, "ly-9") is None and agent_row(app, "bad") is None
 
