@@ -44,6 +44,9 @@ class Settings(BaseModel):
     SERVER_PROXY_HOPS: int = Field(default=0, ge=0, le=5)  # the older name of HTTP_TRUSTED_PROXIES
     HTTP_TRUSTED_PROXIES: int = Field(default=0, ge=0, le=5)
     PRIVACY_RETENTION_MONTHS: int = Field(default=0, ge=0, le=600)
+    # Argon2id cost of stored passwords (argon2-cffi's defaults); the test suite lowers it.
+    AUTH_ARGON2_TIME_COST: int = Field(default=3, ge=1, le=20)
+    AUTH_ARGON2_MEMORY_KIB: int = Field(default=65536, ge=64, le=4_194_304)
     SALES_CLAWBACK_DAYS: int = Field(ge=0)
     SALES_MAX_FUTURE_MINUTES: int = Field(ge=0)
     SALES_MAX_BATCH: int = Field(gt=0)

@@ -24,6 +24,10 @@ from leaderboard.schemas import AgentIn, ProductIn, SiteIn, TeamIn
 from leaderboard.services.access import auth
 from leaderboard.services.roster import people as roster
 
+# Console passwords are hashed at the lowest Argon2 cost in tests (every app and server the tests start
+# inherits this): at the real cost each sign-in and each user costs ~0.2 s, minutes over the suite.
+os.environ.setdefault("LEADERBOARD_AUTH_ARGON2_TIME_COST", "1")
+os.environ.setdefault("LEADERBOARD_AUTH_ARGON2_MEMORY_KIB", "64")
 POSTGRES_URL = os.environ.get("LEADERBOARD_TEST_DATABASE_URL")
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 _unique = itertools.count(1)

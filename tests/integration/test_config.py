@@ -2,7 +2,8 @@
 import pytest
 
 from leaderboard import create_app
-from leaderboard.config import ConfigError
+from leaderboard.config import DEFAULT_CONFIG_FILE, ConfigError, load_flat_toml
+from leaderboard.services.core.settings import ServiceSettings
 
 
 def test_default_app_is_not_testing(tmp_path, monkeypatch):
@@ -59,3 +60,17 @@ def test_services_get_typed_settings_built_from_the_config(monkeypatch):
     assert settings.clawback == timedelta(days=9)
     assert settings.company_match == Decimal("0.25")
     assert settings.kpi_directions["aht_seconds"] is False
+
+
+def test_passwords_are_hashed_at_argon2s_recommended_cost_unless_configured():
+    with open(DEFAULT_CONFIG_FILE, "rb") as stream:
+        shipped = load_flat_toml(stream)
+    assert (shipped["AUTH_ARGON2_TIME_COST"], shipped["AUTH_ARGON2_MEMORY_KIB"]) == (3, 65536)
+    settings = ServiceSettings.from_config({**_minimal_service_config(), "AUTH_ARGON2_TIME_COST": 2,
+                                            "AUTH_ARGON2_MEMORY_KIB": 1024})
+    assert "$m=1024,t=2," in settings.password_hasher.hash("correct horse")
+
+
+def _minimal_service_config() -> dict:
+    return {"SALES_CLAWBACK_DAYS": 30, "SALES_MAX_FUTURE_MINUTES": 5, "KPIS": {}, "EARNINGS_CHARITIES": [],
+            "EARNINGS_COMPANY_MATCH_PERCENT": 50, "SECRET_KEY": "s"}

@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
@@ -17,9 +16,9 @@ from leaderboard.models.roster import Agent, Site
 from leaderboard.services.core import audit
 from leaderboard.services.core.clock import utcnow
 from leaderboard.services.core.errors import Forbidden, InvalidInput, NotFound
+from leaderboard.services.core.settings import configured
 
 TOKEN_PREFIX = "lb_"
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def create_user(email: str, role: str, password: str | None = None,
             raise NotFound(f"no site {key!r}")
         sites.append(site)
     user = User(email=email, role=role, created_at=utcnow(), sites=sites,
-                password_hash=_hasher.hash(password) if password else None)
+                password_hash=configured().password_hasher.hash(password) if password else None)
     db.session.add(user)
     audit.record(actor.name, "user.create", "user", email, after={"role": role, "sites": list(site_keys)})
     db.session.commit()
@@ -138,7 +137,7 @@ def check_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return configured().password_hasher.verify(user.password_hash, password)
     except VerificationError:
         return False
 

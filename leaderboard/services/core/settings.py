@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from argon2 import PasswordHasher
 from flask import Flask, current_app
 
 EXTENSION_KEY = "leaderboard.service_settings"
@@ -29,6 +30,7 @@ class ServiceSettings:
     values: tuple[str, ...] = ()  # the company's values (kudos, values pulses)
     # The values pulse ballots' HMAC key: derived from the app's secret, never stored beside the ballots.
     ballot_key: bytes = field(default=b"", repr=False)
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ServiceSettings:
@@ -39,6 +41,8 @@ class ServiceSettings:
                    company_match=Decimal(str(config["EARNINGS_COMPANY_MATCH_PERCENT"])) / 100,
                    retention_months=int(config.get("PRIVACY_RETENTION_MONTHS", 0)),
                    values=tuple(config.get("VALUES_LIST", ())),
+                   password_hasher=PasswordHasher(time_cost=int(config.get("AUTH_ARGON2_TIME_COST", 3)),
+                                                  memory_cost=int(config.get("AUTH_ARGON2_MEMORY_KIB", 65536))),
                    ballot_key=hmac.new(str(config.get("SECRET_KEY") or "").encode(),
                                        b"leaderboard values pulse ballots", hashlib.sha256).digest())
 
