@@ -25,15 +25,16 @@ def test_a_lead_opens_a_pulse_and_reads_results_from_five_answers(app, make, at_
     scores = [5, 4, 2, 2, 1]
     for key, score in zip(keys[:4], scores[:4], strict=True):
         client.post(f"/api/v1/pulses/{pulse_id}/answers", headers=agent_headers(app, key),
-                    json={"score": score, "conflicts": ["honesty"] if score < 3 else [], "comment": f"c{score}"})
+                    json={"score": score, "conflicts": ["honesty"] if score < 3 else [],
+                          "comment": f"comment with score {score}"})
     page = lead_client.get("/console/pulses/").get_data(as_text=True)
-    assert "4 answers" in page and "c5" not in page  # hidden below five
+    assert "4 answers" in page and "comment with score 5" not in page  # hidden below five
     client.post(f"/api/v1/pulses/{pulse_id}/answers", headers=agent_headers(app, keys[4]),
                 json={"score": 1, "conflicts": ["honesty", "respect"], "comment": "Feels pushy"})
     page = lead_client.get("/console/pulses/").get_data(as_text=True)
     assert "Offer Gold Rewards on every call" in page and "5 answers" in page
     assert f">{sum(scores) / 5:.1f}<" in page  # the mean
-    assert "Feels pushy" in page and "c5" in page
+    assert "Feels pushy" in page and "comment with score 5" in page
 
 
 def test_a_refused_pulse_says_why(at_now, lead_client):
